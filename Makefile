@@ -1,0 +1,43 @@
+# caseflow: every target sets itself up; only python3 (>= 3.11), make and git are needed.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+DEMO_DB ?= demo.db
+
+.PHONY: install demo test lint typecheck unit bench clean
+
+$(STAMP): pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "caseflow needs Python >= 3.11")'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $@
+
+install: $(STAMP)
+
+## The main job on the embedded default (SQLite): a fresh demo database, example cases, moves.
+demo: $(STAMP)
+	rm -f $(DEMO_DB) $(DEMO_DB)-wal $(DEMO_DB)-shm
+	CASEFLOW_DATABASE_URL=sqlite:///$(DEMO_DB) PATH="$(CURDIR)/$(BIN):$$PATH" bash examples/demo.sh
+
+## Lint, type-check and run every test (PostgreSQL too when CASEFLOW_TEST_DATABASE_URL is set).
+test: lint typecheck unit
+
+lint: $(STAMP)
+	$(BIN)/ruff check caseflow tests benchmarks alembic
+	$(BIN)/ruff format --check caseflow tests benchmarks
+
+typecheck: $(STAMP)
+	$(BIN)/mypy
+
+unit: $(STAMP)
+	$(BIN)/pytest
+
+## Benchmarks (on demand; figures go to docs/benchmarks.md by hand).
+bench: $(STAMP)
+	$(BIN)/python benchmarks/bench_moves.py
+	$(BIN)/python benchmarks/bench_machine_memory.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis $(DEMO_DB) $(DEMO_DB)-wal $(DEMO_DB)-shm

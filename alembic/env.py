@@ -1,0 +1,48 @@
+"""Alembic environment: target_metadata is SQLModel.metadata; the URL is passed in."""
+
+from __future__ import annotations
+
+import os
+
+from alembic import context
+from sqlmodel import SQLModel
+
+import caseflow.models  # noqa: F401  (registers the tables)
+from caseflow.db import Database
+
+config = context.config
+target_metadata = SQLModel.metadata
+
+
+def _database() -> Database:
+    given = config.attributes.get("database")
+    if isinstance(given, Database):
+        return given
+    url = os.environ.get("CASEFLOW_DATABASE_URL", "sqlite:///caseflow.db")
+    return Database(url)
+
+
+def run_migrations_offline() -> None:
+    url = config.attributes.get("url") or os.environ.get("CASEFLOW_DATABASE_URL")
+    context.configure(url=url, target_metadata=target_metadata, literal_binds=True)
+    with context.begin_transaction():
+        context.run_migrations()
+
+
+def run_migrations_online() -> None:
+    database = _database()
+    with database.engine.connect() as connection:
+        context.configure(
+            connection=connection,
+            target_metadata=target_metadata,
+            render_as_batch=database.is_sqlite,
+            compare_type=True,
+        )
+        with context.begin_transaction():
+            context.run_migrations()
+
+
+if context.is_offline_mode():
+    run_migrations_offline()
+else:
+    run_migrations_online()

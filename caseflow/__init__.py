@@ -1,0 +1,5 @@
+"""caseflow: case management for Swedish regions' externally funded development projects."""
+
+from __future__ import annotations
+
+__version__ = "0.1.0"

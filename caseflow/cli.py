@@ -1,0 +1,87 @@
+"""The `caseflow` command line (Typer). Thin: parse, call engine/repo, print.
+
+Exit codes: 0 success, 1 a user error (one clear line on stderr), 2 wrong usage.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from caseflow.clock import SystemClock
+from caseflow.db import Database
+from caseflow.errors import CaseflowError
+from caseflow.registry import WorkflowRegistry, load_registry
+from caseflow.settings import Settings, load_settings
+
+app = typer.Typer(
+    help="caseflow – ärendehantering för regionala utvecklingsprojekt.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+
+
+@dataclass
+class AppContext:
+    """What every command needs, built once per invocation and passed in."""
+
+    settings: Settings
+    clock: SystemClock = field(default_factory=SystemClock)
+    _db: Database | None = None
+    _workflows: WorkflowRegistry | None = None
+
+    @property
+    def db(self) -> Database:
+        if self._db is None:
+            self._db = Database(self.settings.database_url)
+        return self._db
+
+    @property
+    def workflows(self) -> WorkflowRegistry:
+        if self._workflows is None:
+            self._workflows = load_registry(self.settings.workflows_dir)
+        return self._workflows
+
+
+@app.callback()
+def _root(
+    ctx: typer.Context,
+    db: Annotated[
+        str | None,
+        typer.Option(
+            "--db", help="Databas-URL (annars CASEFLOW_DATABASE_URL, sqlite:///caseflow.db)."
+        ),
+    ] = None,
+    workflows_dir: Annotated[
+        Path | None, typer.Option("--workflows", help="Mapp med arbetsflöden (workflows/*.yaml).")
+    ] = None,
+) -> None:
+    ctx.obj = AppContext(load_settings(database_url=db, workflows_dir=workflows_dir))
+
+
+def obj(ctx: typer.Context) -> AppContext:
+    context = ctx.find_root().obj
+    assert isinstance(context, AppContext)
+    return context
+
+
+def out(text: str = "") -> None:
+    """Print to standard output (the one place the CLI prints results)."""
+    typer.echo(text)
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Entry point: run the app; user errors become one line on stderr and exit 1."""
+    from caseflow import cli_case, cli_db  # noqa: F401  (registers the sub-commands)
+
+    try:
+        app(args=argv, prog_name="caseflow")
+    except CaseflowError as err:
+        typer.echo(f"fel: {err}", err=True)
+        raise SystemExit(1) from None
+    except KeyboardInterrupt:
+        raise SystemExit(130) from None

@@ -1,0 +1,122 @@
+"""The database adapter: one Database per process, with read and write sessions.
+
+SQLite runs in WAL mode; write transactions start with `BEGIN IMMEDIATE`, so a writer holds the
+lock from its first read and concurrent writers queue (busy_timeout) instead of failing mid-way.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import event
+from sqlalchemy.engine import Connection, Engine, make_url
+from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlmodel import Session, create_engine
+
+from caseflow.errors import CaseflowError, DuplicateError
+
+_WRITE = "caseflow_write"
+
+
+def normalise_url(url: str) -> str:
+    """Use psycopg 3 for `postgresql://` URLs."""
+    if url.startswith("postgresql://") or url.startswith("postgres://"):
+        return "postgresql+psycopg://" + url.split("://", 1)[1]
+    return url
+
+
+class Database:
+    """Owns the SQLAlchemy engine. `read()` and `write()` yield sessions; `write()` commits."""
+
+    def __init__(self, url: str, *, echo: bool = False) -> None:
+        self.url = normalise_url(url)
+        parsed = make_url(self.url)
+        self.is_sqlite = parsed.get_backend_name() == "sqlite"
+        kwargs: dict[str, Any] = {"echo": echo}
+        if self.is_sqlite:
+            database = parsed.database or ""
+            if database and database != ":memory:" and not Path(database).parent.exists():
+                raise CaseflowError(f"databasens mapp finns inte: {Path(database).parent}")
+            kwargs["connect_args"] = {"check_same_thread": False}
+        else:
+            kwargs["pool_pre_ping"] = True
+        self.engine: Engine = create_engine(self.url, **kwargs)
+        if self.is_sqlite:
+            _configure_sqlite(self.engine)
+        self._write_engine = self.engine.execution_options(**{_WRITE: True})
+
+    @contextmanager
+    def read(self) -> Iterator[Session]:
+        """A session for reading; rolled back at the end."""
+        with Session(self.engine, expire_on_commit=False) as session:
+            yield session
+
+    @contextmanager
+    def write(self, *, duplicate: str | None = None) -> Iterator[Session]:
+        """One transaction: committed if the block succeeds, rolled back if it raises.
+
+        With `duplicate`, a unique-constraint violation (a concurrent insert of the same key that
+        passed the caller's own check) becomes a DuplicateError with that message.
+        """
+        with Session(self._write_engine, expire_on_commit=False) as session:
+            try:
+                yield session
+                session.commit()
+            except IntegrityError as err:
+                session.rollback()
+                if duplicate is not None:
+                    raise DuplicateError(duplicate) from err
+                raise
+            except OperationalError as err:
+                session.rollback()
+                if "locked" in str(err.orig):
+                    raise CaseflowError(
+                        "databasen är upptagen av en annan skrivning; försök igen"
+                    ) from err
+                raise
+            except BaseException:
+                session.rollback()
+                raise
+
+    @contextmanager
+    def transaction(self) -> Iterator[Connection]:
+        """A Core connection in one write transaction: committed on success, else rolled back."""
+        try:
+            with self._write_engine.begin() as conn:
+                yield conn
+        except OperationalError as err:
+            if "locked" in str(err.orig):
+                raise CaseflowError(
+                    "databasen är upptagen av en annan skrivning; försök igen"
+                ) from err
+            raise
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+
+
+def _raise_if_busy(err: OperationalError) -> None:
+    """SQLite's "database is locked" after busy_timeout becomes a clear user error."""
+    if "locked" in str(err.orig):
+        raise CaseflowError("databasen är upptagen av en annan skrivning; försök igen") from err
+
+
+def _configure_sqlite(engine: Engine) -> None:
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        # Let SQLAlchemy's "begin" event emit BEGIN, instead of pysqlite's implicit one.
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA busy_timeout=30000")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection: Connection) -> None:
+        write = connection.get_execution_options().get(_WRITE, False)
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")

@@ -1,0 +1,129 @@
+"""SQLModel tables: Case, CaseFunder, CaseEvent (append-only history), Person.
+
+No `from __future__ import annotations` here: SQLModel resolves Relationship annotations at
+class creation, and postponed annotations break that.
+"""
+
+from datetime import UTC, date, datetime
+from typing import Any, Optional
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Dialect
+from sqlmodel import JSON, Column, Field, Relationship, SQLModel
+
+
+class UTCDateTime(sa.types.TypeDecorator[datetime]):
+    """A timezone-aware UTC datetime on every backend (SQLite stores no offset)."""
+
+    impl = sa.DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: Optional[datetime], dialect: Dialect) -> Optional[datetime]:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime: caseflow stores timezone-aware UTC only")
+        return value.astimezone(UTC)
+
+    def process_result_value(
+        self, value: Optional[datetime], dialect: Dialect
+    ) -> Optional[datetime]:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def _utc_column(*, nullable: bool = False, index: bool = False) -> Any:
+    return Field(sa_column=Column(UTCDateTime(), nullable=nullable, index=index))
+
+
+class Person(SQLModel, table=True):
+    __tablename__ = "people"
+
+    id: int | None = Field(default=None, primary_key=True)
+    email: str = Field(max_length=254, unique=True)
+    name: str = Field(max_length=200)
+    phone: str | None = Field(default=None, max_length=50)
+    unit: str | None = Field(default=None, max_length=200)
+    title: str | None = Field(default=None, max_length=200)
+    roles: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    created_at: datetime = _utc_column()
+
+
+class Case(SQLModel, table=True):
+    __tablename__ = "cases"
+    __table_args__ = (
+        sa.UniqueConstraint("dnr_prefix", "dnr_serial", "dnr_year", name="uq_cases_diarienummer"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    dnr_prefix: str = Field(max_length=20)
+    dnr_serial: int
+    dnr_year: int
+    other_diarienummer: list[str] = Field(
+        default_factory=list, sa_column=Column(JSON, nullable=False)
+    )
+    title: str = Field(max_length=500)
+    purpose: str | None = None
+    area: str | None = Field(default=None, max_length=300)
+    priority: str | None = Field(default=None, max_length=300)
+    start_date: date | None = None
+    end_date: date | None = None
+    owner: str | None = Field(default=None, max_length=300)
+    owner_is_region: bool = True
+    total_budget_sek: int | None = Field(default=None, sa_type=sa.BigInteger)
+    own_financing: str | None = None
+    follow_up_status: str | None = Field(default=None, max_length=200)
+    follow_up_comment: str | None = None
+    final_report_date: date | None = None
+    handlaggare: str | None = Field(default=None, max_length=254, index=True)
+    stage: str = Field(max_length=64, index=True)
+    outcome: str | None = Field(default=None, max_length=32)
+    workflow: str = Field(max_length=64)
+    workflow_version: int
+    row_version: int = 1
+    created_at: datetime = _utc_column()
+    updated_at: datetime = _utc_column()
+
+    funders: list["CaseFunder"] = Relationship(
+        back_populates="case",
+        sa_relationship_kwargs={"order_by": "CaseFunder.position", "cascade": "all, delete-orphan"},
+    )
+
+    @property
+    def diarienummer(self) -> str:
+        return f"{self.dnr_prefix}/{self.dnr_serial}/{self.dnr_year}"
+
+
+class CaseFunder(SQLModel, table=True):
+    __tablename__ = "case_funders"
+    __table_args__ = (sa.UniqueConstraint("case_id", "code", name="uq_case_funders_case_code"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    case_id: int = Field(foreign_key="cases.id", index=True, ondelete="CASCADE")
+    position: int = 0
+    code: str = Field(max_length=64)
+    amount_sek: int | None = Field(default=None, sa_type=sa.BigInteger)
+    status: str = Field(default="planned", max_length=16)
+    decision_date: date | None = None
+    funder_case_id: str | None = Field(default=None, max_length=100)
+
+    case: Case | None = Relationship(back_populates="funders")
+
+
+class CaseEvent(SQLModel, table=True):
+    """One entry of a case's history. Never updated or deleted (database triggers enforce it)."""
+
+    __tablename__ = "case_events"
+
+    id: int | None = Field(default=None, primary_key=True)
+    case_id: int = Field(foreign_key="cases.id", index=True)
+    at: datetime = _utc_column()
+    actor: str = Field(max_length=254)
+    kind: str = Field(max_length=16)  # create | import | edit | transition
+    trigger: str | None = Field(default=None, max_length=64)
+    from_stage: str | None = Field(default=None, max_length=64)
+    to_stage: str | None = Field(default=None, max_length=64)
+    reason: str | None = None
+    changes: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON, nullable=True))
+    row_version: int

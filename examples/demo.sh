@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# The demo: a fresh database, people, example cases, a few moves (one blocked), then the list.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+caseflow db upgrade
+caseflow person add anna.handlaggare@example.se --name "Anna Handläggare" --role handlaggare \
+    --unit Samhällsutveckling --phone "063-14 00 00"
+caseflow person add bo.beslut@example.se --name "Bo Beslutsfattare" --role beslutsfattare \
+    --title "Områdeschef Hållbar tillväxt"
+caseflow cases import examples/demo_cases.json --actor anna.handlaggare@example.se
+
+export CASEFLOW_ACTOR=anna.handlaggare@example.se
+echo
+echo "== RUN/479/2024: planering påbörjas"
+caseflow case fire RUN/479/2024 start_planning
+echo
+echo "== RUN/479/2024: ansökan kan inte skickas än (blockerad flytt, exit 1 väntat)"
+caseflow case fire RUN/479/2024 send_application || true
+caseflow case edit RUN/479/2024 --set end_date=2025-05-30 --set total_budget_sek=600000
+caseflow case funder set RUN/479/2024 tillvaxtverket_nationella --amount 300000 --status applied
+caseflow case funder set RUN/479/2024 anslag_1_1 --amount 300000 --status applied
+caseflow case fire RUN/479/2024 send_application
+echo
+caseflow case triggers RUN/479/2024
+echo
+caseflow case show RUN/479/2024
+echo
+caseflow case history RUN/479/2024
+echo
+caseflow case list
