@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 from decimal import Decimal, InvalidOperation
 
+from babel import Locale
 from babel.numbers import format_decimal
 
 from caseflow.errors import InputError
@@ -57,9 +58,12 @@ def parse_amount(text: str) -> int:
     return int(kronor)
 
 
+_SWEDISH = Locale.parse("sv_SE")
+
+
 def format_number(value: int) -> str:
     """`16602` → `16 602` (non-breaking space)."""
-    return format_decimal(value, locale="sv_SE")
+    return format_decimal(value, locale=_SWEDISH)
 
 
 def format_sek(amount: int) -> str:

@@ -76,7 +76,7 @@ def out(text: str = "") -> None:
 
 def main(argv: list[str] | None = None) -> None:
     """Entry point: run the app; user errors become one line on stderr and exit 1."""
-    from caseflow import cli_case, cli_db  # noqa: F401  (registers the sub-commands)
+    from caseflow import cli_case, cli_db, cli_portfolio  # noqa: F401  (registers sub-commands)
 
     try:
         app(args=argv, prog_name="caseflow")

@@ -63,7 +63,9 @@ class EditResult:
 @dataclass
 class ImportSummary:
     created: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
+    area_of: dict[str, str | None] = field(default_factory=dict)
 
 
 def _check_version(case: Case | CaseFacts, expected: int | None) -> None:
@@ -155,23 +157,29 @@ def create_case(
 
 
 def import_cases(
-    *, db: Database, workflows: WorkflowRegistry, docs: Sequence[CaseDoc], actor: str, clock: Clock
+    *,
+    db: Database,
+    workflows: WorkflowRegistry,
+    docs: Sequence[CaseDoc],
+    actor: str,
+    clock: Clock,
+    update: bool = False,
 ) -> ImportSummary:
     """Import many cases in one transaction: all or nothing.
 
-    A case that already exists with identical content is left alone; one that differs is an error.
+    A case that already exists with identical content is left alone. One that differs is an
+    error, unless `update`: then the differences are applied and recorded as an `import` event.
 
     Raises:
-        InputError: a case differs from the stored one, or appears twice in the input.
+        InputError: a case differs (without `update`), or appears twice in the input.
     """
     summary = ImportSummary()
-    seen: set[str] = set()
     now = clock.now()
     with db.write() as session:
         for doc in docs:
-            if doc.diarienummer in seen:
+            if doc.diarienummer in summary.area_of:
                 raise InputError(f"{doc.diarienummer} förekommer två gånger i filen")
-            seen.add(doc.diarienummer)
+            summary.area_of[doc.diarienummer] = doc.area
             existing = get_case(session=session, dnr=parse_dnr(doc.diarienummer))
             if existing is None:
                 _insert_case(session, workflows, doc, actor, now, "import")
@@ -179,14 +187,54 @@ def import_cases(
                 continue
             stored = case_to_dict(existing)
             wanted = _normalised(doc, workflows)
-            differing = sorted(k for k in wanted if wanted[k] != stored[k])
-            if differing:
+            differing = [k for k in wanted if wanted[k] != stored[k]]
+            if not differing:
+                summary.unchanged.append(doc.diarienummer)
+            elif update:
+                _import_update(session, workflows, existing, doc, differing, actor, now)
+                summary.updated.append(doc.diarienummer)
+            else:
                 raise InputError(
                     f"{doc.diarienummer} finns redan med andra uppgifter ({', '.join(differing)}); "
-                    "inget importerades"
+                    "inget importerades (använd --update för att föra in ändringarna)"
                 )
-            summary.unchanged.append(doc.diarienummer)
     return summary
+
+
+def _import_update(
+    session: Session,
+    workflows: WorkflowRegistry,
+    case: Case,
+    doc: CaseDoc,
+    differing: list[str],
+    actor: str,
+    now: datetime,
+) -> None:
+    """Apply an imported document's differences to `case` as one recorded `import` event."""
+    before = case_to_dict(case)
+    wf = workflows.get(doc.workflow)
+    stage = _initial_stage(doc, wf)
+    values: dict[str, Any] = {k: getattr(doc, k) for k in differing if k in PLAIN_FIELDS}
+    if "other_diarienummer" in differing:
+        values["other_diarienummer"] = list(doc.other_diarienummer)
+    if "funders" in differing:
+        case.funders.clear()
+        session.flush()
+        case.funders.extend(funder_row(f, position=i) for i, f in enumerate(doc.funders))
+        session.flush()
+    values |= {"stage": stage, "outcome": doc.outcome, "workflow": doc.workflow}
+    values["workflow_version"] = doc.workflow_version or wf.version
+    from_stage = case.stage
+    version = _bump(session, case, values, now)
+    after = _normalised(doc, workflows)
+    assert case.id is not None
+    session.add(
+        CaseEvent(
+            case_id=case.id, at=now, actor=actor, kind="import", from_stage=from_stage,
+            to_stage=stage, changes={k: [before[k], after[k]] for k in differing},
+            row_version=version,
+        )
+    )  # fmt: skip
 
 
 def _normalised(doc: CaseDoc, workflows: WorkflowRegistry) -> dict[str, Any]:

@@ -110,11 +110,20 @@ def unknown_funder_message(name: str) -> str:
 
 def read_funder_list(text: str) -> list[str]:
     """Catalogue codes for funder names run together as a report cell wraps them, in order:
-    "Anslag 1:1 Regionala tillväxtåtgärder ERUF Europeiska ... nationellt program".
+    "Anslag 1:1 Regionala tillväxtåtgärder ERUF Europeiska ... nationellt program". Commas
+    between names are fine.
 
     Raises:
         InputError: some part matches no catalogue name (closest entry suggested).
     """
+    codes, rest = match_funders(text)
+    if rest:
+        raise InputError(unknown_funder_message(rest))
+    return codes
+
+
+def match_funders(text: str) -> tuple[list[str], str]:
+    """(codes matched from the start, the loosely-compared words left over, "" if none)."""
     rest = _key(text)
     codes: list[str] = []
     while rest:
@@ -125,5 +134,10 @@ def read_funder_list(text: str) -> list[str]:
                 rest = rest[len(known) :].strip()
                 break
         else:
-            raise InputError(unknown_funder_message(rest))
-    return codes
+            return codes, rest
+    return codes, ""
+
+
+def words(text: str) -> int:
+    """How many words `text` has as funder names are compared (for locating a leftover)."""
+    return len(_key(text).split())

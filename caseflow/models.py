@@ -1,4 +1,4 @@
-"""SQLModel tables: Case, CaseFunder, CaseEvent (append-only history), Person.
+"""SQLModel tables: Case, CaseFunder, CaseEvent (append-only history), Person, PortfolioSnapshot.
 
 No `from __future__ import annotations` here: SQLModel resolves Relationship annotations at
 class creation, and postponed annotations break that.
@@ -127,3 +127,19 @@ class CaseEvent(SQLModel, table=True):
     reason: str | None = None
     changes: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON, nullable=True))
     row_version: int
+
+
+class PortfolioSnapshot(SQLModel, table=True):
+    """The portfolio as presented to the board: every case (closed ones too) as the case JSON."""
+
+    __tablename__ = "portfolio_snapshots"
+
+    id: int | None = Field(default=None, primary_key=True)
+    label: str = Field(max_length=200, unique=True)
+    taken_at: datetime = _utc_column()
+    taken_by: str = Field(max_length=254)
+    as_of: date  # the meeting date the report was presented for
+    cases: list[dict[str, Any]] = Field(
+        default_factory=list, sa_column=Column(JSON, nullable=False)
+    )
+    case_count: int

@@ -42,12 +42,17 @@ def require_case(*, session: Session, dnr: Diarienummer, for_update: bool = Fals
     return case
 
 
-def list_cases(*, session: Session, stage: str | None = None) -> Sequence[Case]:
-    """Every case (funders loaded), ordered by year, prefix and serial."""
+def list_cases(
+    *, session: Session, stage: str | None = None, registration_order: bool = False
+) -> Sequence[Case]:
+    """Every case (funders loaded), ordered by year, prefix and serial, or as registered."""
     stmt = select(Case).options(selectinload(Case.funders))  # type: ignore[arg-type]
     if stage is not None:
         stmt = stmt.where(Case.stage == stage)
-    stmt = stmt.order_by(col(Case.dnr_year), col(Case.dnr_prefix), col(Case.dnr_serial))
+    if registration_order:
+        stmt = stmt.order_by(col(Case.id))
+    else:
+        stmt = stmt.order_by(col(Case.dnr_year), col(Case.dnr_prefix), col(Case.dnr_serial))
     return session.exec(stmt).all()
 
 

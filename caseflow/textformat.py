@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+from caseflow.amounts import format_number
+
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
 NBSP = "\u00a0"
 
@@ -13,9 +15,7 @@ def format_sek(amount: int | None, *, unit: str = "kr") -> str:
     """`600 000 kr` with non-breaking spaces as thousands separators; `–` when unknown."""
     if amount is None:
         return "–"
-    sign = "-" if amount < 0 else ""
-    digits = f"{abs(amount):,}".replace(",", NBSP)
-    return f"{sign}{digits}{NBSP}{unit}"
+    return f"{format_number(amount)}{NBSP}{unit}"
 
 
 def format_local(moment: datetime) -> str:
