@@ -23,7 +23,7 @@ HEADERS: tuple[str, ...] = (
     "Beslutspunkt",
 )
 #: Relative column widths (sum 100), used by html and docx.
-WIDTHS: tuple[int, ...] = (15, 22, 10, 13, 16, 16, 8)
+WIDTHS: tuple[int, ...] = (14, 21, 10, 12, 16, 18, 9)
 
 START = "Startdatum"
 END = "Slutdatum"

@@ -18,7 +18,7 @@ from docx.enum.section import WD_ORIENT
 from docx.enum.style import WD_STYLE_TYPE
 from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls, qn
-from docx.shared import Mm, Pt
+from docx.shared import Mm, Pt, Twips
 
 from caseflow.render.cells import (
     HEADERS,
@@ -118,7 +118,7 @@ def _add_table(doc: DocumentObject, projects: Iterable[ReportProject], widths: l
     table.autofit = False
     tbl = table._tbl
     for column, width in zip(tbl.tblGrid.gridCol_lst, widths, strict=True):
-        column.w = width
+        column.w = Twips(width)  # a Length: a bare int would be read as EMU
     style_id = doc.styles[CELL_STYLE].style_id
     rows = [_row(HEADERS, widths, style_id, header=True)]
     rows += [_row(project_cells(p), widths, style_id, header=False) for p in projects]
