@@ -39,6 +39,8 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_moves.py
 	$(BIN)/python benchmarks/bench_machine_memory.py
 	$(BIN)/python benchmarks/bench_pg_concurrency.py
+	$(BIN)/python benchmarks/bench_portfolio_import.py
+	$(BIN)/python benchmarks/bench_report.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis $(DEMO_DB) $(DEMO_DB)-wal $(DEMO_DB)-shm
