@@ -22,7 +22,8 @@ _EMAIL = re.compile(r"^[^@\s<>,;\"']+@[^@\s<>,;\"']+\.[^@\s<>,;\"']+$")
 EDITABLE_FIELDS: tuple[str, ...] = (
     "other_diarienummer", "title", "purpose", "area", "priority", "start_date", "end_date",
     "owner", "owner_is_region", "total_budget_sek", "own_financing", "follow_up_status",
-    "follow_up_comment", "final_report_date", "handlaggare",
+    "follow_up_comment", "final_report_date", "handlaggare", "background", "decision_basis",
+    "anchoring_body", "anchoring_date",
 )  # fmt: skip
 
 
@@ -112,6 +113,10 @@ class CaseDoc(_Strict):
     stage: str | None = None
     outcome: Outcome | None = None
     handlaggare: str | None = None
+    background: str | None = None
+    decision_basis: list[str] = Field(default_factory=list)
+    anchoring_body: str | None = Field(default=None, max_length=300)
+    anchoring_date: date | None = None
     workflow: str = "regional_project"
     workflow_version: int | None = Field(default=None, ge=1)
 
@@ -236,6 +241,8 @@ def parse_field_value(field: str, raw: str) -> Any:
     text = raw.strip()
     if field == "other_diarienummer":
         return [part.strip() for part in text.split(",") if part.strip()]
+    if field == "decision_basis":  # one document per line
+        return [part.strip() for part in text.splitlines() if part.strip()]
     if field == "title":
         return text
     if text == "" or text.lower() == "null":

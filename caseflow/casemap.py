@@ -13,7 +13,7 @@ from caseflow.models import Case, CaseFunder
 PLAIN_FIELDS: tuple[str, ...] = (
     "title", "purpose", "area", "priority", "start_date", "end_date", "owner", "owner_is_region",
     "total_budget_sek", "own_financing", "follow_up_status", "follow_up_comment",
-    "final_report_date", "handlaggare",
+    "final_report_date", "handlaggare", "background", "anchoring_body", "anchoring_date",
 )  # fmt: skip
 
 
@@ -40,6 +40,7 @@ def case_to_dict(case: Case) -> dict[str, Any]:
     for name in PLAIN_FIELDS:
         out[name] = _json_value(getattr(case, name))
     out["funders"] = [funder_to_dict(f) for f in case.funders]
+    out["decision_basis"] = list(case.decision_basis)
     out["stage"] = case.stage
     out["outcome"] = case.outcome
     out["workflow"] = case.workflow
@@ -48,7 +49,8 @@ def case_to_dict(case: Case) -> dict[str, Any]:
         "diarienummer", "other_diarienummer", "title", "purpose", "area", "priority",
         "start_date", "end_date", "owner", "owner_is_region", "total_budget_sek", "funders",
         "own_financing", "follow_up_status", "follow_up_comment", "final_report_date", "stage",
-        "outcome", "handlaggare", "workflow", "workflow_version",
+        "outcome", "handlaggare", "background", "decision_basis", "anchoring_body",
+        "anchoring_date", "workflow", "workflow_version",
     ]  # fmt: skip
     return {key: out[key] for key in order}
 
@@ -61,6 +63,7 @@ def new_case(doc: CaseDoc, *, stage: str, workflow_version: int, now: Any) -> Ca
         dnr_serial=dnr.serial,
         dnr_year=dnr.year,
         other_diarienummer=list(doc.other_diarienummer),
+        decision_basis=list(doc.decision_basis),
         stage=stage,
         outcome=doc.outcome,
         workflow=doc.workflow,

@@ -215,8 +215,9 @@ def _import_update(
     wf = workflows.get(doc.workflow)
     stage = _initial_stage(doc, wf)
     values: dict[str, Any] = {k: getattr(doc, k) for k in differing if k in PLAIN_FIELDS}
-    if "other_diarienummer" in differing:
-        values["other_diarienummer"] = list(doc.other_diarienummer)
+    for name in ("other_diarienummer", "decision_basis"):
+        if name in differing:
+            values[name] = list(getattr(doc, name))
     if "funders" in differing:
         case.funders.clear()
         session.flush()
@@ -278,8 +279,9 @@ def edit_case(
         if not diff:
             return EditResult(case.diarienummer, {}, case.row_version)
         values = {k: getattr(doc, k) for k in diff if k in PLAIN_FIELDS}
-        if "other_diarienummer" in diff:
-            values["other_diarienummer"] = list(doc.other_diarienummer)
+        for name in ("other_diarienummer", "decision_basis"):
+            if name in diff:
+                values[name] = list(getattr(doc, name))
         version = _bump(session, case, values, now)
         assert case.id is not None
         session.add(

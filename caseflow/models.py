@@ -77,6 +77,12 @@ class Case(SQLModel, table=True):
     follow_up_comment: str | None = None
     final_report_date: date | None = None
     handlaggare: str | None = Field(default=None, max_length=254, index=True)
+    background: str | None = None  # the memo's Ärendebeskrivning as the officer edited it
+    decision_basis: list[str] = Field(
+        default_factory=list, sa_column=Column(JSON, nullable=False, server_default="[]")
+    )
+    anchoring_body: str | None = Field(default=None, max_length=300)
+    anchoring_date: date | None = None
     stage: str = Field(max_length=64, index=True)
     outcome: str | None = Field(default=None, max_length=32)
     workflow: str = Field(max_length=64)
@@ -143,3 +149,36 @@ class PortfolioSnapshot(SQLModel, table=True):
         default_factory=list, sa_column=Column(JSON, nullable=False)
     )
     case_count: int
+
+
+class MemoRender(SQLModel, table=True):
+    """One rendered memo: what was produced, from which template, by whom."""
+
+    __tablename__ = "memo_renders"
+
+    id: int | None = Field(default=None, primary_key=True)
+    case_id: int = Field(foreign_key="cases.id", index=True)
+    kind: str = Field(max_length=64)
+    format: str = Field(max_length=8)
+    template_version: str = Field(max_length=100)
+    content_hash: str = Field(max_length=64)
+    memo_date: date
+    warnings: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    created_by: str = Field(max_length=254)
+    created_at: datetime = _utc_column()
+
+
+class Decision(SQLModel, table=True):
+    """A signed decision; a delegation decision is reported at the board's next meeting."""
+
+    __tablename__ = "decisions"
+
+    id: int | None = Field(default=None, primary_key=True)
+    case_id: int = Field(foreign_key="cases.id", index=True)
+    memo_id: int | None = Field(default=None, foreign_key="memo_renders.id")
+    kind: str = Field(max_length=64)
+    delegation_point: str | None = Field(default=None, max_length=16)
+    decided_on: date
+    signed_by: str = Field(max_length=254)
+    created_at: datetime = _utc_column()
+    reported_on: date | None = None  # the meeting it was reported at (anmäld)

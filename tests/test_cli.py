@@ -271,7 +271,8 @@ def test_export_import_round_trip_is_exact(cli: Run, tmp_path: Path, sqlite_temp
         "diarienummer", "other_diarienummer", "title", "purpose", "area", "priority", "start_date",
         "end_date", "owner", "owner_is_region", "total_budget_sek", "funders", "own_financing",
         "follow_up_status", "follow_up_comment", "final_report_date", "stage", "outcome",
-        "handlaggare", "workflow", "workflow_version",
+        "handlaggare", "background", "decision_basis", "anchoring_body", "anchoring_date",
+        "workflow", "workflow_version",
     ]  # fmt: skip
     # importing the same file again changes nothing
     code, out, _ = cli("cases", "import", str(exported))
