@@ -186,8 +186,10 @@ def import_cases(
                 summary.created.append(doc.diarienummer)
                 continue
             stored = case_to_dict(existing)
+            # Only what the file states: a report has no handläggare, so none is cleared.
             wanted = _normalised(doc, workflows)
-            differing = [k for k in wanted if wanted[k] != stored[k]]
+            given = doc.model_fields_set
+            differing = [k for k in wanted if k in given and wanted[k] != stored[k]]
             if not differing:
                 summary.unchanged.append(doc.diarienummer)
             elif update:
@@ -213,7 +215,6 @@ def _import_update(
     """Apply an imported document's differences to `case` as one recorded `import` event."""
     before = case_to_dict(case)
     wf = workflows.get(doc.workflow)
-    stage = _initial_stage(doc, wf)
     values: dict[str, Any] = {k: getattr(doc, k) for k in differing if k in PLAIN_FIELDS}
     for name in ("other_diarienummer", "decision_basis"):
         if name in differing:
@@ -223,9 +224,12 @@ def _import_update(
         session.flush()
         case.funders.extend(funder_row(f, position=i) for i, f in enumerate(doc.funders))
         session.flush()
-    values |= {"stage": stage, "outcome": doc.outcome, "workflow": doc.workflow}
-    values["workflow_version"] = doc.workflow_version or wf.version
-    from_stage = case.stage
+    from_stage = stage = case.stage
+    if {"stage", "outcome"} & set(differing):
+        stage = _initial_stage(doc, wf)
+        values |= {"stage": stage, "outcome": doc.outcome}
+    if {"workflow", "workflow_version"} & set(differing):
+        values |= {"workflow": doc.workflow, "workflow_version": doc.workflow_version or wf.version}
     version = _bump(session, case, values, now)
     after = _normalised(doc, workflows)
     assert case.id is not None

@@ -34,7 +34,7 @@ echo
 echo "== Nämndens portfölj: importera rapporten och skriv den igen"
 SEED=../shared/seeds/000_308d4dfeb992105d.txt
 if [ -f "$SEED" ]; then REPORT="$SEED"; else REPORT=tests/fixtures/portfolio_small.txt; fi
-caseflow portfolio import "$REPORT"
+caseflow portfolio import "$REPORT" --update   # updates the two demo cases the report also has
 caseflow portfolio snapshot --label "RUN 2025-02-12" --as-of 2025-02-12
 mkdir -p demo-output
 for fmt in html docx xlsx md; do

@@ -367,3 +367,22 @@ def test_unknown_column_is_refused(workflows: WorkflowRegistry, tmp_path: Path) 
     with pytest.raises(InputError, match=r"p\.csv:1: okänd kolumn 'Färg'"):
         read_portfolio(path, workflows.get("regional_project"))
     assert "Diarienummer" in HEADERS
+
+
+def test_update_changes_only_what_the_file_states(
+    database: Database, workflows: WorkflowRegistry, tmp_path: Path
+) -> None:
+    from caseflow.engine import edit_case
+
+    load(SMALL, database, workflows)
+    clock = FakeClock(datetime(2025, 3, 1, 9, 0, tzinfo=UTC))
+    edit_case(db=database, dnr="RUN/280/2023", changes={"handlaggare": "anna@region.se"},
+              actor="anna@region.se", clock=clock)  # fmt: skip
+    assert len(load(SMALL, database, workflows).unchanged) == 5  # the report has no handläggare
+    path = write(tmp_path, SMALL_TEXT.replace("2026-06-30", "2026-12-31", 1))
+    assert load(path, database, workflows, update=True).updated == ["RUN/280/2023"]
+    with database.read() as session:
+        case = get_case(session=session, dnr=parse_dnr("RUN/280/2023"))
+        assert case is not None
+        assert case.handlaggare == "anna@region.se" and str(case.end_date) == "2026-12-31"
+        assert case.stage == "bp_genomforande"

@@ -1,0 +1,495 @@
+"""Decision memos (delegationsbeslut, tjänsteskrivelse) from their Markdown to docx, html and text.
+
+A memo template renders a small Markdown subset: a header block of hard-broken lines, headings
+`#`–`####`, paragraphs, bullet and numbered lists (the decisions), a signature block and HTML
+comments holding warnings for the officer. Every output parses the same token stream from
+markdown-it-py's CommonMark preset with raw HTML off, so case data can never inject markup.
+
+HTML comments are taken out of the Markdown first (located with an HTML-aware parse, then cut
+out of the source) and shown at the very top as "Att kontrollera: …" notes, which the officer
+deletes before signing.
+
+The docx is built on a Word template (the region's letterhead, header, footer and styles): its
+body is emptied, its section properties kept. Numbered lists are real Word lists: each list
+gets its own `w:num` pointing at the `List Number` definition with a start override, so every
+list restarts at 1 and Word or LibreOffice draw the numbers themselves.
+"""
+
+from __future__ import annotations
+
+import html
+import io
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from docx import Document
+from docx.document import Document as DocumentObject
+from docx.enum.style import WD_STYLE_TYPE
+from docx.opc.constants import CONTENT_TYPE, RELATIONSHIP_TYPE
+from docx.opc.packuri import PackURI
+from docx.oxml import parse_xml
+from docx.oxml.ns import nsdecls, qn
+from docx.parts.numbering import NumberingPart
+from docx.shared import Pt
+from docx.text.paragraph import Paragraph
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
+
+from caseflow.settings import PROJECT_ROOT
+
+#: The default Word template; a region replaces the file with its own letterhead.
+DEFAULT_TEMPLATE = PROJECT_ROOT / "memos" / "templates" / "memo.docx"
+NOTE_PREFIX = "Att kontrollera: "
+LANGUAGE = "sv-SE"
+CODE_FONT = "Courier New"
+HEADING_SIZES = {1: 16, 2: 14, 3: 12, 4: 11}
+
+#: Raw HTML off: HTML in case data is text, escaped in html and literal in docx.
+_PARSER = MarkdownIt("commonmark", {"html": False})
+#: Raw HTML on: used only to locate the comments to take out.
+_HTML_PARSER = MarkdownIt("commonmark")
+#: Characters XML 1.0 cannot hold; python-docx refuses them.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+
+_CSS = """\
+@page { size: A4 portrait; margin: 25mm; }
+body { font-family: Arial, Helvetica, sans-serif; font-size: 11pt; line-height: 1.4;
+       color: #000; max-width: 160mm; margin: 2em auto; }
+h1, h2, h3, h4 { line-height: 1.2; margin: 1.2em 0 0.4em; break-after: avoid; }
+h1 { font-size: 16pt; } h2 { font-size: 14pt; } h3 { font-size: 12pt; } h4 { font-size: 11pt; }
+p, li { orphans: 3; widows: 3; }
+li { margin-bottom: 0.3em; }
+.kontrollera { font-style: italic; background: #fff3c4; border-left: 3px solid #c90;
+               padding: 0.3em 0.6em; }
+@media print { body { max-width: none; margin: 0; } }
+"""
+
+# --- comments -------------------------------------------------------------------------------
+
+
+def split_comments(markdown: str) -> tuple[str, list[str]]:
+    """The Markdown without its HTML comments, and each comment's text (whitespace collapsed).
+
+    Comments inside code spans and code blocks are code, not comments, and stay.
+    """
+    starts = _line_starts(markdown)
+    spans: list[tuple[int, int]] = []
+    comments: list[str] = []
+    for token in _HTML_PARSER.parse(markdown):
+        sources = _comment_sources(token)
+        if not sources or token.map is None:
+            continue
+        position, end = starts[token.map[0]], starts[token.map[1]]
+        for source in sources:
+            comments.append(" ".join(source[4:].removesuffix("-->").split()))
+            found = markdown.find(source, position, end)
+            if found >= 0:
+                spans.append((found, found + len(source)))
+                position = found + len(source)
+    return _cut(markdown, spans), [text for text in comments if text]
+
+
+def _comment_sources(token: Token) -> list[str]:
+    """The exact source of each comment in an html block or among an inline token's children."""
+    if token.type == "html_block" and token.content.lstrip().startswith("<!--"):
+        return _comments_in(token.content)
+    if token.type == "inline" and token.children:
+        return [
+            child.content
+            for child in token.children
+            if child.type == "html_inline" and child.content.startswith("<!--")
+        ]
+    return []
+
+
+def _comments_in(text: str) -> list[str]:
+    """Each `<!-- … -->` in `text`, in order (`<!-->` and `<!--->` are empty comments)."""
+    found: list[str] = []
+    start = text.find("<!--")
+    while start >= 0:
+        end = text.find("-->", start + 2)
+        if end < 0:
+            break
+        found.append(text[start : end + 3])
+        start = text.find("<!--", end + 3)
+    return found
+
+
+def _line_starts(text: str) -> list[int]:
+    """The offset of each line's start, plus one past the end (token maps index these)."""
+    starts = [0]
+    for number, char in enumerate(text):
+        if char == "\n":
+            starts.append(number + 1)
+    starts.append(len(text))
+    return starts
+
+
+def _cut(text: str, spans: list[tuple[int, int]]) -> str:
+    """`text` without the spans; a comment ending a line also takes the blanks before it, so
+    `word <!-- x -->` leaves no trailing spaces that would read as a hard line break."""
+    parts: list[str] = []
+    previous = 0
+    for start, end in spans:
+        if end == len(text) or text[end] in " \t\r\n":
+            while start > previous and text[start - 1] in " \t":
+                start -= 1
+        parts.append(text[previous:start])
+        previous = end
+    parts.append(text[previous:])
+    return "".join(parts)
+
+
+# --- plain text -----------------------------------------------------------------------------
+
+
+def markdown_text(markdown: str) -> str:
+    """The memo as plain text: one block per paragraph, list items prefixed `1. ` or `- `."""
+    body, _comments = split_comments(markdown)
+    blocks: list[str] = []
+    prefix = ""
+    for token in _PARSER.parse(body):
+        if token.type == "list_item_open":
+            prefix = f"{token.info}{token.markup} " if token.info else "- "
+        elif token.type == "inline":
+            blocks.append(("\n" if token.hidden or prefix else "\n\n") + prefix + _plain(token))
+            prefix = ""
+        elif token.type in ("fence", "code_block"):
+            blocks.append("\n\n" + token.content.rstrip("\n"))
+    return "".join(blocks).strip() + "\n"
+
+
+def _plain(inline: Token) -> str:
+    parts: list[str] = []
+    for child in inline.children or []:
+        if child.type in ("text", "code_inline", "image"):
+            parts.append(child.content)
+        elif child.type == "softbreak":
+            parts.append(" ")
+        elif child.type == "hardbreak":
+            parts.append("\n")
+    return "".join(parts)
+
+
+# --- html -----------------------------------------------------------------------------------
+
+
+def markdown_to_html(markdown: str, *, title: str) -> str:
+    """The memo as a complete HTML5 page (Swedish, A4 print CSS); raw HTML in it is escaped."""
+    body, comments = split_comments(markdown)
+    notes = "".join(
+        f'<p class="kontrollera">{html.escape(NOTE_PREFIX + text)}</p>\n' for text in comments
+    )
+    return (
+        '<!DOCTYPE html>\n<html lang="sv">\n<head>\n<meta charset="utf-8">\n'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+        f"<title>{html.escape(title)}</title>\n<style>\n{_CSS}</style>\n</head>\n<body>\n"
+        f"<main>\n{notes}{_PARSER.render(body)}</main>\n</body>\n</html>\n"
+    )
+
+
+# --- docx -----------------------------------------------------------------------------------
+
+
+def markdown_to_docx(
+    markdown: str, *, template: Path, title: str, comments: Sequence[str] = ()
+) -> bytes:
+    """The memo as the bytes of a .docx built on `template`, notes for the officer on top."""
+    body, found = split_comments(_clean(markdown))
+    doc = Document(io.BytesIO(_template_bytes(template)))
+    _empty_body(doc)
+    _set_language(doc)
+    doc.core_properties.title = _clean(title)
+    doc.core_properties.language = LANGUAGE
+    writer = _Writer(doc, _Styles(doc), _Numbering(doc))
+    for text in [*comments, *found]:
+        writer.note(_clean(text))
+    for token in _PARSER.parse(body):
+        writer.block(token)
+    out = io.BytesIO()
+    doc.save(out)
+    return out.getvalue()
+
+
+def _template_bytes(template: Path) -> bytes:
+    """The template file's bytes, read again only when the file changes."""
+    stat = template.stat()
+    return _read_template(template.resolve(), stat.st_mtime_ns, stat.st_size)
+
+
+@lru_cache(maxsize=8)
+def _read_template(path: Path, _mtime_ns: int, _size: int) -> bytes:
+    return path.read_bytes()
+
+
+def _clean(text: str) -> str:
+    return _NOT_XML.sub("", text)
+
+
+def _empty_body(doc: DocumentObject) -> None:
+    """Remove the template's body content; keep the final section properties."""
+    body = doc.element.body
+    for child in list(body):
+        if child.tag != qn("w:sectPr"):
+            body.remove(child)
+
+
+def _set_language(doc: DocumentObject) -> None:
+    """`w:lang w:val="sv-SE"` in the Normal style's run properties (Swedish proofing)."""
+    style = _Styles(doc).find("Normal")
+    if style is None:
+        return
+    run_props = style.element.get_or_add_rPr()
+    for old in run_props.findall(qn("w:lang")):
+        run_props.remove(old)
+    lang = parse_xml(f'<w:lang {nsdecls("w")} w:val="{LANGUAGE}"/>')
+    later = [qn(f"w:{tag}") for tag in ("eastAsianLayout", "specVanish", "oMath")]
+    following = [child for child in run_props if child.tag in later]
+    if following:
+        following[0].addprevious(lang)
+    else:
+        run_props.append(lang)
+
+
+class _Styles:
+    """Paragraph style ids by name; built-in styles the template lacks are added plainly (a
+    letterhead saved from Word often holds only the styles it used)."""
+
+    def __init__(self, doc: DocumentObject) -> None:
+        self._styles: Any = doc.styles
+        self._ids: dict[str, str | None] = {}
+
+    def find(self, name: str) -> Any:
+        try:
+            return self._styles[name]
+        except KeyError:
+            return None
+
+    def optional(self, name: str) -> str | None:
+        """The style id of `name`, or None if the template has no such style."""
+        if name not in self._ids:
+            style = self.find(name)
+            self._ids[name] = None if style is None else str(style.style_id)
+        return self._ids[name]
+
+    def heading(self, level: int) -> str:
+        name = f"Heading {level}"
+        if self.optional(name) is None:
+            style = self._add(name)
+            style.font.bold = True
+            style.font.size = Pt(HEADING_SIZES[level])
+            style.paragraph_format.keep_with_next = True
+            style.paragraph_format.space_before = Pt(12)
+            style.element.get_or_add_pPr().append(
+                parse_xml(f'<w:outlineLvl {nsdecls("w")} w:val="{level - 1}"/>')
+            )
+        return self._ids[name] or ""
+
+    def list_style(self, name: str) -> tuple[str, Any]:
+        """The id and style object of `List Number` or `List Bullet`, added if missing."""
+        if self.optional(name) is None:
+            self._add(name)
+        return self._ids[name] or "", self.find(name)
+
+    def _add(self, name: str) -> Any:
+        style = self._styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
+        normal = self.find("Normal")
+        if normal is not None:
+            style.base_style = normal
+        self._ids[name] = str(style.style_id)
+        return style
+
+
+class _Numbering:
+    """The numbering part: a new `w:num` per numbered list, definitions added when missing."""
+
+    def __init__(self, doc: DocumentObject) -> None:
+        try:
+            part = doc.part.part_related_by(RELATIONSHIP_TYPE.NUMBERING)
+            self._root: Any = part.element
+        except KeyError:
+            self._root = parse_xml(f"<w:numbering {nsdecls('w')}/>")
+            uri = PackURI("/word/numbering.xml")
+            package = doc.part.package
+            assert package is not None
+            part = NumberingPart(uri, CONTENT_TYPE.WML_NUMBERING, self._root, package)
+            doc.part.relate_to(part, RELATIONSHIP_TYPE.NUMBERING)
+
+    def style_num_id(self, style: Any, fmt: str) -> int:
+        """The numId the style numbers with; if it has none, a new `fmt` list is attached."""
+        current = style
+        while current is not None:
+            found = current.element.xpath("./w:pPr/w:numPr/w:numId/@w:val")
+            if found and self._root.xpath(f'./w:num[@w:numId="{found[0]}"]'):
+                return int(found[0])
+            current = current.base_style
+        num_id = self.new_num(self._new_abstract(fmt))
+        props = style.element.get_or_add_pPr()
+        props.insert(0, parse_xml(f'<w:numPr {nsdecls("w")}><w:numId w:val="{num_id}"/></w:numPr>'))
+        return num_id
+
+    def abstract_of(self, num_id: int) -> int:
+        return int(self._root.xpath(f'./w:num[@w:numId="{num_id}"]/w:abstractNumId/@w:val')[0])
+
+    def new_num(self, abstract_id: int, *, level: int = 0, start: int | None = None) -> int:
+        """A new `w:num` on `abstract_id`, restarting `level` at `start` if given."""
+        num_id = max((int(v) for v in self._root.xpath("./w:num/@w:numId")), default=0) + 1
+        override = (
+            f'<w:lvlOverride w:ilvl="{level}"><w:startOverride w:val="{start}"/></w:lvlOverride>'
+            if start is not None
+            else ""
+        )
+        num = parse_xml(
+            f'<w:num {nsdecls("w")} w:numId="{num_id}">'
+            f'<w:abstractNumId w:val="{abstract_id}"/>{override}</w:num>'
+        )
+        cleanup = self._root.find(qn("w:numIdMacAtCleanup"))
+        if cleanup is not None:
+            cleanup.addprevious(num)
+        else:
+            self._root.append(num)
+        return num_id
+
+    def _new_abstract(self, fmt: str) -> int:
+        """A nine-level decimal or bullet definition, for templates without one."""
+        ids = self._root.xpath("./w:abstractNum/@w:abstractNumId")
+        abstract_id = max((int(v) for v in ids), default=-1) + 1
+        levels = "".join(
+            f'<w:lvl w:ilvl="{i}"><w:start w:val="1"/><w:numFmt w:val="{fmt}"/>'
+            f'<w:lvlText w:val="{"•" if fmt == "bullet" else f"%{i + 1}."}"/>'
+            f'<w:lvlJc w:val="left"/><w:pPr><w:ind w:left="{360 * (i + 1)}" w:hanging="360"/>'
+            "</w:pPr></w:lvl>"
+            for i in range(9)
+        )
+        definition = parse_xml(
+            f'<w:abstractNum {nsdecls("w")} w:abstractNumId="{abstract_id}">'
+            f'<w:multiLevelType w:val="hybridMultilevel"/>{levels}</w:abstractNum>'
+        )
+        later = [c for c in self._root if c.tag in (qn("w:num"), qn("w:numIdMacAtCleanup"))]
+        if later:
+            later[0].addprevious(definition)
+        else:
+            self._root.append(definition)
+        return abstract_id
+
+
+@dataclass
+class _List:
+    style_id: str
+    num_id: int
+    level: int
+    first_in_item: bool = False
+
+
+@dataclass
+class _Writer:
+    """Appends the Markdown block tokens to the document as Word paragraphs."""
+
+    doc: DocumentObject
+    styles: _Styles
+    numbering: _Numbering
+    lists: list[_List] = field(default_factory=list)
+    quotes: int = 0
+    paragraph: Paragraph | None = None
+
+    def note(self, text: str) -> None:
+        self.doc.add_paragraph().add_run(NOTE_PREFIX + text).italic = True
+
+    def block(self, token: Token) -> None:
+        kind = token.type
+        if kind == "heading_open":
+            level = min(max(int(token.tag[1:]), 1), 4)
+            self.paragraph = self._paragraph(self.styles.heading(level))
+        elif kind == "paragraph_open":
+            self.paragraph = self._body_paragraph()
+        elif kind == "inline" and self.paragraph is not None:
+            _add_inline(self.paragraph, token.children or [])
+        elif kind in ("heading_close", "paragraph_close"):
+            self.paragraph = None
+        elif kind in ("bullet_list_open", "ordered_list_open"):
+            self.lists.append(self._open_list(token))
+        elif kind in ("bullet_list_close", "ordered_list_close"):
+            self.lists.pop()
+        elif kind == "list_item_open" and self.lists:
+            self.lists[-1].first_in_item = True
+        elif kind in ("blockquote_open", "blockquote_close"):
+            self.quotes += 1 if kind == "blockquote_open" else -1
+        elif kind in ("fence", "code_block"):
+            self._code(token.content)
+
+    def _paragraph(self, style_id: str | None) -> Paragraph:
+        paragraph = self.doc.add_paragraph()
+        if style_id:
+            paragraph._p.style = style_id
+        return paragraph
+
+    def _body_paragraph(self) -> Paragraph:
+        """A paragraph styled by where it stands: list item, quote or plain text."""
+        if not self.lists:
+            return self._paragraph(self.styles.optional("Quote") if self.quotes else None)
+        current = self.lists[-1]
+        if not current.first_in_item:
+            return self._paragraph(self.styles.optional("List Continue"))
+        current.first_in_item = False
+        paragraph = self._paragraph(current.style_id)
+        paragraph._p.get_or_add_pPr()[0].addnext(
+            parse_xml(
+                f'<w:numPr {nsdecls("w")}><w:ilvl w:val="{current.level}"/>'
+                f'<w:numId w:val="{current.num_id}"/></w:numPr>'
+            )
+        )
+        return paragraph
+
+    def _open_list(self, token: Token) -> _List:
+        """A bullet list numbers with its style's list; a numbered list gets its own `w:num`
+        so that it restarts (at 1, or where the Markdown list starts)."""
+        level = min(len(self.lists), 8)
+        if token.type == "bullet_list_open":
+            style_id, style = self.styles.list_style("List Bullet")
+            return _List(style_id, self.numbering.style_num_id(style, "bullet"), level)
+        style_id, style = self.styles.list_style("List Number")
+        abstract = self.numbering.abstract_of(self.numbering.style_num_id(style, "decimal"))
+        start = int(token.attrs.get("start", 1))
+        return _List(style_id, self.numbering.new_num(abstract, level=level, start=start), level)
+
+    def _code(self, content: str) -> None:
+        paragraph = self._paragraph(None)
+        for number, line in enumerate(content.rstrip("\n").split("\n")):
+            run = paragraph.add_run()
+            if number:
+                run.add_break()
+            run.text = line
+            run.font.name = CODE_FONT
+
+
+def _add_inline(paragraph: Paragraph, children: Sequence[Token]) -> None:
+    """Runs for an inline token's children: text, bold, italic, code, breaks, link targets."""
+    bold = italic = 0
+    link: str | None = None
+    link_text: list[str] = []
+    for child in children:
+        kind = child.type
+        if kind in ("text", "code_inline", "image"):
+            run = paragraph.add_run(child.content)
+            run.bold, run.italic = bold > 0 or None, italic > 0 or None
+            if kind == "code_inline":
+                run.font.name = CODE_FONT
+            link_text.append(child.content)
+        elif kind == "softbreak":
+            paragraph.add_run(" ")
+        elif kind == "hardbreak":
+            paragraph.add_run().add_break()
+        elif kind in ("strong_open", "strong_close"):
+            bold += 1 if kind == "strong_open" else -1
+        elif kind in ("em_open", "em_close"):
+            italic += 1 if kind == "em_open" else -1
+        elif kind == "link_open":
+            link, link_text = str(child.attrs.get("href", "")), []
+        elif kind == "link_close" and link:
+            if link not in ("".join(link_text), f"mailto:{''.join(link_text)}"):
+                paragraph.add_run(f" ({link})")
+            link = None
