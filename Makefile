@@ -25,8 +25,8 @@ demo: $(STAMP)
 test: lint typecheck unit
 
 lint: $(STAMP)
-	$(BIN)/ruff check caseflow tests benchmarks alembic
-	$(BIN)/ruff format --check caseflow tests benchmarks
+	$(BIN)/ruff check caseflow tests benchmarks alembic memos
+	$(BIN)/ruff format --check caseflow tests benchmarks memos
 
 typecheck: $(STAMP)
 	$(BIN)/mypy

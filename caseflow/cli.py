@@ -59,8 +59,13 @@ def _root(
     workflows_dir: Annotated[
         Path | None, typer.Option("--workflows", help="Mapp med arbetsflöden (workflows/*.yaml).")
     ] = None,
+    memos_dir: Annotated[
+        Path | None, typer.Option("--memos", help="Mapp med nämndens memomallar (board.yaml).")
+    ] = None,
 ) -> None:
-    ctx.obj = AppContext(load_settings(database_url=db, workflows_dir=workflows_dir))
+    ctx.obj = AppContext(
+        load_settings(database_url=db, workflows_dir=workflows_dir, memos_dir=memos_dir)
+    )
 
 
 def obj(ctx: typer.Context) -> AppContext:
@@ -74,9 +79,21 @@ def out(text: str = "") -> None:
     typer.echo(text)
 
 
+def write_output(path: Path, data: bytes) -> None:
+    """Write a produced file.
+
+    Raises:
+        CaseflowError: the file cannot be written (folder missing, no permission …).
+    """
+    try:
+        path.write_bytes(data)
+    except OSError as err:
+        raise CaseflowError(f"{path}: kan inte skriva filen ({err.strerror})") from None
+
+
 def main(argv: list[str] | None = None) -> None:
     """Entry point: run the app; user errors become one line on stderr and exit 1."""
-    from caseflow import cli_case, cli_db, cli_portfolio  # noqa: F401  (registers sub-commands)
+    from caseflow import cli_case, cli_db, cli_memo, cli_portfolio  # noqa: F401  (sub-commands)
 
     try:
         app(args=argv, prog_name="caseflow")

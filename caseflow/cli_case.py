@@ -11,13 +11,21 @@ import typer
 
 from caseflow.casedoc import parse_case_doc, parse_field_value
 from caseflow.casemap import case_to_dict
-from caseflow.cli import app, obj, out
+from caseflow.cli import AppContext, app, obj, out
 from caseflow.dnr import parse_dnr
-from caseflow.engine import create_case, edit_case, fire, import_cases, possible_moves, set_funder
+from caseflow.engine import (
+    add_person,
+    create_case,
+    edit_case,
+    fire,
+    import_cases,
+    possible_moves,
+    set_funder,
+)
 from caseflow.errors import InputError
 from caseflow.funders import FUNDER_STATUS_LABELS, FUNDERS
 from caseflow.models import Case
-from caseflow.repo import list_cases, list_events, require_case
+from caseflow.repo import get_person, list_cases, list_events, require_case
 from caseflow.textformat import format_local, format_sek
 
 case_app = typer.Typer(help="Ett ärende.", no_args_is_help=True)
@@ -343,6 +351,28 @@ def cases_export(
         typer.echo(text, nl=False)
 
 
+def _import_people(context: AppContext, people: Any, *, where: str) -> int:
+    """Add the people listed beside the cases (`{"people": [...]}`) who are not registered yet."""
+    if not isinstance(people, list):
+        raise InputError(f"{where}: väntade en lista")
+    added = 0
+    for i, person in enumerate(people):
+        if not isinstance(person, dict) or not isinstance(person.get("email"), str):
+            raise InputError(f"{where}[{i}]: en person behöver minst email, name och roles")
+        with context.db.read() as session:
+            if get_person(session=session, email=person["email"]) is not None:
+                continue
+        unknown = set(person) - {"email", "name", "roles", "phone", "unit", "title"}
+        if unknown:
+            raise InputError(f"{where}[{i}]: okänt fält {sorted(unknown)[0]!r}")
+        add_person(db=context.db, email=person["email"], name=str(person.get("name", "")),
+                   roles=list(person.get("roles", [])), clock=context.clock,
+                   phone=person.get("phone"), unit=person.get("unit"),
+                   title=person.get("title"))  # fmt: skip
+        added += 1
+    return added
+
+
 @cases_app.command("import")
 def cases_import(ctx: typer.Context, file: Path, actor: ActorOpt = "cli") -> None:
     """Importera ärenden från JSON (allt eller inget)."""
@@ -352,6 +382,10 @@ def cases_import(ctx: typer.Context, file: Path, actor: ActorOpt = "cli") -> Non
     if not isinstance(items, list):
         raise InputError(f'{file}: väntade en lista av ärenden eller {{"cases": [...]}}')
     docs = [parse_case_doc(item, where=f"{file}: cases[{i}]") for i, item in enumerate(items)]
+    people = data.get("people", []) if isinstance(data, dict) else []
+    added = _import_people(context, people, where=f"{file}: people")
+    if added:
+        out(f"lade till {added} personer")
     summary = import_cases(
         db=context.db, workflows=context.workflows, docs=docs, actor=actor, clock=context.clock
     )

@@ -10,7 +10,7 @@ from typing import Annotated, Any
 import typer
 
 from caseflow.casemap import case_to_dict
-from caseflow.cli import AppContext, app, obj, out
+from caseflow.cli import AppContext, app, obj, out, write_output
 from caseflow.cli_case import ActorOpt, parse_date_option
 from caseflow.engine import ImportSummary, import_cases
 from caseflow.errors import InputError
@@ -116,10 +116,7 @@ def portfolio_report(
         )
     report = build_report(cases, context.workflows.get(WORKFLOW), as_of=day, area=area, diff=diff)
     data = render_report(report, chosen)
-    try:
-        output.write_bytes(data)
-    except OSError as err:
-        raise InputError(f"{output}: kan inte skriva filen ({err.strerror})") from None
+    write_output(output, data)
     out(f"skrev {output} ({chosen}, {len(report.projects)} projekt, {len(data):,} byte)")
 
 

@@ -24,21 +24,16 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
 
 from docx import Document
 from docx.document import Document as DocumentObject
-from docx.enum.style import WD_STYLE_TYPE
-from docx.opc.constants import CONTENT_TYPE, RELATIONSHIP_TYPE
-from docx.opc.packuri import PackURI
 from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls, qn
-from docx.parts.numbering import NumberingPart
-from docx.shared import Pt
 from docx.text.paragraph import Paragraph
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
+from caseflow.memo_docx import Numbering, Styles, set_num_pr
 from caseflow.settings import PROJECT_ROOT
 
 #: The default Word template; a region replaces the file with its own letterhead.
@@ -46,7 +41,6 @@ DEFAULT_TEMPLATE = PROJECT_ROOT / "memos" / "templates" / "memo.docx"
 NOTE_PREFIX = "Att kontrollera: "
 LANGUAGE = "sv-SE"
 CODE_FONT = "Courier New"
-HEADING_SIZES = {1: 16, 2: 14, 3: 12, 4: 11}
 
 #: Raw HTML off: HTML in case data is text, escaped in html and literal in docx.
 _PARSER = MarkdownIt("commonmark", {"html": False})
@@ -156,7 +150,7 @@ def markdown_text(markdown: str) -> str:
         if token.type == "list_item_open":
             prefix = f"{token.info}{token.markup} " if token.info else "- "
         elif token.type == "inline":
-            blocks.append(("\n" if token.hidden or prefix else "\n\n") + prefix + _plain(token))
+            blocks.append(("\n" if prefix else "\n\n") + prefix + _plain(token))
             prefix = ""
         elif token.type in ("fence", "code_block"):
             blocks.append("\n\n" + token.content.rstrip("\n"))
@@ -205,7 +199,7 @@ def markdown_to_docx(
     _set_language(doc)
     doc.core_properties.title = _clean(title)
     doc.core_properties.language = LANGUAGE
-    writer = _Writer(doc, _Styles(doc), _Numbering(doc))
+    writer = _Writer(doc, Styles(doc), Numbering(doc))
     for text in [*comments, *found]:
         writer.note(_clean(text))
     for token in _PARSER.parse(body):
@@ -240,7 +234,7 @@ def _empty_body(doc: DocumentObject) -> None:
 
 def _set_language(doc: DocumentObject) -> None:
     """`w:lang w:val="sv-SE"` in the Normal style's run properties (Swedish proofing)."""
-    style = _Styles(doc).find("Normal")
+    style = Styles(doc).find("Normal")
     if style is None:
         return
     run_props = style.element.get_or_add_rPr()
@@ -253,128 +247,6 @@ def _set_language(doc: DocumentObject) -> None:
         following[0].addprevious(lang)
     else:
         run_props.append(lang)
-
-
-class _Styles:
-    """Paragraph style ids by name; built-in styles the template lacks are added plainly (a
-    letterhead saved from Word often holds only the styles it used)."""
-
-    def __init__(self, doc: DocumentObject) -> None:
-        self._styles: Any = doc.styles
-        self._ids: dict[str, str | None] = {}
-
-    def find(self, name: str) -> Any:
-        try:
-            return self._styles[name]
-        except KeyError:
-            return None
-
-    def optional(self, name: str) -> str | None:
-        """The style id of `name`, or None if the template has no such style."""
-        if name not in self._ids:
-            style = self.find(name)
-            self._ids[name] = None if style is None else str(style.style_id)
-        return self._ids[name]
-
-    def heading(self, level: int) -> str:
-        name = f"Heading {level}"
-        if self.optional(name) is None:
-            style = self._add(name)
-            style.font.bold = True
-            style.font.size = Pt(HEADING_SIZES[level])
-            style.paragraph_format.keep_with_next = True
-            style.paragraph_format.space_before = Pt(12)
-            style.element.get_or_add_pPr().append(
-                parse_xml(f'<w:outlineLvl {nsdecls("w")} w:val="{level - 1}"/>')
-            )
-        return self._ids[name] or ""
-
-    def list_style(self, name: str) -> tuple[str, Any]:
-        """The id and style object of `List Number` or `List Bullet`, added if missing."""
-        if self.optional(name) is None:
-            self._add(name)
-        return self._ids[name] or "", self.find(name)
-
-    def _add(self, name: str) -> Any:
-        style = self._styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
-        normal = self.find("Normal")
-        if normal is not None:
-            style.base_style = normal
-        self._ids[name] = str(style.style_id)
-        return style
-
-
-class _Numbering:
-    """The numbering part: a new `w:num` per numbered list, definitions added when missing."""
-
-    def __init__(self, doc: DocumentObject) -> None:
-        try:
-            part = doc.part.part_related_by(RELATIONSHIP_TYPE.NUMBERING)
-            self._root: Any = part.element
-        except KeyError:
-            self._root = parse_xml(f"<w:numbering {nsdecls('w')}/>")
-            uri = PackURI("/word/numbering.xml")
-            package = doc.part.package
-            assert package is not None
-            part = NumberingPart(uri, CONTENT_TYPE.WML_NUMBERING, self._root, package)
-            doc.part.relate_to(part, RELATIONSHIP_TYPE.NUMBERING)
-
-    def style_num_id(self, style: Any, fmt: str) -> int:
-        """The numId the style numbers with; if it has none, a new `fmt` list is attached."""
-        current = style
-        while current is not None:
-            found = current.element.xpath("./w:pPr/w:numPr/w:numId/@w:val")
-            if found and self._root.xpath(f'./w:num[@w:numId="{found[0]}"]'):
-                return int(found[0])
-            current = current.base_style
-        num_id = self.new_num(self._new_abstract(fmt))
-        props = style.element.get_or_add_pPr()
-        props.insert(0, parse_xml(f'<w:numPr {nsdecls("w")}><w:numId w:val="{num_id}"/></w:numPr>'))
-        return num_id
-
-    def abstract_of(self, num_id: int) -> int:
-        return int(self._root.xpath(f'./w:num[@w:numId="{num_id}"]/w:abstractNumId/@w:val')[0])
-
-    def new_num(self, abstract_id: int, *, level: int = 0, start: int | None = None) -> int:
-        """A new `w:num` on `abstract_id`, restarting `level` at `start` if given."""
-        num_id = max((int(v) for v in self._root.xpath("./w:num/@w:numId")), default=0) + 1
-        override = (
-            f'<w:lvlOverride w:ilvl="{level}"><w:startOverride w:val="{start}"/></w:lvlOverride>'
-            if start is not None
-            else ""
-        )
-        num = parse_xml(
-            f'<w:num {nsdecls("w")} w:numId="{num_id}">'
-            f'<w:abstractNumId w:val="{abstract_id}"/>{override}</w:num>'
-        )
-        cleanup = self._root.find(qn("w:numIdMacAtCleanup"))
-        if cleanup is not None:
-            cleanup.addprevious(num)
-        else:
-            self._root.append(num)
-        return num_id
-
-    def _new_abstract(self, fmt: str) -> int:
-        """A nine-level decimal or bullet definition, for templates without one."""
-        ids = self._root.xpath("./w:abstractNum/@w:abstractNumId")
-        abstract_id = max((int(v) for v in ids), default=-1) + 1
-        levels = "".join(
-            f'<w:lvl w:ilvl="{i}"><w:start w:val="1"/><w:numFmt w:val="{fmt}"/>'
-            f'<w:lvlText w:val="{"•" if fmt == "bullet" else f"%{i + 1}."}"/>'
-            f'<w:lvlJc w:val="left"/><w:pPr><w:ind w:left="{360 * (i + 1)}" w:hanging="360"/>'
-            "</w:pPr></w:lvl>"
-            for i in range(9)
-        )
-        definition = parse_xml(
-            f'<w:abstractNum {nsdecls("w")} w:abstractNumId="{abstract_id}">'
-            f'<w:multiLevelType w:val="hybridMultilevel"/>{levels}</w:abstractNum>'
-        )
-        later = [c for c in self._root if c.tag in (qn("w:num"), qn("w:numIdMacAtCleanup"))]
-        if later:
-            later[0].addprevious(definition)
-        else:
-            self._root.append(definition)
-        return abstract_id
 
 
 @dataclass
@@ -390,8 +262,8 @@ class _Writer:
     """Appends the Markdown block tokens to the document as Word paragraphs."""
 
     doc: DocumentObject
-    styles: _Styles
-    numbering: _Numbering
+    styles: Styles
+    numbering: Numbering
     lists: list[_List] = field(default_factory=list)
     quotes: int = 0
     paragraph: Paragraph | None = None
@@ -436,12 +308,7 @@ class _Writer:
             return self._paragraph(self.styles.optional("List Continue"))
         current.first_in_item = False
         paragraph = self._paragraph(current.style_id)
-        paragraph._p.get_or_add_pPr()[0].addnext(
-            parse_xml(
-                f'<w:numPr {nsdecls("w")}><w:ilvl w:val="{current.level}"/>'
-                f'<w:numId w:val="{current.num_id}"/></w:numPr>'
-            )
-        )
+        set_num_pr(paragraph._p.get_or_add_pPr(), current.num_id, current.level)
         return paragraph
 
     def _open_list(self, token: Token) -> _List:

@@ -14,6 +14,7 @@ class Settings(BaseSettings):
 
     database_url: str = "sqlite:///caseflow.db"
     workflows_dir: Path = PROJECT_ROOT / "workflows"
+    memos_dir: Path = PROJECT_ROOT / "memos"
 
 
 def load_settings(**overrides: object) -> Settings:

@@ -12,21 +12,21 @@ caseflow cases import examples/demo_cases.json --actor anna.handlaggare@example.
 
 export CASEFLOW_ACTOR=anna.handlaggare@example.se
 echo
-echo "== RUN/479/2024: planering påbörjas"
-caseflow case fire RUN/479/2024 start_planning
+echo "== RUN/600/2025: planering påbörjas"
+caseflow case fire RUN/600/2025 start_planning
 echo
-echo "== RUN/479/2024: ansökan kan inte skickas än (blockerad flytt, exit 1 väntat)"
-caseflow case fire RUN/479/2024 send_application || true
-caseflow case edit RUN/479/2024 --set end_date=2025-05-30 --set total_budget_sek=600000
-caseflow case funder set RUN/479/2024 tillvaxtverket_nationella --amount 300000 --status applied
-caseflow case funder set RUN/479/2024 anslag_1_1 --amount 300000 --status applied
-caseflow case fire RUN/479/2024 send_application
+echo "== RUN/600/2025: ansökan kan inte skickas än (blockerad flytt, exit 1 väntat)"
+caseflow case fire RUN/600/2025 send_application || true
+caseflow case edit RUN/600/2025 --set end_date=2026-05-31 --set total_budget_sek=600000
+caseflow case funder set RUN/600/2025 tillvaxtverket_nationella --amount 300000 --status applied
+caseflow case funder set RUN/600/2025 anslag_1_1 --amount 300000 --status applied
+caseflow case fire RUN/600/2025 send_application
 echo
-caseflow case triggers RUN/479/2024
+caseflow case triggers RUN/600/2025
 echo
-caseflow case show RUN/479/2024
+caseflow case show RUN/600/2025
 echo
-caseflow case history RUN/479/2024
+caseflow case history RUN/600/2025
 echo
 caseflow case list
 
@@ -40,3 +40,12 @@ mkdir -p demo-output
 for fmt in html docx xlsx md; do
     caseflow portfolio report --as-of 2025-02-12 -o "demo-output/portfolj.$fmt"
 done
+
+echo
+echo "== Delegationsbeslut för RUN/479/2024 (seed 003) som Word, Markdown och HTML"
+caseflow cases import examples/RUN-479-2024.json
+for fmt in docx md html; do
+    caseflow memo render RUN/479/2024 --date 2024-11-22 -o "demo-output/RUN-479-2024.$fmt"
+done
+caseflow memo finalize RUN/479/2024 --signed-by elin.nirjens@regionjh.se --date 2024-11-22
+caseflow decisions unreported

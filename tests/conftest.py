@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -86,6 +86,32 @@ def workflows() -> WorkflowRegistry:
 @pytest.fixture
 def clock() -> FakeClock:
     return FakeClock(datetime(2025, 1, 6, 9, 0, tzinfo=UTC))
+
+
+Run = Callable[..., tuple[int, str, str]]
+
+
+def cli_runner(url: str, capsys: pytest.CaptureFixture[str]) -> Run:
+    """Run `caseflow --db URL …` in-process: (exit code, stdout, stderr)."""
+    from caseflow.cli import main
+
+    def run(*args: str) -> tuple[int, str, str]:
+        with pytest.raises(SystemExit) as exit_:
+            main(["--db", url, *args])
+        captured = capsys.readouterr()
+        code = exit_.value.code
+        return (code if isinstance(code, int) else 1), captured.out, captured.err
+
+    return run
+
+
+@pytest.fixture
+def cli(
+    sqlite_db: Database, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> Run:
+    """The command line on a fresh migrated SQLite file (CASEFLOW_ACTOR unset)."""
+    monkeypatch.delenv("CASEFLOW_ACTOR", raising=False)
+    return cli_runner(sqlite_db.url, capsys)
 
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:

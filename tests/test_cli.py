@@ -3,33 +3,15 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 from caseflow.cli import main
-from caseflow.db import Database
 from caseflow.settings import PROJECT_ROOT
+from tests.conftest import Run
 
 OFFICER = "anna@region.se"
-Run = Callable[..., tuple[int, str, str]]
-
-
-@pytest.fixture
-def cli(
-    sqlite_db: Database, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
-) -> Run:
-    monkeypatch.delenv("CASEFLOW_ACTOR", raising=False)
-
-    def run(*args: str) -> tuple[int, str, str]:
-        with pytest.raises(SystemExit) as exit_:
-            main(["--db", sqlite_db.url, *args])
-        captured = capsys.readouterr()
-        code = exit_.value.code
-        return (code if isinstance(code, int) else 1), captured.out, captured.err
-
-    return run
 
 
 @pytest.fixture
@@ -233,7 +215,7 @@ def test_export_import_round_trip_is_exact(cli: Run, tmp_path: Path, sqlite_temp
         "case",
         "funder",
         "set",
-        "RUN/479/2024",
+        "RUN/600/2025",
         "esf",
         "--amount",
         "1",

@@ -3,43 +3,25 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from docx import Document
 from openpyxl import load_workbook
 
-from caseflow.cli import main
 from caseflow.cli_db import upgrade_database
 from caseflow.db import Database
 from caseflow.settings import PROJECT_ROOT
+from tests.conftest import Run, cli_runner
 
 SMALL = PROJECT_ROOT / "tests" / "fixtures" / "portfolio_small.txt"
-Run = Callable[..., tuple[int, str, str]]
-
-
-def runner(url: str, capsys: pytest.CaptureFixture[str]) -> Run:
-    def run(*args: str) -> tuple[int, str, str]:
-        with pytest.raises(SystemExit) as exit_:
-            main(["--db", url, *args])
-        captured = capsys.readouterr()
-        code = exit_.value.code
-        return (code if isinstance(code, int) else 1), captured.out, captured.err
-
-    return run
-
-
-@pytest.fixture
-def cli(sqlite_db: Database, capsys: pytest.CaptureFixture[str]) -> Run:
-    return runner(sqlite_db.url, capsys)
 
 
 def fresh(tmp_path: Path, name: str, capsys: pytest.CaptureFixture[str]) -> Run:
     db = Database(f"sqlite:///{tmp_path / name}")
     upgrade_database(db)
     db.dispose()
-    return runner(f"sqlite:///{tmp_path / name}", capsys)
+    return cli_runner(f"sqlite:///{tmp_path / name}", capsys)
 
 
 def export(cli: Run) -> list[dict[str, object]]:

@@ -1,0 +1,96 @@
+"""Decision memos end to end, from case data: template (sandboxed Jinja2) → md, → html, → docx.
+
+The case is RUN/479/2024 (examples/RUN-479-2024.json); each render is timed on its own (perf
+counter), and a batch of 1,000 different cases (own titles, amounts and dates) is rendered to
+docx and md, reporting the total. Storing the render rows is not included (one INSERT each).
+
+Run: .venv/bin/python benchmarks/bench_memo.py [--renders 1000]
+Targets: md/html p95 ≤ 5 ms; docx p95 ≤ 150 ms.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import time
+from collections.abc import Callable
+from datetime import date
+from typing import Any
+
+from _common import git_line, load_line, machine_line
+
+from caseflow.casedoc import CaseDoc
+from caseflow.memo import MEMOS_DIR, load_board, officer_from_person, render_markdown
+from caseflow.memo_render import markdown_to_docx, markdown_to_html
+from caseflow.settings import PROJECT_ROOT
+
+TEMPLATES = MEMOS_DIR / "templates"
+DAY = date(2024, 11, 22)
+
+
+def example() -> tuple[dict[str, Any], dict[str, Any]]:
+    data = json.loads((PROJECT_ROOT / "examples" / "RUN-479-2024.json").read_text("utf-8"))
+    case = CaseDoc.model_validate(data["cases"][0]).model_dump(mode="json")
+    return case, data["people"][0]
+
+
+def percentiles(times: list[float]) -> tuple[float, float]:
+    ordered = sorted(times)
+    return statistics.median(ordered) * 1000, ordered[int(0.95 * (len(ordered) - 1))] * 1000
+
+
+def timed(fn: Callable[[], object], count: int) -> list[float]:
+    times = []
+    for _ in range(count):
+        start = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - start)
+    return times
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--renders", type=int, default=1000)
+    args = parser.parse_args()
+    board = load_board(MEMOS_DIR / "board.yaml")
+    case, person = example()
+    officer = officer_from_person(person)
+
+    def md() -> str:
+        return render_markdown(case, officer, "delegationsbeslut", board, DAY,
+                               templates=TEMPLATES).markdown  # fmt: skip
+
+    def html() -> str:
+        return markdown_to_html(md(), title="Delegationsbeslut")
+
+    def docx() -> bytes:
+        return markdown_to_docx(md(), template=TEMPLATES / "memo.docx", title="Delegationsbeslut")
+
+    print("bench_memo: decision memos from case data (RUN/479/2024)")
+    print(f"  {machine_line()}\n  {git_line()}; {load_line()}")
+    docx()  # warm: template parse, imports
+    targets = {"md": (md, 5.0), "html": (html, 5.0), "docx": (docx, 150.0)}
+    for name, (fn, target) in targets.items():
+        p50, p95 = percentiles(timed(fn, args.renders))
+        verdict = "MET" if p95 <= target else "MISSED"
+        print(f"  {name:<5} p50 {p50:7.2f} ms  p95 {p95:7.2f} ms  target p95 <= {target:.0f} ms  "
+              f"{verdict}")  # fmt: skip
+    start = time.perf_counter()
+    size = 0
+    for i in range(args.renders):
+        other = {**case, "diarienummer": f"RUN/{i + 1}/2025", "title": f"Projekt nummer {i + 1}",
+                 "total_budget_sek": 600_000 + i * 1000}  # fmt: skip
+        text = render_markdown(other, officer, "delegationsbeslut", board, DAY,
+                               templates=TEMPLATES).markdown  # fmt: skip
+        size += len(markdown_to_docx(text, template=TEMPLATES / "memo.docx", title=other["title"]))
+    total = time.perf_counter() - start
+    print(
+        f"  batch: {args.renders:,} different memos to md + docx in {total:.1f} s "
+        f"({total / args.renders * 1000:.1f} ms each, {size / 1024 / 1024:.1f} MiB of docx)"
+    )
+    print(f"  after the run: {load_line()}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,207 @@
+"""CLI: `memo …` (draft, render, list, finalize) and `decisions unreported`."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from caseflow.casemap import case_to_dict
+from caseflow.cli import AppContext, app, obj, out, write_output
+from caseflow.cli_case import ActorOpt, parse_date_option
+from caseflow.dnr import parse_dnr
+from caseflow.engine import edit_case
+from caseflow.errors import InputError
+from caseflow.memo import (
+    FORMATS,
+    BoardConfig,
+    Signatory,
+    choose_kind,
+    content_hash,
+    draft_background,
+    load_board,
+    officer_from_person,
+    render_markdown,
+)
+from caseflow.memo_store import finalize, list_renders, record_render, unreported
+from caseflow.repo import get_person, require_case
+from caseflow.textformat import STOCKHOLM, format_local
+
+memo_app = typer.Typer(help="Beslutsmemon: utkast, rendering, beslut.", no_args_is_help=True)
+decisions_app = typer.Typer(help="Fattade beslut.", no_args_is_help=True)
+app.add_typer(memo_app, name="memo")
+app.add_typer(decisions_app, name="decisions")
+
+JsonOpt = Annotated[bool, typer.Option("--json", help="Skriv JSON.")]
+
+
+def board(context: AppContext) -> BoardConfig:
+    return load_board(context.settings.memos_dir / "board.yaml")
+
+
+def today(context: AppContext) -> date:
+    return context.clock.now().astimezone(STOCKHOLM).date()
+
+
+def load_case(context: AppContext, dnr: str) -> tuple[dict[str, Any], dict[str, Any] | None]:
+    """The case JSON and its handläggare (as a dict), read in one session."""
+    with context.db.read() as session:
+        case = require_case(session=session, dnr=parse_dnr(dnr))
+        data = case_to_dict(case)
+        person = get_person(session=session, email=case.handlaggare) if case.handlaggare else None
+        officer = person.model_dump() if person else None
+    return data, officer
+
+
+@memo_app.command("draft")
+def memo_draft(
+    ctx: typer.Context,
+    dnr: str,
+    save: Annotated[
+        bool, typer.Option("--save", help="Spara utkastet som ärendets ärendebeskrivning.")
+    ] = False,
+    output: Annotated[Path | None, typer.Option("-o", "--output", help="Skriv till fil.")] = None,
+    actor: ActorOpt = "cli",
+) -> None:
+    """Skriv ett utkast till ärendebeskrivning från ärendets uppgifter."""
+    context = obj(ctx)
+    case, _ = load_case(context, dnr)
+    text = draft_background(case, board(context))
+    if not text:
+        raise InputError(f"{dnr}: för lite uppgifter för ett utkast (syfte, period, budget)")
+    if save:
+        edit_case(db=context.db, dnr=dnr, changes={"background": text}, actor=actor,
+                  clock=context.clock, reason="utkast till ärendebeskrivning")  # fmt: skip
+        out(f"sparade utkastet i {case['diarienummer']} (background); redigera med "
+            "`caseflow memo background`")  # fmt: skip
+    if output is not None:
+        output.write_text(text + "\n", encoding="utf-8")
+        out(f"skrev {output}")
+    elif not save:
+        out(text)
+
+
+@memo_app.command("background")
+def memo_background(ctx: typer.Context, dnr: str, file: Path, actor: ActorOpt = "cli") -> None:
+    """Spara en redigerad ärendebeskrivning (textfil) på ärendet."""
+    context = obj(ctx)
+    try:
+        text = file.read_text(encoding="utf-8").strip()
+    except (OSError, UnicodeDecodeError) as err:
+        raise InputError(f"{file}: kan inte läsa filen ({err})") from None
+    result = edit_case(db=context.db, dnr=dnr, changes={"background": text or None},
+                       actor=actor, clock=context.clock)  # fmt: skip
+    out(
+        f"{result.diarienummer}: ärendebeskrivningen {'sparad' if result.changes else 'oförändrad'}"
+    )
+
+
+@memo_app.command("render")
+def memo_render(
+    ctx: typer.Context,
+    dnr: str,
+    output: Annotated[Path, typer.Option("-o", "--output", help="Filen som skrivs.")],
+    fmt: Annotated[
+        str | None, typer.Option("--format", help="docx, md eller html (annars filändelsen).")
+    ] = None,
+    kind: Annotated[
+        str | None, typer.Option("--kind", help="Memotyp (annars vald från ärendet).")
+    ] = None,
+    on: Annotated[str | None, typer.Option("--date", help="Memots datum (ÅÅÅÅ-MM-DD).")] = None,
+    signatory: Annotated[
+        str | None, typer.Option("--signatory", help="Undertecknare (e-post), annars nämndens.")
+    ] = None,
+    actor: ActorOpt = "cli",
+) -> None:
+    """Skriv ett beslutsmemo från ärendets uppgifter (docx, md eller html)."""
+    from caseflow.memo_render import markdown_to_docx, markdown_to_html
+
+    context = obj(ctx)
+    chosen = (fmt or output.suffix.lstrip(".")).lower()
+    if chosen not in FORMATS:
+        raise InputError(f"okänt format {chosen!r}; välj ett av {', '.join(FORMATS)}")
+    config = board(context)
+    given = parse_date_option("--date", on)
+    memo_date = date.fromisoformat(given) if given else today(context)
+    case, officer = load_case(context, dnr)
+    memo_kind = kind or choose_kind(case, config)
+    signer = _signatory(context, signatory)
+    templates = context.settings.memos_dir / "templates"
+    text = render_markdown(case, officer_from_person(officer), memo_kind, config, memo_date,
+                           templates=templates, signatory=signer)  # fmt: skip
+    title = f"{config.kinds[memo_kind].title} {case['diarienummer']}"
+    if chosen == "md":
+        data = text.markdown.encode("utf-8")
+    elif chosen == "html":
+        data = markdown_to_html(text.markdown, title=title).encode("utf-8")
+    else:
+        data = markdown_to_docx(text.markdown, template=templates / "memo.docx", title=title)
+    write_output(output, data)
+    record_render(db=context.db, dnr=dnr, kind=memo_kind, fmt=chosen,
+                  template_version=text.template_version, content_hash=content_hash(data),
+                  memo_date=memo_date, warnings=text.warnings, actor=actor,
+                  clock=context.clock)  # fmt: skip
+    for warning in text.warnings:
+        typer.echo(f"varning: {warning}", err=True)
+    out(f"skrev {output} ({memo_kind}, {chosen}, {len(data):,} byte)")
+
+
+def _signatory(context: AppContext, email: str | None) -> Signatory | None:
+    if email is None:
+        return None
+    with context.db.read() as session:
+        person = get_person(session=session, email=email)
+    if person is None:
+        raise InputError(f"--signatory: okänd person {email!r}")
+    if not person.title:
+        raise InputError(f"--signatory: {email} saknar titel (person add --title)")
+    return Signatory(name=person.name, title=person.title)
+
+
+@memo_app.command("list")
+def memo_list(ctx: typer.Context, dnr: str, as_json: JsonOpt = False) -> None:
+    """Lista ärendets skrivna memon."""
+    rows = list_renders(db=obj(ctx).db, dnr=dnr)
+    if as_json:
+        out(json.dumps([r.model_dump(mode="json", exclude={"case_id"}) for r in rows],
+                       ensure_ascii=False, indent=2))  # fmt: skip
+        return
+    for r in rows:
+        out(f"{r.id}\t{format_local(r.created_at)}\t{r.kind}\t{r.format}\t{r.memo_date}\t"
+            f"mall {r.template_version}\t{r.content_hash[:12]}\t{r.created_by}")  # fmt: skip
+
+
+@memo_app.command("finalize")
+def memo_finalize(
+    ctx: typer.Context,
+    dnr: str,
+    signed_by: Annotated[str, typer.Option("--signed-by", help="Beslutsfattarens e-post.")],
+    on: Annotated[str | None, typer.Option("--date", help="Beslutsdatum (ÅÅÅÅ-MM-DD).")] = None,
+) -> None:
+    """Registrera beslutet (senaste memot), undertecknat av en beslutsfattare."""
+    context = obj(ctx)
+    config = board(context)
+    given = parse_date_option("--date", on)
+    points = {k: c.delegation_point for k, c in config.kinds.items() if c.delegation_point}
+    decision = finalize(db=context.db, dnr=dnr, signed_by=signed_by,
+                        decided_on=date.fromisoformat(given) if given else today(context),
+                        delegation_points=points, clock=context.clock)  # fmt: skip
+    note = " (anmäls vid nämndens nästa sammanträde)" if decision.delegation_point else ""
+    out(f"{dnr}: beslut {decision.id} registrerat {decision.decided_on}{note}")
+
+
+@decisions_app.command("unreported")
+def decisions_unreported(ctx: typer.Context, as_json: JsonOpt = False) -> None:
+    """Delegationsbeslut som ännu inte anmälts till nämnden."""
+    rows = unreported(db=obj(ctx).db)
+    if as_json:
+        out(json.dumps([r.as_json() for r in rows], ensure_ascii=False, indent=2))
+        return
+    if not rows:
+        out("inga oanmälda delegationsbeslut")
+    for r in rows:
+        out(f"{r.decided_on}\t{r.diarienummer}\t{r.title}\tpunkt {r.delegation_point}\t"
+            f"{r.signed_by}")  # fmt: skip
