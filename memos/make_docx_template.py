@@ -145,7 +145,7 @@ def _add_field(paragraph: Paragraph, instruction: str) -> None:
         '<w:fldChar w:fldCharType="end"/>',
     )
     for part in parts:
-        paragraph._p.append(parse_xml(f'<w:r {nsdecls("w")}>{part}</w:r>'))
+        paragraph._p.append(parse_xml(f"<w:r {nsdecls('w')}>{part}</w:r>"))
 
 
 def main() -> None:
