@@ -182,3 +182,49 @@ class Decision(SQLModel, table=True):
     signed_by: str = Field(max_length=254)
     created_at: datetime = _utc_column()
     reported_on: date | None = None  # the meeting it was reported at (anmäld)
+
+
+class Meeting(SQLModel, table=True):
+    """A board meeting (sammanträde) from the year's plan."""
+
+    __tablename__ = "meetings"
+    __table_args__ = (sa.UniqueConstraint("body", "day", name="uq_meetings_body_day"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    body: str = Field(max_length=50)  # e.g. RUN
+    day: date = Field(index=True)
+    time: str | None = Field(default=None, max_length=5)  # "09:00", Europe/Stockholm
+    created_at: datetime = _utc_column()
+
+
+class AgendaItem(SQLModel, table=True):
+    """A case on a meeting's agenda."""
+
+    __tablename__ = "agenda_items"
+    __table_args__ = (sa.UniqueConstraint("meeting_id", "case_id", name="uq_agenda_meeting_case"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    meeting_id: int = Field(foreign_key="meetings.id", index=True)
+    case_id: int = Field(foreign_key="cases.id", index=True)
+    added_by: str = Field(max_length=254)
+    added_at: datetime = _utc_column()
+
+
+class OutboxMessage(SQLModel, table=True):
+    """An e-mail to send, written in the transaction that decided to send it; delivered after
+    commit by the worker. `message_id` is stable, so a resend after a crash is recognisable."""
+
+    __tablename__ = "outbox"
+
+    id: int | None = Field(default=None, primary_key=True)
+    message_id: str = Field(max_length=200, unique=True)
+    recipient: str = Field(max_length=254)
+    subject: str = Field(max_length=300)
+    body_text: str
+    body_html: str | None = None
+    status: str = Field(default="pending", max_length=16, index=True)  # pending|sent|failed
+    attempts: int = 0
+    next_attempt_at: datetime = _utc_column(index=True)
+    last_error: str | None = None
+    created_at: datetime = _utc_column()
+    sent_at: datetime | None = _utc_column(nullable=True)
