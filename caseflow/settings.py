@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal
 
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
@@ -10,11 +11,21 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 
 class Settings(BaseSettings):
-    model_config = SettingsConfigDict(env_prefix="CASEFLOW_", extra="ignore")
+    model_config = SettingsConfigDict(
+        env_prefix="CASEFLOW_", extra="ignore", env_file="caseflow.env", env_file_encoding="utf-8"
+    )
 
     database_url: str = "sqlite:///caseflow.db"
     workflows_dir: Path = PROJECT_ROOT / "workflows"
     memos_dir: Path = PROJECT_ROOT / "memos"
+    notifications_dir: Path = PROJECT_ROOT / "notifications"
+    smtp_host: str = "127.0.0.1"
+    smtp_port: int = 25
+    smtp_security: Literal["none", "starttls", "tls"] = "none"
+    smtp_user: str | None = None
+    smtp_password: str | None = None
+    mail_from: str = "caseflow@localhost"
+    base_url: str = "http://127.0.0.1:8000"
 
 
 def load_settings(**overrides: object) -> Settings:
