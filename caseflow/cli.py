@@ -93,7 +93,13 @@ def write_output(path: Path, data: bytes) -> None:
 
 def main(argv: list[str] | None = None) -> None:
     """Entry point: run the app; user errors become one line on stderr and exit 1."""
-    from caseflow import cli_case, cli_db, cli_memo, cli_portfolio  # noqa: F401  (sub-commands)
+    from caseflow import (  # noqa: F401  (registers the sub-commands)
+        cli_case,
+        cli_db,
+        cli_meetings,
+        cli_memo,
+        cli_portfolio,
+    )
 
     try:
         app(args=argv, prog_name="caseflow")

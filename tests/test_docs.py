@@ -7,7 +7,7 @@ from typing import Any
 
 import typer.main
 
-from caseflow import cli_case, cli_db, cli_memo, cli_portfolio  # noqa: F401  (sub-commands)
+from caseflow import cli_case, cli_db, cli_meetings, cli_memo, cli_portfolio  # noqa: F401
 from caseflow.cli import app
 from caseflow.settings import PROJECT_ROOT, Settings
 

@@ -1,0 +1,166 @@
+"""The board's meetings and their agendas (keyword-only repository functions)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import yaml
+from sqlmodel import col, select
+
+from caseflow.clock import Clock
+from caseflow.db import Database
+from caseflow.dnr import parse_dnr
+from caseflow.errors import DuplicateError, InputError, NotFoundError
+from caseflow.models import AgendaItem, Case, Meeting
+from caseflow.repo import require_case
+
+_TIME = re.compile(r"^([01]\d|2[0-3])[:.][0-5]\d$")
+_BODY = re.compile(r"^[A-ZÅÄÖ][A-ZÅÄÖ0-9-]{0,19}$")
+
+
+@dataclass(frozen=True)
+class MeetingInfo:
+    body: str
+    day: date
+    time: str | None
+    cases: int
+
+
+def check_meeting(
+    body: str, day: str | date, time: str | None, *, where: str
+) -> tuple[str, date, str | None]:
+    """Validate one meeting: body like `RUN`, an ISO date, an optional `HH:MM`.
+
+    Raises:
+        InputError: `where: what is wrong`.
+    """
+    body = body.strip().upper()
+    if not _BODY.match(body):
+        raise InputError(f"{where}: ogiltig nämnd {body!r} (t.ex. RUN)")
+    try:
+        parsed = day if isinstance(day, date) else date.fromisoformat(str(day).strip())
+    except ValueError:
+        raise InputError(f"{where}: ogiltigt datum {day!r}, skriv ÅÅÅÅ-MM-DD") from None
+    if time is not None:
+        time = str(time).strip()
+        if not _TIME.match(time):
+            raise InputError(f"{where}: ogiltig tid {time!r}, skriv TT:MM")
+        time = time.replace(".", ":")
+    return body, parsed, time
+
+
+def add_meetings(
+    *, db: Database, meetings: list[tuple[str, date, str | None]], clock: Clock
+) -> int:
+    """Add meetings in one transaction; a meeting already planned is an error (nothing added)."""
+    now = clock.now()
+    with db.write(duplicate="ett av sammanträdena finns redan") as session:
+        for body, day, time in meetings:
+            found = session.exec(
+                select(Meeting).where(Meeting.body == body, Meeting.day == day)
+            ).first()
+            if found is not None:
+                raise DuplicateError(f"{body} har redan ett sammanträde {day}; inget lades till")
+            session.add(Meeting(body=body, day=day, time=time, created_at=now))
+    return len(meetings)
+
+
+def read_plan(path: Path, *, body: str) -> list[tuple[str, date, str | None]]:
+    """A year's meeting plan: YAML (a list of dates, or of {date, time, body}) or CSV with a
+    header `date[,time][,body]`.
+
+    Raises:
+        InputError: naming the file, line and value.
+    """
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as err:
+        raise InputError(f"{path}: kan inte läsa filen ({err})") from None
+    rows: list[tuple[int, dict[str, Any]]] = []
+    if path.suffix.lower() == ".csv":
+        reader = csv.DictReader(io.StringIO(text))
+        if not reader.fieldnames or "date" not in [f.strip().lower() for f in reader.fieldnames]:
+            raise InputError(f"{path}:1: kolumnen 'date' saknas (date,time,body)")
+        for row in reader:
+            rows.append((reader.line_num, {k.strip().lower(): v for k, v in row.items() if k}))
+    elif path.suffix.lower() in {".yaml", ".yml"}:
+        try:
+            data = yaml.safe_load(text)
+        except yaml.YAMLError as err:
+            mark = getattr(err, "problem_mark", None)
+            raise InputError(f"{path}:{mark.line + 1 if mark else '?'}: ogiltig YAML") from None
+        items = data.get("meetings") if isinstance(data, dict) else data
+        if not isinstance(items, list):
+            raise InputError(f"{path}: väntade en lista av sammanträden (meetings:)")
+        for i, item in enumerate(items):
+            rows.append((i + 1, item if isinstance(item, dict) else {"date": item}))
+    else:
+        raise InputError(f"{path}: läser .yaml, .yml eller .csv")
+    plan = []
+    for number, row in rows:
+        where = f"{path}:{number}" if path.suffix.lower() == ".csv" else f"{path}: post {number}"
+        unknown = set(row) - {"date", "time", "body"}
+        if unknown:
+            raise InputError(f"{where}: okänt fält {sorted(unknown)[0]!r}")
+        plan.append(check_meeting(str(row.get("body") or body), row.get("date") or "",
+                                  row.get("time") or None, where=where))  # fmt: skip
+    return plan
+
+
+def require_meeting(session: Any, *, body: str, day: date) -> Meeting:
+    meeting = session.exec(select(Meeting).where(Meeting.body == body, Meeting.day == day)).first()
+    if meeting is None:
+        raise NotFoundError(f"{body} har inget sammanträde {day} (`caseflow meetings add`)")
+    assert isinstance(meeting, Meeting)
+    return meeting
+
+
+def list_meetings(*, db: Database, body: str | None = None) -> list[MeetingInfo]:
+    with db.read() as session:
+        stmt = select(Meeting).order_by(col(Meeting.day))
+        if body is not None:
+            stmt = stmt.where(Meeting.body == body)
+        out = []
+        for m in session.exec(stmt).all():
+            count = len(session.exec(select(AgendaItem).where(AgendaItem.meeting_id == m.id)).all())
+            out.append(MeetingInfo(m.body, m.day, m.time, count))
+        return out
+
+
+def schedule_case(
+    *, db: Database, dnr: str, body: str, day: date, actor: str, clock: Clock
+) -> bool:
+    """Put a case on a meeting's agenda; False if it already was."""
+    with db.write() as session:
+        case = require_case(session=session, dnr=parse_dnr(dnr))
+        meeting = require_meeting(session, body=body, day=day)
+        found = session.exec(
+            select(AgendaItem).where(
+                AgendaItem.meeting_id == meeting.id, AgendaItem.case_id == case.id
+            )  # fmt: skip
+        ).first()
+        if found is not None:
+            return False
+        assert case.id is not None and meeting.id is not None
+        session.add(AgendaItem(meeting_id=meeting.id, case_id=case.id, added_by=actor,
+                               added_at=clock.now()))  # fmt: skip
+        return True
+
+
+def agenda(*, db: Database, body: str, day: date) -> list[Case]:
+    """The cases on a meeting's agenda, in the order they were put there."""
+    with db.read() as session:
+        meeting = require_meeting(session, body=body, day=day)
+        stmt = (
+            select(Case)
+            .join(AgendaItem, col(AgendaItem.case_id) == col(Case.id))
+            .where(AgendaItem.meeting_id == meeting.id)
+            .order_by(col(AgendaItem.id))
+        )
+        return list(session.exec(stmt).all())
