@@ -10,7 +10,8 @@ import pytest
 PACKAGE = Path(__file__).resolve().parent.parent / "caseflow"
 PURE = [
     "spec", "registry", "machine", "guards", "casedoc", "dnr", "funders", "roles", "yamlpos",
-    "clock", "textformat", "errors",
+    "clock", "textformat", "errors", "amounts", "workdays", "calendar_ics", "deadlines", "report",
+    "memo",
 ]  # fmt: skip
 IO_LIBRARIES = {
     "sqlmodel",
