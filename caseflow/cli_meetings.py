@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import json
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from caseflow.cli import app, obj, out
+from caseflow.cli import app, obj, out, write_output
 from caseflow.cli_case import ActorOpt, case_app
 from caseflow.meetings import (
     add_meetings,
@@ -102,3 +103,34 @@ def case_schedule(
     added = schedule_case(db=context.db, dnr=dnr, body=name, day=day, actor=actor,
                           clock=context.clock)  # fmt: skip
     out(f"{dnr} {'står nu' if added else 'stod redan'} på dagordningen {name} {day}")
+
+
+@app.command("calendar")
+def calendar(
+    ctx: typer.Context,
+    output: Annotated[Path, typer.Option("-o", "--output", help="Filen som skrivs (.ics).")],
+    body: BodyOpt = "RUN",
+) -> None:
+    """Nämndens sammanträden som kalender (iCalendar, RFC 5545) med stabila UID."""
+    from datetime import datetime, time
+
+    from caseflow.calendar_ics import CalendarEvent, build_calendar
+    from caseflow.textformat import STOCKHOLM
+
+    context = obj(ctx)
+    name = body.strip().upper()
+    events = []
+    for m in list_meetings(db=context.db, body=name):
+        start: date | datetime = m.day
+        end: date | datetime | None = None
+        if m.time:
+            hour, minute = (int(p) for p in m.time.split(":"))
+            start = datetime.combine(m.day, time(hour, minute), tzinfo=STOCKHOLM)
+            end = start + timedelta(hours=3)
+        events.append(CalendarEvent(
+            uid=f"meeting-{name}-{m.day.isoformat()}", summary=f"Sammanträde {name}", start=start,
+            end=end, description=f"{m.cases} ärenden på dagordningen", url=None,
+            last_modified=m.created_at,
+        ))  # fmt: skip
+    write_output(output, build_calendar(events, name=f"{name} sammanträden"))
+    out(f"skrev {output} ({len(events)} sammanträden)")

@@ -6,7 +6,7 @@ import csv
 import io
 import re
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -30,6 +30,7 @@ class MeetingInfo:
     day: date
     time: str | None
     cases: int
+    created_at: datetime
 
 
 def check_meeting(
@@ -129,7 +130,7 @@ def list_meetings(*, db: Database, body: str | None = None) -> list[MeetingInfo]
         out = []
         for m in session.exec(stmt).all():
             count = len(session.exec(select(AgendaItem).where(AgendaItem.meeting_id == m.id)).all())
-            out.append(MeetingInfo(m.body, m.day, m.time, count))
+            out.append(MeetingInfo(m.body, m.day, m.time, count, m.created_at))
         return out
 
 

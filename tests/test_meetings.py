@@ -58,3 +58,20 @@ def test_agenda_lists_cases_and_unreported_decisions(cli: Run, tmp_path: Path) -
     cases, decisions = out.split("Anmälan av delegationsbeslut")
     assert "RUN/479/2024" in cases and "RUN/479/2024" in decisions and "punkt 8.2" in decisions
     assert json.loads(cli("meetings", "list", "--json")[1])[0]["cases"] == 1
+
+
+def test_calendar_of_meetings_has_stable_uids(cli: Run, tmp_path: Path) -> None:
+    from icalendar import Calendar
+
+    assert cli("meetings", "add", "2025-02-12", "--time", "09:00")[0] == 0
+    assert cli("meetings", "add", "2025-04-02")[0] == 0
+    first, second = tmp_path / "a.ics", tmp_path / "b.ics"
+    assert cli("calendar", "-o", str(first))[0] == 0
+    assert cli("meetings", "add", "2025-06-11")[0] == 0
+    assert cli("calendar", "--body", "run", "-o", str(second))[0] == 0
+    events = [Calendar.from_ical(p.read_bytes()).walk("VEVENT") for p in (first, second)]
+    uids = [[str(e["UID"]) for e in evs] for evs in events]
+    assert uids[0] == uids[1][:2] and len(uids[1]) == 3  # re-import updates, never duplicates
+    timed = events[0][0]
+    assert timed["DTSTART"].dt.hour == 9 and str(timed["DTSTART"].dt.tzinfo) == "Europe/Stockholm"
+    assert str(events[0][1]["DTSTART"].dt) == "2025-04-02"
