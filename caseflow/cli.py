@@ -99,6 +99,7 @@ def main(argv: list[str] | None = None) -> None:
         cli_meetings,
         cli_memo,
         cli_portfolio,
+        cli_reminders,
     )
 
     try:

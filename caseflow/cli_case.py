@@ -132,7 +132,7 @@ def case_edit(
         changes[name.strip()] = parse_field_value(name.strip(), value)
     result = edit_case(
         db=context.db, dnr=dnr, changes=changes, actor=actor, clock=context.clock,
-        reason=reason, expected_version=expect_version,
+        reason=reason, expected_version=expect_version, workflows=context.workflows,
     )  # fmt: skip
     if not result.changes:
         out(f"{result.diarienummer}: inget ändrat")

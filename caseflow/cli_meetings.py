@@ -100,8 +100,9 @@ def case_schedule(
     """Sätt ärendet på ett sammanträdes dagordning."""
     context = obj(ctx)
     name, day, _ = check_meeting(body, meeting, None, where="--meeting")
+    rules = context.workflows.default.spec.deadlines
     added = schedule_case(db=context.db, dnr=dnr, body=name, day=day, actor=actor,
-                          clock=context.clock)  # fmt: skip
+                          clock=context.clock, rules=rules)  # fmt: skip
     out(f"{dnr} {'står nu' if added else 'stod redan'} på dagordningen {name} {day}")
 
 

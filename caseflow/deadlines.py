@@ -53,6 +53,7 @@ class DeadlineRule(_Strict):
     yearly_on: str | None = Field(default=None, pattern=r"^\d{2}-\d{2}$")  # "02-21"
     offset: Offset = Offset(days=0)
     every: Offset | None = None  # repeat (from `entered`) while the case stays in `stages`
+    notice: Offset | None = None  # remind this long before the date (e.g. a legal due date)
     kind: Literal["reminder", "due"] = "reminder"
     stages: list[str] = Field(default_factory=list)  # empty: every open stage
     recipients: list[Recipient] = Field(min_length=1)
@@ -83,10 +84,11 @@ class CaseDates:
 
 @dataclass(frozen=True, order=True)
 class Deadline:
-    on: date  # when to act (a reminder: moved to a working day before; due: after)
+    on: date  # the deadline (a reminder: moved to a working day before; due: after)
     basis_date: date
     rule: str
     label: str
+    remind_on: date  # when to send the reminder: `on`, or `notice` before it
 
 
 def shift(day: date, offset: Offset) -> date:
@@ -127,8 +129,9 @@ def plan(
             continue
         for basis in _bases(case, rule, today, horizon):
             on = _settle(shift(basis, rule.offset), rule.kind)
+            remind = on if rule.notice is None else previous_working_day(shift(on, rule.notice))
             if today <= on <= horizon:
-                found.append(Deadline(on, basis, rule.name, rule.label))
+                found.append(Deadline(on, basis, rule.name, rule.label, min(remind, on)))
     return sorted(set(found))
 
 

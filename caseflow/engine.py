@@ -16,7 +16,6 @@ from caseflow.casedoc import (
     CaseDoc,
     FunderDoc,
     check_editable,
-    check_email,
     check_text,
     describe_validation,
 )
@@ -37,9 +36,11 @@ from caseflow.errors import (
 from caseflow.facts import CaseFacts
 from caseflow.machine import CompiledWorkflow, Move
 from caseflow.models import Case, CaseEvent, Person
+from caseflow.people import add_person as add_person  # re-exported: engine is the API
 from caseflow.registry import WorkflowRegistry
-from caseflow.repo import get_case, get_person, require_case, require_person
-from caseflow.roles import check_role
+from caseflow.reminders import replan
+from caseflow.repo import get_case, require_case, require_person
+from caseflow.workdays import local_date
 
 
 @dataclass(frozen=True, slots=True)
@@ -137,6 +138,9 @@ def _insert_case(
             changes=case_to_dict(case), row_version=case.row_version,
         )
     )  # fmt: skip
+    session.flush()
+    replan(session.connection(), case_id=case.id, rules=wf.spec.deadlines,
+           today=local_date(now), now=now)  # fmt: skip
     return case
 
 
@@ -240,6 +244,9 @@ def _import_update(
             row_version=version,
         )
     )  # fmt: skip
+    session.flush()
+    replan(session.connection(), case_id=case.id, rules=wf.spec.deadlines,
+           today=local_date(now), now=now)  # fmt: skip
 
 
 def _normalised(doc: CaseDoc, workflows: WorkflowRegistry) -> dict[str, Any]:
@@ -259,8 +266,12 @@ def edit_case(
     clock: Clock,
     reason: str | None = None,
     expected_version: int | None = None,
+    workflows: WorkflowRegistry | None = None,
 ) -> EditResult:
     """Change plain fields (already parsed JSON values), validated as the whole case JSON.
+
+    With `workflows`, the case's reminders are re-planned in the same transaction (an end date
+    moved moves its deadlines); every caller that has the registry passes it.
 
     Raises:
         UnknownCaseError, ConflictError, InputError (first invalid field, in Swedish).
@@ -294,6 +305,11 @@ def edit_case(
                 to_stage=case.stage, reason=reason, changes=diff, row_version=version,
             )
         )  # fmt: skip
+        if workflows is not None:
+            session.flush()
+            rules = workflows.get(case.workflow).spec.deadlines
+            replan(session.connection(), case_id=case.id, rules=rules, today=local_date(now),
+                   now=now)  # fmt: skip
         return EditResult(case.diarienummer, diff, version)
 
 
@@ -421,6 +437,7 @@ def fire(
                 "reason": reason, "changes": None, "row_version": version,
             },
         )  # fmt: skip
+        replan(conn, case_id=facts.id, rules=wf.spec.deadlines, today=local_date(now), now=now)
         return TransitionResult(
             str(number), trigger, facts.stage, to_stage, transition.outcome, version, now
         )
@@ -452,43 +469,3 @@ def _with_role_check(move: Move, person: Person) -> Move:
             (*move.problems, str(err)),
         )  # fmt: skip
     return move
-
-
-def add_person(
-    *,
-    db: Database,
-    email: str,
-    name: str,
-    roles: Sequence[str],
-    clock: Clock,
-    phone: str | None = None,
-    unit: str | None = None,
-    title: str | None = None,
-) -> Person:
-    """Register a person.
-
-    Raises:
-        InputError: bad e-mail, empty name or unknown role. DuplicateError: e-mail taken.
-    """
-    address = check_email(email)
-    name = check_text(name, field="namn", max_length=200)
-    if not name:
-        raise InputError("namn saknas (--name)")
-    if not roles:
-        raise InputError("minst en roll krävs (--role)")
-    checked = sorted({check_role(r) for r in roles})
-
-    def optional(value: str | None, field: str, limit: int) -> str | None:
-        return check_text(value, field=field, max_length=limit) or None if value else None
-
-    taken = f"personen {address} finns redan"
-    with db.write(duplicate=taken) as session:
-        if get_person(session=session, email=address) is not None:
-            raise DuplicateError(taken)
-        person = Person(
-            email=address, name=name, phone=optional(phone, "telefon", 50),
-            unit=optional(unit, "enhet", 200), title=optional(title, "titel", 200),
-            roles=checked, created_at=clock.now(),
-        )  # fmt: skip
-        session.add(person)
-        return person

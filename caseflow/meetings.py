@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -15,10 +16,13 @@ from sqlmodel import col, select
 
 from caseflow.clock import Clock
 from caseflow.db import Database
+from caseflow.deadlines import DeadlineRule
 from caseflow.dnr import parse_dnr
 from caseflow.errors import DuplicateError, InputError, NotFoundError
 from caseflow.models import AgendaItem, Case, Meeting
+from caseflow.reminders import replan
 from caseflow.repo import require_case
+from caseflow.workdays import local_date
 
 _TIME = re.compile(r"^([01]\d|2[0-3])[:.][0-5]\d$")
 _BODY = re.compile(r"^[A-ZÅÄÖ][A-ZÅÄÖ0-9-]{0,19}$")
@@ -135,9 +139,12 @@ def list_meetings(*, db: Database, body: str | None = None) -> list[MeetingInfo]
 
 
 def schedule_case(
-    *, db: Database, dnr: str, body: str, day: date, actor: str, clock: Clock
-) -> bool:
-    """Put a case on a meeting's agenda; False if it already was."""
+    *, db: Database, dnr: str, body: str, day: date, actor: str, clock: Clock,
+    rules: Sequence[DeadlineRule] = (),
+) -> bool:  # fmt: skip
+    """Put a case on a meeting's agenda (and plan the meeting's deadlines for it from `rules`,
+    in the same transaction); False if it already was."""
+    now = clock.now()
     with db.write() as session:
         case = require_case(session=session, dnr=parse_dnr(dnr))
         meeting = require_meeting(session, body=body, day=day)
@@ -150,7 +157,9 @@ def schedule_case(
             return False
         assert case.id is not None and meeting.id is not None
         session.add(AgendaItem(meeting_id=meeting.id, case_id=case.id, added_by=actor,
-                               added_at=clock.now()))  # fmt: skip
+                               added_at=now))  # fmt: skip
+        session.flush()
+        replan(session.connection(), case_id=case.id, rules=rules, today=local_date(now), now=now)
         return True
 
 

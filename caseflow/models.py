@@ -228,3 +228,24 @@ class OutboxMessage(SQLModel, table=True):
     last_error: str | None = None
     created_at: datetime = _utc_column()
     sent_at: datetime | None = _utc_column(nullable=True)
+
+
+class Reminder(SQLModel, table=True):
+    """A deadline of a case from a workflow rule, and when to remind about it. Planned and
+    re-planned in the transaction of the change that moves its basis; `queued` once its
+    e-mails are in the outbox."""
+
+    __tablename__ = "reminders"
+    __table_args__ = (
+        sa.UniqueConstraint("case_id", "rule", "due_on", name="uq_reminders_case_rule_due"),
+        sa.Index("ix_reminders_status_remind_on", "status", "remind_on"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    case_id: int = Field(foreign_key="cases.id", index=True)
+    rule: str = Field(max_length=64)
+    label: str = Field(max_length=200)
+    due_on: date
+    remind_on: date
+    status: str = Field(default="planned", max_length=16)  # planned | cancelled | queued
+    updated_at: datetime = _utc_column()

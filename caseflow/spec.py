@@ -8,6 +8,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
 
+from caseflow.deadlines import DeadlineRule
 from caseflow.errors import WorkflowSpecError
 from caseflow.roles import ROLES
 from caseflow.yamlpos import LocatedYaml, YamlSyntaxError, load_located
@@ -50,6 +51,7 @@ class WorkflowSpec(_Strict):
     initial: str
     states: list[StateSpec] = Field(min_length=1)
     transitions: list[TransitionSpec] = Field(min_length=1)
+    deadlines: list[DeadlineRule] = Field(default_factory=list)
 
     def state(self, name: str) -> StateSpec | None:
         return next((s for s in self.states if s.name == name), None)
@@ -163,6 +165,18 @@ def _semantic_problems(
                     problems.append((at, f"{t.trigger!r} från {src!r} är deklarerad två gånger"))
                 seen_moves.add((t.trigger, src))
                 edges[src].add(t.dest)
+
+    rule_names: set[str] = set()
+    for i, rule in enumerate(spec.deadlines):
+        at = ("deadlines", i)
+        if rule.name in rule_names:
+            problems.append(((*at, "name"), f"fristen {rule.name!r} är deklarerad två gånger"))
+        rule_names.add(rule.name)
+        if rule.stage is not None and rule.stage not in names:
+            problems.append(((*at, "stage"), f"okänt tillstånd {rule.stage!r}"))
+        for j, stage in enumerate(rule.stages):
+            if stage not in names:
+                problems.append(((*at, "stages", j), f"okänt tillstånd {stage!r}"))
 
     if spec.initial in names:
         reached = _reachable(spec.initial, edges)

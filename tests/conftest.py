@@ -21,8 +21,8 @@ PG_URL = os.environ.get("CASEFLOW_TEST_DATABASE_URL")
 REQUIRE_PG = os.environ.get("CASEFLOW_REQUIRE_POSTGRES") == "1"
 BACKENDS = ["sqlite"] + (["postgresql"] if PG_URL else [])
 TABLES = (
-    "case_events, case_funders, decisions, memo_renders, agenda_items, meetings, outbox, cases, "
-    "people, portfolio_snapshots"
+    "case_events, case_funders, decisions, memo_renders, agenda_items, meetings, outbox, "
+    "reminders, cases, people, portfolio_snapshots"
 )
 _pg_tests_run = 0
 

@@ -7,7 +7,14 @@ from typing import Any
 
 import typer.main
 
-from caseflow import cli_case, cli_db, cli_meetings, cli_memo, cli_portfolio  # noqa: F401
+from caseflow import (  # noqa: F401  (registers the sub-commands)
+    cli_case,
+    cli_db,
+    cli_meetings,
+    cli_memo,
+    cli_portfolio,
+    cli_reminders,
+)
 from caseflow.cli import app
 from caseflow.settings import PROJECT_ROOT, Settings
 

@@ -1,0 +1,42 @@
+"""CLI: `reminders list`."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from typing import Annotated
+
+import typer
+
+from caseflow.cli import app, obj, out
+from caseflow.cli_case import parse_date_option
+from caseflow.reminders import list_reminders
+
+reminders_app = typer.Typer(help="Påminnelser om frister.", no_args_is_help=True)
+app.add_typer(reminders_app, name="reminders")
+
+
+@reminders_app.command("list")
+def reminders_list(
+    ctx: typer.Context,
+    due_before: Annotated[
+        str | None, typer.Option("--due-before", help="Bara de som ska skickas senast detta datum.")
+    ] = None,
+    include_done: Annotated[bool, typer.Option("--all", help="Även köade och inställda.")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Skriv JSON.")] = False,
+) -> None:
+    """Planerade påminnelser, i den ordning de ska skickas."""
+    given = parse_date_option("--due-before", due_before)
+    with obj(ctx).db.transaction() as conn:
+        rows = list_reminders(conn, due_before=date.fromisoformat(given) if given else None,
+                              include_done=include_done)  # fmt: skip
+    if as_json:
+        data = [{**r.__dict__, "due_on": r.due_on.isoformat(), "remind_on": r.remind_on.isoformat()}
+                for r in rows]  # fmt: skip
+        out(json.dumps(data, ensure_ascii=False, indent=2))
+        return
+    for r in rows:
+        out(f"{r.remind_on}\t{r.diarienummer}\t{r.label} ({r.due_on})\t{r.status}\t"
+            f"{r.handlaggare or '–'}")  # fmt: skip
+    if not rows:
+        out("inga planerade påminnelser")

@@ -1,0 +1,150 @@
+"""The background worker: one APScheduler 3.x interval job, `tick`, that runs the worker's steps
+(today: sending the outbox) until SIGTERM/SIGINT. The only process that schedules anything.
+"""
+
+from __future__ import annotations
+
+import logging
+import signal
+import threading
+import time
+from collections.abc import Callable, Sequence
+from datetime import UTC, datetime, timedelta
+from types import FrameType
+from typing import TYPE_CHECKING
+
+from apscheduler.schedulers.blocking import BlockingScheduler  # type: ignore[import-untyped]
+
+from caseflow.mailer import SendSummary, send_due
+
+if TYPE_CHECKING:
+    from caseflow.clock import Clock
+    from caseflow.db import Database
+    from caseflow.settings import Settings
+
+log = logging.getLogger(__name__)
+
+Step = Callable[[], object]
+"""One unit of the worker's work; it returns a summary (logged) or None."""
+
+BATCH = 100
+
+
+def tick(steps: Sequence[Step], *, stop: threading.Event | None = None) -> None:
+    """Run every step once, in order. A failing step is logged and the next one still runs
+    (the next tick tries again); a set `stop` skips the remaining steps."""
+    for step in steps:
+        if stop is not None and stop.is_set():
+            return
+        name = getattr(step, "__name__", repr(step))
+        try:
+            summary = step()
+        except Exception:
+            log.exception("steget %s misslyckades; nytt försök vid nästa körning", name)
+            continue
+        if summary is not None:
+            log.info("%s: %s", name, summary)
+
+
+class _NoOverlapNotice(logging.Filter):
+    """Drop APScheduler's warning that a tick was skipped because the previous one still runs:
+    with max_instances=1 that is the intended behaviour during a long send."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return "maximum number of running instances" not in record.getMessage()
+
+
+def default_steps(
+    *,
+    settings: Settings,
+    db: Database,
+    clock: Clock,
+    lease: timedelta = timedelta(minutes=5),
+    stop: threading.Event | None = None,
+) -> list[Step]:
+    """The worker's steps, in the order they run each tick.
+
+    Reminders planned for now must be enqueued BEFORE the outbox is sent, so their mail goes
+    out in the same tick: add the reminder step at the front of this list.
+    """
+
+    def send_outbox() -> SendSummary | None:
+        """Send due mail in batches until the backlog is empty (or a stop is asked for)."""
+        total = SendSummary()
+        while stop is None or not stop.is_set():
+            summary = send_due(db=db, settings=settings, clock=clock, limit=BATCH, lease=lease)
+            total = SendSummary(
+                claimed=total.claimed + summary.claimed,
+                sent=total.sent + summary.sent,
+                retried=total.retried + summary.retried,
+                failed=total.failed + summary.failed,
+            )
+            if summary.claimed < BATCH:
+                break
+        return total if total.claimed else None
+
+    return [send_outbox]
+
+
+def run_worker(
+    *,
+    settings: Settings,
+    db: Database,
+    clock: Clock,
+    interval_seconds: float = 30,
+    once: bool = False,
+    lease: timedelta = timedelta(minutes=5),
+    steps: Sequence[Step] | None = None,
+) -> None:
+    """Run `tick` now and then every `interval_seconds` until SIGTERM or SIGINT (or once).
+
+    One BlockingScheduler job (id "tick", max_instances=1, coalesce=True): a slow tick delays
+    the next instead of overlapping it. On a signal the scheduler stops, the running tick
+    finishes the message it is sending and its batch, and run_worker returns. Must be called
+    from the main thread (signal handlers); `steps` defaults to `default_steps(...)`.
+    """
+    stop = threading.Event()
+    if steps is None:
+        steps = default_steps(settings=settings, db=db, clock=clock, lease=lease, stop=stop)
+    if once:
+        tick(steps)
+        return
+    running = threading.Lock()
+
+    def guarded_tick() -> None:
+        with running:
+            tick(steps, stop=stop)
+
+    scheduler = BlockingScheduler(timezone=UTC)
+    scheduler.add_job(
+        guarded_tick, "interval", seconds=interval_seconds, id="tick", replace_existing=True,
+        max_instances=1, coalesce=True, next_run_time=datetime.now(UTC),
+    )  # fmt: skip
+
+    def on_signal(signum: int, _frame: FrameType | None) -> None:
+        log.info("avslutar (%s) …", signal.Signals(signum).name)
+        stop.set()
+        # Not from the handler itself: it may have interrupted the scheduler holding its locks.
+        threading.Thread(target=_shutdown, args=(scheduler,), daemon=True).start()
+
+    previous = {sig: signal.signal(sig, on_signal) for sig in (signal.SIGTERM, signal.SIGINT)}
+    notice = _NoOverlapNotice()
+    logging.getLogger("apscheduler.scheduler").addFilter(notice)
+    try:
+        log.info("arbetaren startar (intervall %s s)", interval_seconds)
+        scheduler.start()
+    finally:
+        logging.getLogger("apscheduler.scheduler").removeFilter(notice)
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+    with running:  # wait for a tick still running in the executor's thread
+        log.info("arbetaren har stannat")
+
+
+def _shutdown(scheduler: BlockingScheduler) -> None:
+    """Stop the scheduler; a signal that came just before it started waits for the start."""
+    for _ in range(200):
+        if scheduler.running:
+            scheduler.shutdown(wait=False)
+            return
+        time.sleep(0.05)

@@ -1,0 +1,81 @@
+"""Reminder rows follow the case: planned and re-planned in the same transaction as the move,
+edit or scheduling that changes their basis, cancelled when they no longer apply."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, date, datetime, timedelta
+
+from caseflow.casedoc import CaseDoc
+from caseflow.clock import FakeClock
+from caseflow.db import Database
+from caseflow.engine import add_person, create_case, edit_case, fire, set_funder
+from caseflow.registry import WorkflowRegistry
+from caseflow.reminders import list_reminders
+from caseflow.workdays import add_working_days, previous_working_day
+from tests.conftest import Run
+from tests.factories import OFFICER, complete_fields
+
+CLOCK = datetime(2025, 1, 6, 9, 0, tzinfo=UTC)
+
+
+def planned(db: Database) -> dict[str, list[date]]:
+    with db.transaction() as conn:
+        rows = list_reminders(conn)
+    out: dict[str, list[date]] = {}
+    for r in rows:
+        out.setdefault(r.rule, []).append(r.due_on)
+    return out
+
+
+def test_moves_and_edits_replan_in_their_transaction(
+    database: Database, workflows: WorkflowRegistry
+) -> None:
+    clock = FakeClock(CLOCK)
+    add_person(db=database, email=OFFICER, name="Anna", roles=["handlaggare"], clock=clock)
+    fields = {**complete_fields(), "end_date": "2025-09-30"}
+    doc = CaseDoc.model_validate({"diarienummer": "RUN/1/2025", "stage": "application_sent",
+                                  **fields})  # fmt: skip
+    create_case(db=database, workflows=workflows, doc=doc, actor=OFFICER, clock=clock)
+    assert "ending_soon" not in planned(database)  # only while the project runs
+    for code in ("tillvaxtverket_nationella", "anslag_1_1"):
+        set_funder(db=database, dnr="RUN/1/2025", clock=clock, actor=OFFICER,
+                   funder={"code": code, "status": "granted",
+                           "decision_date": "2025-01-03"})  # fmt: skip
+    fire(db=database, workflows=workflows, dnr="RUN/1/2025", trigger="grant", actor=OFFICER,
+         clock=clock)  # fmt: skip
+    found = planned(database)
+    # 31 August 2025 is a Sunday: a reminder moves to the Friday before
+    assert found["ending_soon"] == [date(2025, 8, 29)]
+    assert found["final_report"] == [date(2025, 9, 30)]
+    assert found["commitment"] == [date(2025, 2, 3)]  # 4 weeks after entering bp_genomforande
+    edit_case(db=database, dnr="RUN/1/2025", changes={"end_date": "2025-12-31"}, actor=OFFICER,
+              clock=clock, workflows=workflows)  # fmt: skip
+    found = planned(database)
+    assert found["final_report"] == [date(2026, 1, 2)]  # nyårsafton: a due date moves on
+    assert found["ending_soon"] == [date(2025, 12, 1)]
+    fire(db=database, workflows=workflows, dnr="RUN/1/2025", trigger="withdraw", actor=OFFICER,
+         clock=clock, reason="Finansiären drog sig ur")  # fmt: skip
+    assert planned(database) == {}  # closed: every planned reminder is cancelled
+    with database.transaction() as conn:
+        statuses = {r.status for r in list_reminders(conn, include_done=True)}
+    assert statuses == {"cancelled"}
+
+
+def test_scheduling_plans_the_meeting_deadlines(cli: Run) -> None:
+    meeting = date.today() + timedelta(days=120)
+    meeting += timedelta(days=(2 - meeting.weekday()) % 7)  # a Wednesday
+    assert cli("person", "add", OFFICER, "--name", "Anna", "--role", "handlaggare")[0] == 0
+    assert cli("case", "new", "RUN/2/2025", "--title", "Ny idé", "--handlaggare", OFFICER)[0] == 0
+    assert cli("meetings", "add", meeting.isoformat())[0] == 0
+    assert json.loads(cli("reminders", "list", "--json")[1]) == []
+    assert cli("case", "schedule", "RUN/2/2025", "--meeting", meeting.isoformat())[0] == 0
+    rows = json.loads(cli("reminders", "list", "--json")[1])
+    by_rule = {r["rule"]: date.fromisoformat(r["due_on"]) for r in rows}
+    assert by_rule["application_cutoff"] == previous_working_day(meeting - timedelta(weeks=7))
+    assert by_rule["memo_ready"] == add_working_days(meeting, -15)
+    assert by_rule["presidium_review"] == previous_working_day(meeting - timedelta(weeks=2))
+    assert all(r["diarienummer"] == "RUN/2/2025" for r in rows)
+    first = min(by_rule.values())
+    early = json.loads(cli("reminders", "list", "--due-before", first.isoformat(), "--json")[1])
+    assert [r["rule"] for r in early] == ["application_cutoff"]
