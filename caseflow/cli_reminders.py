@@ -40,3 +40,17 @@ def reminders_list(
             f"{r.handlaggare or '–'}")  # fmt: skip
     if not rows:
         out("inga planerade påminnelser")
+
+
+@reminders_app.command("plan")
+def reminders_plan(ctx: typer.Context) -> None:
+    """Planera om påminnelserna för alla öppna ärenden (efter flyttar; körs även periodiskt)."""
+    from caseflow.reminders import replan_all
+    from caseflow.workdays import local_date
+
+    context = obj(ctx)
+    now = context.clock.now()
+    rules = {name: context.workflows.get(name).spec.deadlines for name in context.workflows.names()}
+    with context.db.transaction() as conn:
+        result = replan_all(conn, rules_for=rules, today=local_date(now), now=now)
+    out(f"nya {result.added}, flyttade {result.moved}, inställda {result.cancelled}")

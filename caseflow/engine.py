@@ -38,7 +38,7 @@ from caseflow.machine import CompiledWorkflow, Move
 from caseflow.models import Case, CaseEvent, Person
 from caseflow.people import add_person as add_person  # re-exported: engine is the API
 from caseflow.registry import WorkflowRegistry
-from caseflow.reminders import replan
+from caseflow.reminders import cancel_planned, replan
 from caseflow.repo import get_case, require_case, require_person
 from caseflow.workdays import local_date
 
@@ -437,7 +437,8 @@ def fire(
                 "reason": reason, "changes": None, "row_version": version,
             },
         )  # fmt: skip
-        replan(conn, case_id=facts.id, rules=wf.spec.deadlines, today=local_date(now), now=now)
+        if transition.outcome is not None:  # closed: its planned reminders no longer apply
+            cancel_planned(conn, case_id=facts.id, now=now)
         return TransitionResult(
             str(number), trigger, facts.stage, to_stage, transition.outcome, version, now
         )
