@@ -98,6 +98,7 @@ def main(argv: list[str] | None = None) -> None:
         cli_db,
         cli_meetings,
         cli_memo,
+        cli_outbox,
         cli_portfolio,
         cli_reminders,
     )

@@ -13,7 +13,7 @@ from datetime import UTC, datetime, timedelta
 from types import FrameType
 from typing import TYPE_CHECKING
 
-from apscheduler.schedulers.blocking import BlockingScheduler  # type: ignore[import-untyped]
+from apscheduler.schedulers.blocking import BlockingScheduler
 
 from caseflow.mailer import SendSummary, send_due
 

@@ -12,6 +12,7 @@ from caseflow import (  # noqa: F401  (registers the sub-commands)
     cli_db,
     cli_meetings,
     cli_memo,
+    cli_outbox,
     cli_portfolio,
     cli_reminders,
 )
