@@ -85,11 +85,12 @@ def worker(
         ),
     ] = 300.0,
 ) -> None:
-    """Kör bakgrundsarbetaren: skickar utkorgen tills SIGTERM eller Ctrl-C."""
+    """Kör bakgrundsarbetaren: planerar och köar påminnelser och skickar utkorgen tills
+    SIGTERM eller Ctrl-C."""
     context = obj(ctx)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
     logging.getLogger("apscheduler").setLevel(logging.WARNING)
     run_worker(
         settings=context.settings, db=context.db, clock=context.clock,
-        interval_seconds=interval, lease=timedelta(seconds=lease),
+        interval_seconds=interval, lease=timedelta(seconds=lease), workflows=context.workflows,
     )  # fmt: skip

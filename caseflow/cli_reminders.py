@@ -54,3 +54,35 @@ def reminders_plan(ctx: typer.Context) -> None:
     with context.db.transaction() as conn:
         result = replan_all(conn, rules_for=rules, today=local_date(now), now=now)
     out(f"nya {result.added}, flyttade {result.moved}, inställda {result.cancelled}")
+
+
+@reminders_app.command("run-once")
+def reminders_run_once(
+    ctx: typer.Context,
+    now: Annotated[
+        str | None,
+        typer.Option("--now", help="Kör som om klockan vore detta (ÅÅÅÅ-MM-DDTTT:MM, test)."),
+    ] = None,
+) -> None:
+    """En körning för cron: köa påminnelser som ska skickas och skicka utkorgen."""
+    from datetime import datetime
+
+    from caseflow.clock import Clock, FakeClock
+    from caseflow.errors import InputError
+    from caseflow.mailer import send_due
+    from caseflow.reminder_mail import queue_due
+    from caseflow.textformat import STOCKHOLM
+
+    context = obj(ctx)
+    clock: Clock = context.clock
+    if now is not None:
+        try:
+            moment = datetime.fromisoformat(now)
+        except ValueError:
+            raise InputError(f"--now: ogiltig tidpunkt {now!r}, skriv ÅÅÅÅ-MM-DDTTT:MM") from None
+        clock = FakeClock(moment if moment.tzinfo else moment.replace(tzinfo=STOCKHOLM))
+    queued = queue_due(db=context.db, settings=context.settings, workflows=context.workflows,
+                       clock=clock)  # fmt: skip
+    lonely = f" ({queued.without_recipient} utan mottagare)" if queued.without_recipient else ""
+    out(f"köade {queued.reminders} påminnelser som {queued.messages} e-brev{lonely}")
+    out(str(send_due(db=context.db, settings=context.settings, clock=clock)))

@@ -9,13 +9,17 @@ import signal
 import threading
 import time
 from collections.abc import Callable, Sequence
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from types import FrameType
 from typing import TYPE_CHECKING
 
 from apscheduler.schedulers.blocking import BlockingScheduler
 
 from caseflow.mailer import SendSummary, send_due
+from caseflow.registry import WorkflowRegistry
+from caseflow.reminder_mail import queue_due
+from caseflow.reminders import replan_all
+from caseflow.workdays import local_date
 
 if TYPE_CHECKING:
     from caseflow.clock import Clock
@@ -61,12 +65,30 @@ def default_steps(
     clock: Clock,
     lease: timedelta = timedelta(minutes=5),
     stop: threading.Event | None = None,
+    workflows: WorkflowRegistry | None = None,
 ) -> list[Step]:
-    """The worker's steps, in the order they run each tick.
-
-    Reminders planned for now must be enqueued BEFORE the outbox is sent, so their mail goes
-    out in the same tick: add the reminder step at the front of this list.
+    """The worker's steps, in the order they run each tick: with `workflows`, re-plan every
+    open case once per (Stockholm) day and queue due reminders; then send the outbox, so a
+    reminder due now goes out in the same tick.
     """
+    planned_on: list[date] = []
+
+    def plan_reminders() -> object:
+        assert workflows is not None
+        now = clock.now()
+        today = local_date(now)
+        if planned_on and planned_on[-1] == today:
+            return None
+        rules = {name: workflows.get(name).spec.deadlines for name in workflows.names()}
+        with db.transaction() as conn:
+            result = replan_all(conn, rules_for=rules, today=today, now=now)
+        planned_on.append(today)
+        return result
+
+    def queue_reminders() -> object:
+        assert workflows is not None
+        summary = queue_due(db=db, settings=settings, workflows=workflows, clock=clock)
+        return summary if summary.reminders else None
 
     def send_outbox() -> SendSummary | None:
         """Send due mail in batches until the backlog is empty (or a stop is asked for)."""
@@ -83,7 +105,8 @@ def default_steps(
                 break
         return total if total.claimed else None
 
-    return [send_outbox]
+    reminders = [plan_reminders, queue_reminders] if workflows is not None else []
+    return [*reminders, send_outbox]
 
 
 def run_worker(
@@ -95,6 +118,7 @@ def run_worker(
     once: bool = False,
     lease: timedelta = timedelta(minutes=5),
     steps: Sequence[Step] | None = None,
+    workflows: WorkflowRegistry | None = None,
 ) -> None:
     """Run `tick` now and then every `interval_seconds` until SIGTERM or SIGINT (or once).
 
@@ -105,7 +129,8 @@ def run_worker(
     """
     stop = threading.Event()
     if steps is None:
-        steps = default_steps(settings=settings, db=db, clock=clock, lease=lease, stop=stop)
+        steps = default_steps(settings=settings, db=db, clock=clock, lease=lease, stop=stop,
+                              workflows=workflows)  # fmt: skip
     if once:
         tick(steps)
         return

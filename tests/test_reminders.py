@@ -7,6 +7,8 @@ from __future__ import annotations
 import json
 from datetime import UTC, date, datetime, timedelta
 
+import pytest
+
 from caseflow.casedoc import CaseDoc
 from caseflow.clock import FakeClock
 from caseflow.db import Database
@@ -84,3 +86,42 @@ def test_scheduling_plans_the_meeting_deadlines(cli: Run) -> None:
     first = min(by_rule.values())
     early = json.loads(cli("reminders", "list", "--due-before", first.isoformat(), "--json")[1])
     assert [r["rule"] for r in early] == ["application_cutoff"]
+
+
+def test_due_reminders_are_mailed_once(cli: Run, monkeypatch: pytest.MonkeyPatch) -> None:
+    from tests.test_outbox import Sink, free_port, start_server
+
+    port = free_port()
+    controller = start_server(Sink(), port)
+    try:
+        monkeypatch.setenv("CASEFLOW_SMTP_PORT", str(port))
+        monkeypatch.setenv("CASEFLOW_MAIL_FROM", "caseflow@region.se")
+        meeting = date.today() + timedelta(days=120)
+        assert cli("person", "add", OFFICER, "--name", "Anna Andersson", "--role",
+                   "handlaggare")[0] == 0  # fmt: skip
+        assert cli("person", "add", "sek@region.se", "--name", "Sara", "--role",
+                   "namndsekreterare")[0] == 0  # fmt: skip
+        assert cli("case", "new", "RUN/3/2025", "--title", "Ny <idé>", "--handlaggare",
+                   OFFICER)[0] == 0  # fmt: skip
+        assert cli("meetings", "add", meeting.isoformat())[0] == 0
+        assert cli("case", "schedule", "RUN/3/2025", "--meeting", meeting.isoformat())[0] == 0
+        rows = json.loads(cli("reminders", "list", "--json")[1])
+        review = next(r for r in rows if r["rule"] == "presidium_review")
+        when = f"{review['remind_on']}T08:00"
+        code, out, err = cli("reminders", "run-once", "--now", when)
+        assert code == 0, err
+        assert "köade 3 påminnelser som 4 e-brev" in out  # the review also goes to the secretary
+        assert "skickade 4" in out
+        again = cli("reminders", "run-once", "--now", when)[1]
+        assert "köade 0 påminnelser" in again and "skickade 0" in again
+        sink = controller.handler
+        assert len(sink.messages) == 4 and len(set(sink.ids())) == 4
+        subjects = {str(m["To"]): str(m["Subject"]) for m in sink.messages}
+        assert subjects["sek@region.se"].startswith("Påminnelse: Presidiets genomgång")
+        html = next(m for m in sink.messages if str(m["To"]) == "sek@region.se").get_body(("html",))
+        assert html is not None and "Ny &lt;idé&gt;" in html.get_content()
+        assert all(r["status"] == "queued" for r in json.loads(
+            cli("reminders", "list", "--all", "--json")[1]) if r["rule"] != "application_cutoff"
+            or r["remind_on"] <= review["remind_on"])  # fmt: skip
+    finally:
+        controller.stop()
