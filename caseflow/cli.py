@@ -94,6 +94,7 @@ def write_output(path: Path, data: bytes) -> None:
 def main(argv: list[str] | None = None) -> None:
     """Entry point: run the app; user errors become one line on stderr and exit 1."""
     from caseflow import (  # noqa: F401  (registers the sub-commands)
+        cli_calendar,
         cli_case,
         cli_db,
         cli_meetings,

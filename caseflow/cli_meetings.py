@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import json
-from datetime import date, timedelta
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from caseflow.cli import app, obj, out, write_output
+from caseflow.cli import app, obj, out
 from caseflow.cli_case import ActorOpt, case_app
 from caseflow.meetings import (
     add_meetings,
@@ -18,6 +17,7 @@ from caseflow.meetings import (
     list_meetings,
     read_plan,
     schedule_case,
+    unschedule_case,
 )
 from caseflow.memo_store import unreported
 
@@ -106,32 +106,16 @@ def case_schedule(
     out(f"{dnr} {'står nu' if added else 'stod redan'} på dagordningen {name} {day}")
 
 
-@app.command("calendar")
-def calendar(
+@case_app.command("unschedule")
+def case_unschedule(
     ctx: typer.Context,
-    output: Annotated[Path, typer.Option("-o", "--output", help="Filen som skrivs (.ics).")],
+    dnr: str,
+    meeting: Annotated[str, typer.Option("--meeting", help="Sammanträdets datum.")],
     body: BodyOpt = "RUN",
 ) -> None:
-    """Nämndens sammanträden som kalender (iCalendar, RFC 5545) med stabila UID."""
-    from datetime import datetime, time
-
-    from caseflow.calendar_ics import CalendarEvent, build_calendar
-    from caseflow.textformat import STOCKHOLM
-
+    """Ta bort ärendet från ett sammanträdes dagordning (dess påminnelser ställs in)."""
     context = obj(ctx)
-    name = body.strip().upper()
-    events = []
-    for m in list_meetings(db=context.db, body=name):
-        start: date | datetime = m.day
-        end: date | datetime | None = None
-        if m.time:
-            hour, minute = (int(p) for p in m.time.split(":"))
-            start = datetime.combine(m.day, time(hour, minute), tzinfo=STOCKHOLM)
-            end = start + timedelta(hours=3)
-        events.append(CalendarEvent(
-            uid=f"meeting-{name}-{m.day.isoformat()}", summary=f"Sammanträde {name}", start=start,
-            end=end, description=f"{m.cases} ärenden på dagordningen", url=None,
-            last_modified=m.created_at,
-        ))  # fmt: skip
-    write_output(output, build_calendar(events, name=f"{name} sammanträden"))
-    out(f"skrev {output} ({len(events)} sammanträden)")
+    name, day, _ = check_meeting(body, meeting, None, where="--meeting")
+    removed = unschedule_case(db=context.db, dnr=dnr, body=name, day=day, clock=context.clock,
+                              rules=context.workflows.default.spec.deadlines)  # fmt: skip
+    out(f"{dnr} {'togs bort från' if removed else 'stod inte på'} dagordningen {name} {day}")

@@ -31,8 +31,11 @@ def reminders_list(
         rows = list_reminders(conn, due_before=date.fromisoformat(given) if given else None,
                               include_done=include_done)  # fmt: skip
     if as_json:
-        data = [{**r.__dict__, "due_on": r.due_on.isoformat(), "remind_on": r.remind_on.isoformat()}
-                for r in rows]  # fmt: skip
+        data = [
+            {**r.__dict__, "due_on": r.due_on.isoformat(), "remind_on": r.remind_on.isoformat(),
+             "updated_at": r.updated_at.isoformat()}
+            for r in rows
+        ]  # fmt: skip
         out(json.dumps(data, ensure_ascii=False, indent=2))
         return
     for r in rows:

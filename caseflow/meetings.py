@@ -163,6 +163,30 @@ def schedule_case(
         return True
 
 
+def unschedule_case(
+    *, db: Database, dnr: str, body: str, day: date, clock: Clock,
+    rules: Sequence[DeadlineRule] = (),
+) -> bool:  # fmt: skip
+    """Take a case off a meeting's agenda (its reminders for that meeting are cancelled in the
+    same transaction); False if it was not on it."""
+    now = clock.now()
+    with db.write() as session:
+        case = require_case(session=session, dnr=parse_dnr(dnr))
+        meeting = require_meeting(session, body=body, day=day)
+        found = session.exec(
+            select(AgendaItem).where(
+                AgendaItem.meeting_id == meeting.id, AgendaItem.case_id == case.id
+            )  # fmt: skip
+        ).first()
+        if found is None:
+            return False
+        assert case.id is not None
+        session.delete(found)
+        session.flush()
+        replan(session.connection(), case_id=case.id, rules=rules, today=local_date(now), now=now)
+        return True
+
+
 def agenda(*, db: Database, body: str, day: date) -> list[Case]:
     """The cases on a meeting's agenda, in the order they were put there."""
     with db.read() as session:
@@ -174,3 +198,23 @@ def agenda(*, db: Database, body: str, day: date) -> list[Case]:
             .order_by(col(AgendaItem.id))
         )
         return list(session.exec(stmt).all())
+
+
+def meetings_of(*, db: Database, handlaggare: str) -> list[tuple[MeetingInfo, list[str]]]:
+    """The meetings with a case of `handlaggare` on the agenda, and those cases' diarienummer."""
+    with db.read() as session:
+        stmt = (
+            select(Meeting, Case)
+            .join(AgendaItem, col(AgendaItem.meeting_id) == col(Meeting.id))
+            .join(Case, col(Case.id) == col(AgendaItem.case_id))
+            .where(Case.handlaggare == handlaggare)
+            .order_by(col(Meeting.day))
+        )
+        found: dict[int, tuple[MeetingInfo, list[str]]] = {}
+        for m, case in session.exec(stmt).all():
+            assert m.id is not None
+            entry = found.setdefault(
+                m.id, (MeetingInfo(m.body, m.day, m.time, 0, m.created_at), [])
+            )
+            entry[1].append(case.diarienummer)
+        return list(found.values())

@@ -173,6 +173,7 @@ class ReminderRow:
     remind_on: date
     status: str
     handlaggare: str | None
+    updated_at: datetime
 
 
 def list_reminders(
@@ -190,6 +191,7 @@ def list_reminders(
             _reminders.c.due_on,
             _reminders.c.remind_on,
             _reminders.c.status,
+            _reminders.c.updated_at,
         )  # fmt: skip
         .join(_cases, _cases.c.id == _reminders.c.case_id)
         .order_by(_reminders.c.remind_on, _reminders.c.id)
@@ -208,6 +210,7 @@ def list_reminders(
             r.remind_on,
             r.status,
             r.handlaggare,
-        )  # fmt: skip
+            _aware(r.updated_at),
+        )
         for r in conn.execute(stmt).all()
     ]

@@ -8,6 +8,7 @@ from typing import Any
 import typer.main
 
 from caseflow import (  # noqa: F401  (registers the sub-commands)
+    cli_calendar,
     cli_case,
     cli_db,
     cli_meetings,

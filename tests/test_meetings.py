@@ -66,7 +66,7 @@ def test_calendar_of_meetings_has_stable_uids(cli: Run, tmp_path: Path) -> None:
     assert cli("meetings", "add", "2025-02-12", "--time", "09:00")[0] == 0
     assert cli("meetings", "add", "2025-04-02")[0] == 0
     first, second = tmp_path / "a.ics", tmp_path / "b.ics"
-    assert cli("calendar", "-o", str(first))[0] == 0
+    assert cli("calendar", "--body", "RUN", "-o", str(first))[0] == 0
     assert cli("meetings", "add", "2025-06-11")[0] == 0
     assert cli("calendar", "--body", "run", "-o", str(second))[0] == 0
     events = [Calendar.from_ical(p.read_bytes()).walk("VEVENT") for p in (first, second)]
@@ -75,3 +75,27 @@ def test_calendar_of_meetings_has_stable_uids(cli: Run, tmp_path: Path) -> None:
     timed = events[0][0]
     assert timed["DTSTART"].dt.hour == 9 and str(timed["DTSTART"].dt.tzinfo) == "Europe/Stockholm"
     assert str(events[0][1]["DTSTART"].dt) == "2025-04-02"
+
+
+def test_personal_calendar_has_meetings_and_deadlines(cli: Run, tmp_path: Path) -> None:
+    from datetime import date, timedelta
+
+    from icalendar import Calendar
+
+    meeting = (date.today() + timedelta(days=120)).isoformat()
+    assert cli("person", "add", "anna@region.se", "--name", "Anna", "--role", "handlaggare")[0] == 0
+    assert (
+        cli("case", "new", "RUN/5/2025", "--title", "T", "--handlaggare", "anna@region.se")[0] == 0
+    )
+    assert cli("meetings", "add", meeting)[0] == 0
+    assert cli("case", "schedule", "RUN/5/2025", "--meeting", meeting)[0] == 0
+    path = tmp_path / "anna.ics"
+    assert cli("calendar", "--person", "anna@region.se", "-o", str(path))[0] == 0
+    events = Calendar.from_ical(path.read_bytes()).walk("VEVENT")
+    summaries = sorted(str(e["SUMMARY"]) for e in events)
+    assert "Sammanträde RUN" in summaries
+    assert "Presidiets genomgång – RUN/5/2025" in summaries and len(events) == 4
+    other = tmp_path / "bo.ics"
+    assert cli("calendar", "--person", "bo@region.se", "-o", str(other))[0] == 0
+    assert Calendar.from_ical(other.read_bytes()).walk("VEVENT") == []
+    assert cli("calendar", "-o", str(other))[0] == 1

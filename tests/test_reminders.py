@@ -83,6 +83,11 @@ def test_scheduling_plans_the_meeting_deadlines(cli: Run) -> None:
     assert by_rule["memo_ready"] == add_working_days(meeting, -15)
     assert by_rule["presidium_review"] == previous_working_day(meeting - timedelta(weeks=2))
     assert all(r["diarienummer"] == "RUN/2/2025" for r in rows)
+    code, out, _ = cli("case", "unschedule", "RUN/2/2025", "--meeting", meeting.isoformat())
+    assert code == 0 and "togs bort" in out
+    assert json.loads(cli("reminders", "list", "--json")[1]) == []  # cancelled with it
+    assert cli("case", "schedule", "RUN/2/2025", "--meeting", meeting.isoformat())[0] == 0
+    assert len(json.loads(cli("reminders", "list", "--json")[1])) == len(rows)  # back again
     first = min(by_rule.values())
     early = json.loads(cli("reminders", "list", "--due-before", first.isoformat(), "--json")[1])
     assert [r["rule"] for r in early] == ["application_cutoff"]
