@@ -1,9 +1,11 @@
 """Due reminders → outbox messages, in one transaction: the reminder is marked `queued` in the
-transaction that writes its e-mails, so it is never lost and never queued twice."""
+transaction that writes its e-mails, so it is never lost and never queued twice. With
+`CASEFLOW_DIGEST=true` each person gets one e-mail per run listing everything due."""
 
 from __future__ import annotations
 
 import functools
+import hashlib
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -67,6 +69,7 @@ def queue_due(
     now = clock.now()
     today: date = local_date(now)
     reminders = messages = lonely = 0
+    digests: dict[tuple[str, str], list[tuple[int, dict[str, Any]]]] = {}
     with db.write() as session:
         stmt = (
             select(Reminder, Case)
@@ -88,6 +91,9 @@ def queue_due(
                     "remind_on": reminder.remind_on.isoformat(), "recipient_name": name,
                     "link": f"{settings.base_url.rstrip('/')}/cases/{case.diarienummer}",
                 }  # fmt: skip
+                if settings.digest:
+                    digests.setdefault((address, name), []).append((reminder.id or 0, context))
+                    continue
                 subject, text, html = render(
                     settings.notifications_dir, rule.template if rule else "deadline", context
                 )
@@ -99,6 +105,20 @@ def queue_due(
             reminder.status, reminder.updated_at = "queued", now
             session.add(reminder)
             reminders += 1
+        for (address, name), items in digests.items():
+            ids = ",".join(str(i) for i, _ in sorted(items, key=lambda x: x[0]))
+            ordered = [c for _, c in sorted(items, key=lambda x: str(x[1]["due_on"]))]
+            summary_context: dict[str, Any] = {
+                "recipient_name": name,
+                "today": today.isoformat(),
+                "items": ordered,
+            }
+            subject, text, html = render(settings.notifications_dir, "digest", summary_context)
+            key = f"digest:{address}:{today}:{hashlib.sha256(ids.encode()).hexdigest()[:16]}"
+            enqueue(session=session, recipient=address, subject=subject, body_text=text,
+                    body_html=html, key=key, now=now,
+                    domain=mail_domain(settings.mail_from))  # fmt: skip
+            messages += 1
     return QueueSummary(reminders, messages, lonely)
 
 

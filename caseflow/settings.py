@@ -26,6 +26,7 @@ class Settings(BaseSettings):
     smtp_password: str | None = None
     mail_from: str = "caseflow@localhost"
     base_url: str = "http://127.0.0.1:8000"
+    digest: bool = False
 
 
 def load_settings(**overrides: object) -> Settings:

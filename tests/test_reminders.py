@@ -130,3 +130,33 @@ def test_due_reminders_are_mailed_once(cli: Run, monkeypatch: pytest.MonkeyPatch
             or r["remind_on"] <= review["remind_on"])  # fmt: skip
     finally:
         controller.stop()
+
+
+def test_digest_is_one_mail_per_person(cli: Run, monkeypatch: pytest.MonkeyPatch) -> None:
+    from tests.test_outbox import Sink, free_port, start_server
+
+    port = free_port()
+    controller = start_server(Sink(), port)
+    try:
+        monkeypatch.setenv("CASEFLOW_SMTP_PORT", str(port))
+        monkeypatch.setenv("CASEFLOW_DIGEST", "true")
+        meeting = date.today() + timedelta(days=120)
+        assert cli("person", "add", OFFICER, "--name", "Anna", "--role", "handlaggare")[0] == 0
+        for serial in (7, 8):
+            assert cli("case", "new", f"RUN/{serial}/2025", "--title", f"Projekt {serial}",
+                       "--handlaggare", OFFICER)[0] == 0  # fmt: skip
+        assert cli("meetings", "add", meeting.isoformat())[0] == 0
+        for serial in (7, 8):
+            assert cli("case", "schedule", f"RUN/{serial}/2025", "--meeting",
+                       meeting.isoformat())[0] == 0  # fmt: skip
+        when = f"{(meeting - timedelta(days=10)).isoformat()}T08:00"
+        code, out, err = cli("reminders", "run-once", "--now", when)
+        assert code == 0 and "köade 6 påminnelser som 1 e-brev" in out, (out, err)
+        (mail,) = controller.handler.messages
+        body = mail.get_body(("plain",))
+        assert body is not None
+        text = body.get_content()
+        assert "RUN/7/2025" in text and "RUN/8/2025" in text and "Presidiets genomgång" in text
+        assert str(mail["Subject"]).endswith("6 frister")
+    finally:
+        controller.stop()
