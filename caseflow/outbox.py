@@ -8,7 +8,8 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
@@ -111,19 +112,52 @@ def enqueue(
     return session.exec(select(OutboxMessage).where(OutboxMessage.message_id == message_id)).one()
 
 
-def _insert_if_new(session: Session, values: Mapping[str, object]) -> UpdateBase:
+@dataclass(frozen=True)
+class Mail:
+    """One e-mail for `enqueue_many`."""
+
+    recipient: str
+    subject: str
+    body_text: str
+    body_html: str | None
+    key: str
+
+
+def enqueue_many(*, session: Session, mails: Sequence[Mail], now: datetime, domain: str) -> int:
+    """`enqueue` for a batch: validated the same way, written with one INSERT … ON CONFLICT DO
+    NOTHING (keys already stored add nothing). Returns how many were given.
+
+    Raises:
+        InputError: as `enqueue`, naming the first bad mail.
+    """
+    rows = []
+    for mail in mails:
+        rows.append({
+            "message_id": make_message_id(key=mail.key, domain=domain),
+            "recipient": check_email(mail.recipient), "subject": check_subject(mail.subject),
+            "body_text": check_text(mail.body_text, field="brödtext"),
+            "body_html": None if mail.body_html is None
+            else check_text(mail.body_html, field="HTML-text"),
+            "status": "pending", "attempts": 0, "next_attempt_at": now, "last_error": None,
+            "created_at": now, "sent_at": None,
+        })  # fmt: skip
+    if rows:
+        session.connection().execute(_insert_if_new(session, None), rows)
+    return len(rows)
+
+
+def _insert_if_new(session: Session, values: Mapping[str, object] | None) -> UpdateBase:
+    """INSERT … ON CONFLICT (message_id) DO NOTHING; without `values`, for executemany."""
     table = OutboxMessage.__table__  # type: ignore[attr-defined]
     if session.get_bind().dialect.name == "postgresql":
         from sqlalchemy.dialects.postgresql import insert as pg_insert
 
-        return (
-            pg_insert(table).values(**values).on_conflict_do_nothing(index_elements=["message_id"])
-        )
+        pg = pg_insert(table) if values is None else pg_insert(table).values(**values)
+        return pg.on_conflict_do_nothing(index_elements=["message_id"])
     from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
-    return (
-        sqlite_insert(table).values(**values).on_conflict_do_nothing(index_elements=["message_id"])
-    )
+    lite = sqlite_insert(table) if values is None else sqlite_insert(table).values(**values)
+    return lite.on_conflict_do_nothing(index_elements=["message_id"])
 
 
 def claim_due(*, db: Database, now: datetime, limit: int, lease: timedelta) -> list[OutboxMessage]:

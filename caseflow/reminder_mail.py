@@ -13,16 +13,21 @@ from typing import Any
 
 import jinja2
 from jinja2.sandbox import SandboxedEnvironment
-from sqlmodel import col, select
+from sqlalchemy import select as core_select
+from sqlalchemy import update
+from sqlmodel import select
 
 from caseflow.clock import Clock
 from caseflow.db import Database
 from caseflow.errors import InputError
 from caseflow.models import Case, Person, Reminder
-from caseflow.outbox import enqueue, mail_domain
+from caseflow.outbox import Mail, enqueue_many, mail_domain
 from caseflow.registry import WorkflowRegistry
 from caseflow.settings import Settings
 from caseflow.workdays import local_date
+
+_REMINDERS = Reminder.__table__  # type: ignore[attr-defined]
+_CASES = Case.__table__  # type: ignore[attr-defined]
 
 
 @dataclass(frozen=True)
@@ -65,75 +70,107 @@ def queue_due(
     *, db: Database, settings: Settings, workflows: WorkflowRegistry, clock: Clock,
     limit: int = 1000,
 ) -> QueueSummary:  # fmt: skip
-    """Turn reminders due today (Stockholm) into outbox messages and mark them queued."""
+    """Turn reminders due today (Stockholm) into outbox messages and mark them queued: one
+    read, one batch insert into the outbox, one update, in one transaction."""
     now = clock.now()
     today: date = local_date(now)
-    reminders = messages = lonely = 0
+    base = settings.base_url.rstrip("/")
+    mails: list[Mail] = []
     digests: dict[tuple[str, str], list[tuple[int, dict[str, Any]]]] = {}
+    done: list[int] = []
+    lonely = 0
     with db.write() as session:
+        r, c = _REMINDERS.c, _CASES.c
         stmt = (
-            select(Reminder, Case)
-            .join(Case, col(Case.id) == col(Reminder.case_id))
-            .where(Reminder.status == "planned", col(Reminder.remind_on) <= today)
-            .order_by(col(Reminder.remind_on), col(Reminder.id))
+            core_select(
+                r.id,
+                r.rule,
+                r.label,
+                r.due_on,
+                r.remind_on,
+                c.dnr_prefix,
+                c.dnr_serial,
+                c.dnr_year,
+                c.title,
+                c.handlaggare,
+                c.workflow,
+            )  # fmt: skip
+            .join(_CASES, c.id == r.case_id)
+            .where(r.status == "planned", r.remind_on <= today)
+            .order_by(r.remind_on, r.id)
             .limit(limit)
         )
         if not db.is_sqlite:
-            stmt = stmt.with_for_update(skip_locked=True, of=Reminder)
-        for reminder, case in session.exec(stmt).all():
-            rule = next((r for r in workflows.get(case.workflow).spec.deadlines
-                         if r.name == reminder.rule), None)  # fmt: skip
-            addresses = _recipients(session, rule.recipients if rule else ["handlaggare"], case)
+            stmt = stmt.with_for_update(skip_locked=True, of=_REMINDERS)
+        rows = session.connection().execute(stmt).all()
+        people = _people(session) if rows else {}
+        for (
+            rid,
+            rule_name,
+            label,
+            due_on,
+            remind_on,
+            prefix,
+            serial,
+            year,
+            title,
+            officer,
+            wf,
+        ) in rows:
+            dnr = f"{prefix}/{serial}/{year}"
+            rule = next((r for r in workflows.get(wf).spec.deadlines if r.name == rule_name), None)
+            addresses = _recipients(people, rule.recipients if rule else ["handlaggare"], officer)
             for address, name in addresses:
                 context = {
-                    "case": {"diarienummer": case.diarienummer, "title": case.title},
-                    "label": reminder.label, "due_on": reminder.due_on.isoformat(),
-                    "remind_on": reminder.remind_on.isoformat(), "recipient_name": name,
-                    "link": f"{settings.base_url.rstrip('/')}/cases/{case.diarienummer}",
+                    "case": {"diarienummer": dnr, "title": title}, "label": label,
+                    "due_on": due_on.isoformat(), "remind_on": remind_on.isoformat(),
+                    "recipient_name": name, "link": f"{base}/cases/{dnr}",
                 }  # fmt: skip
                 if settings.digest:
-                    digests.setdefault((address, name), []).append((reminder.id or 0, context))
+                    digests.setdefault((address, name), []).append((rid, context))
                     continue
                 subject, text, html = render(
                     settings.notifications_dir, rule.template if rule else "deadline", context
                 )
-                enqueue(session=session, recipient=address, subject=subject, body_text=text,
-                        body_html=html, key=f"reminder:{reminder.id}:{address}", now=now,
-                        domain=mail_domain(settings.mail_from))  # fmt: skip
-                messages += 1
+                mails.append(Mail(address, subject, text, html, f"reminder:{rid}:{address}"))
             lonely += not addresses
-            reminder.status, reminder.updated_at = "queued", now
-            session.add(reminder)
-            reminders += 1
+            done.append(rid)
         for (address, name), items in digests.items():
             ids = ",".join(str(i) for i, _ in sorted(items, key=lambda x: x[0]))
             ordered = [c for _, c in sorted(items, key=lambda x: str(x[1]["due_on"]))]
-            summary_context: dict[str, Any] = {
-                "recipient_name": name,
-                "today": today.isoformat(),
-                "items": ordered,
-            }
-            subject, text, html = render(settings.notifications_dir, "digest", summary_context)
+            summary: dict[str, Any] = {"recipient_name": name, "today": today.isoformat(),
+                                       "items": ordered}  # fmt: skip
+            subject, text, html = render(settings.notifications_dir, "digest", summary)
             key = f"digest:{address}:{today}:{hashlib.sha256(ids.encode()).hexdigest()[:16]}"
-            enqueue(session=session, recipient=address, subject=subject, body_text=text,
-                    body_html=html, key=key, now=now,
-                    domain=mail_domain(settings.mail_from))  # fmt: skip
-            messages += 1
-    return QueueSummary(reminders, messages, lonely)
+            mails.append(Mail(address, subject, text, html, key))
+        enqueue_many(session=session, mails=mails, now=now, domain=mail_domain(settings.mail_from))
+        for start in range(0, len(done), 500):
+            session.connection().execute(
+                update(_REMINDERS)
+                .where(_REMINDERS.c.id.in_(done[start : start + 500]))
+                .values(status="queued", updated_at=now)
+            )
+    return QueueSummary(len(done), len(mails), lonely)
 
 
-def _recipients(session: Any, recipients: list[str], case: Case) -> list[tuple[str, str]]:
+def _people(session: Any) -> dict[str, tuple[str, list[str]]]:
+    """Everyone's name and roles by e-mail (one read per batch)."""
+    return {p.email: (p.name, list(p.roles)) for p in session.exec(select(Person)).all()}
+
+
+def _recipients(
+    people: dict[str, tuple[str, list[str]]], recipients: list[str], officer: str | None
+) -> list[tuple[str, str]]:
     """(address, name) for `handlaggare`, `role:R` and `address:A`, without repeats."""
     found: dict[str, str] = {}
     for recipient in recipients:
-        if recipient == "handlaggare" and case.handlaggare:
-            person = session.exec(select(Person).where(Person.email == case.handlaggare)).first()
-            found.setdefault(case.handlaggare, person.name if person else case.handlaggare)
+        if recipient == "handlaggare" and officer:
+            found.setdefault(officer, people.get(officer, (officer, []))[0])
         elif recipient.startswith("role:"):
             role = recipient.removeprefix("role:")
-            for person in session.exec(select(Person)).all():
-                if role in person.roles:
-                    found.setdefault(person.email, person.name)
+            for email, (name, roles) in people.items():
+                if role in roles:
+                    found.setdefault(email, name)
         elif recipient.startswith("address:"):
             address = recipient.removeprefix("address:")
             found.setdefault(address, address)
