@@ -38,7 +38,7 @@ from caseflow.machine import CompiledWorkflow, Move
 from caseflow.models import Case, CaseEvent, Person
 from caseflow.people import add_person as add_person  # re-exported: engine is the API
 from caseflow.registry import WorkflowRegistry
-from caseflow.reminders import cancel_planned, replan
+from caseflow.reminders import cancel_planned, move_changes_plan, replan
 from caseflow.repo import get_case, require_case, require_person
 from caseflow.workdays import local_date
 
@@ -423,9 +423,14 @@ def fire(
         if transition.conditions:
             facts = replace(facts, funders=movestore.read_funders(conn=conn, case_id=facts.id))
         to_stage = wf.run(facts, facts.stage, trigger)
+        closes = transition.outcome is not None
+        stale = not closes and move_changes_plan(
+            wf.spec.deadlines, from_stage=facts.stage, to_stage=to_stage
+        )
         if not movestore.bump_stage(
             conn=conn, case_id=facts.id, read_version=facts.row_version, stage=to_stage,
             outcome=transition.outcome, workflow_version=wf.version, now=now,
+            reminders_stale=stale,
         ):  # fmt: skip
             raise ConflictError(f"ärendet {number} har ändrats av någon annan; försök igen")
         version = facts.row_version + 1
@@ -437,7 +442,7 @@ def fire(
                 "reason": reason, "changes": None, "row_version": version,
             },
         )  # fmt: skip
-        if transition.outcome is not None:  # closed: its planned reminders no longer apply
+        if closes:  # its planned reminders no longer apply
             cancel_planned(conn, case_id=facts.id, now=now)
         return TransitionResult(
             str(number), trigger, facts.stage, to_stage, transition.outcome, version, now

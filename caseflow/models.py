@@ -88,6 +88,10 @@ class Case(SQLModel, table=True):
     workflow: str = Field(max_length=64)
     workflow_version: int
     row_version: int = 1
+    # Set by a move whose stage change affects deadlines; the worker re-plans and clears it.
+    reminders_stale: bool = Field(
+        default=False, sa_column=Column(sa.Boolean, nullable=False, server_default=sa.false())
+    )
     created_at: datetime = _utc_column()
     updated_at: datetime = _utc_column()
 

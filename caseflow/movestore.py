@@ -48,6 +48,7 @@ _BUMP = (
         workflow_version=bindparam("workflow_version"),
         row_version=bindparam("new_version"),
         updated_at=bindparam("now"),
+        reminders_stale=bindparam("stale"),
     )
 )
 _INSERT_EVENT = insert(_EVENTS)
@@ -91,13 +92,16 @@ def bump_stage(
     outcome: str | None,
     workflow_version: int,
     now: datetime,
+    reminders_stale: bool = False,
 ) -> bool:
-    """Set the stage if the row version is still `read_version`; False if another won."""
+    """Set the stage if the row version is still `read_version`; False if another won.
+    `reminders_stale` marks the case for the worker's re-planning, in the same statement."""
     result = conn.execute(
         _BUMP,
         {
             "case_id_": case_id, "read_version": read_version, "stage": stage, "outcome": outcome,
             "workflow_version": workflow_version, "new_version": read_version + 1, "now": now,
+            "stale": reminders_stale,
         },
     )  # fmt: skip
     return result.rowcount == 1

@@ -5,11 +5,11 @@ reminders it implies commit together or not at all. Planned rows that no longer 
 closed, was taken off an agenda, its end date changed) are cancelled; rows already queued for
 sending are left alone.
 
-Moves are the hot path (≥ 2,000/s on SQLite): a move that closes a case cancels its planned
-reminders in its own transaction (one UPDATE), but a full re-plan in every move cost 3×
-throughput, so the other effects of a stage change (rules limited to stages, "entered" rules)
-are planned by `replan_all` — `caseflow reminders plan` — until re-planning is cheap enough to
-run inside the move.
+Moves are the hot path (≥ 2,000/s on SQLite) and a full re-plan inside every move cost 3×
+throughput. So a move that closes a case cancels its planned reminders in its own transaction
+(one UPDATE), and a move whose stage change affects deadlines sets `cases.reminders_stale` in the
+same UPDATE that sets the stage — the need to re-plan commits with the move and cannot be lost
+— and the worker's next tick re-plans those cases (`replan_stale`), like an outbox.
 """
 
 from __future__ import annotations
@@ -69,6 +69,12 @@ _CANCEL_ALL = (
     .values(status="cancelled", updated_at=bindparam("now"))
 )
 _OPEN_CASES = select(_cases.c.id, _cases.c.workflow).where(_cases.c.outcome.is_(None))
+_STALE = (
+    select(_cases.c.id, _cases.c.workflow)
+    .where(_cases.c.reminders_stale.is_(True))
+    .order_by(_cases.c.id)
+)
+_CLEAR_STALE = update(_cases).where(_cases.c.id == bindparam("cid")).values(reminders_stale=False)
 
 
 def case_dates(
@@ -91,6 +97,34 @@ def case_dates(
     )  # fmt: skip
 
 
+def move_changes_plan(rules: Sequence[DeadlineRule], *, from_stage: str, to_stage: str) -> bool:
+    """Whether moving between these (open) stages can change a case's reminders."""
+    for rule in rules:
+        if rule.stages and (from_stage in rule.stages) != (to_stage in rule.stages):
+            return True
+        if rule.basis == "entered" and rule.stage == to_stage:
+            return True
+    return False
+
+
+def replan_stale(
+    conn: Connection, *, rules_for: Mapping[str, Sequence[DeadlineRule]], today: date,
+    now: datetime, is_sqlite: bool, limit: int = 1000,
+) -> int:  # fmt: skip
+    """Re-plan the cases a move marked `reminders_stale`, and clear the mark (the worker runs
+    this every tick). On PostgreSQL the marked rows are locked first, so a move that marks a
+    case again meanwhile waits and its mark is not lost."""
+    stmt = _STALE.limit(limit)
+    if not is_sqlite:
+        stmt = stmt.with_for_update(skip_locked=True)
+    rows = conn.execute(stmt).all()
+    for case_id, workflow in rows:
+        replan(conn, case_id=case_id, rules=rules_for.get(workflow, ()), today=today, now=now)
+    if rows:
+        conn.execute(_CLEAR_STALE, [{"cid": case_id} for case_id, _ in rows])
+    return len(rows)
+
+
 def cancel_planned(conn: Connection, *, case_id: int, now: datetime) -> int:
     """Cancel every planned reminder of a case (it closed); one statement, for the move path."""
     result = conn.execute(_CANCEL_ALL, {"cid": case_id, "now": now})
@@ -99,8 +133,10 @@ def cancel_planned(conn: Connection, *, case_id: int, now: datetime) -> int:
 
 def replan_all(conn: Connection, *, rules_for: Mapping[str, Sequence[DeadlineRule]], today: date,
                now: datetime) -> ReplanResult:  # fmt: skip
-    """Re-plan every open case (the periodic pass: moves only cancel inline, see module doc)."""
+    """Re-plan every open case (the daily pass) and clear every stale mark."""
     added = cancelled = moved = 0
+    conn.execute(update(_cases).where(_cases.c.reminders_stale.is_(True))
+                 .values(reminders_stale=False))  # fmt: skip
     for case_id, workflow in conn.execute(_OPEN_CASES).all():
         result = replan(conn, case_id=case_id, rules=rules_for.get(workflow, ()), today=today,
                         now=now)  # fmt: skip

@@ -18,7 +18,7 @@ from apscheduler.schedulers.blocking import BlockingScheduler
 from caseflow.mailer import SendSummary, send_due
 from caseflow.registry import WorkflowRegistry
 from caseflow.reminder_mail import queue_due
-from caseflow.reminders import replan_all
+from caseflow.reminders import replan_all, replan_stale
 from caseflow.workdays import local_date
 
 if TYPE_CHECKING:
@@ -68,8 +68,8 @@ def default_steps(
     workflows: WorkflowRegistry | None = None,
 ) -> list[Step]:
     """The worker's steps, in the order they run each tick: with `workflows`, re-plan every
-    open case once per (Stockholm) day and queue due reminders; then send the outbox, so a
-    reminder due now goes out in the same tick.
+    open case once per (Stockholm) day, re-plan the cases moves marked stale, queue due
+    reminders; then send the outbox, so a reminder due now goes out in the same tick.
     """
     planned_on: list[date] = []
 
@@ -84,6 +84,15 @@ def default_steps(
             result = replan_all(conn, rules_for=rules, today=today, now=now)
         planned_on.append(today)
         return result
+
+    def replan_moved() -> object:
+        assert workflows is not None
+        now = clock.now()
+        rules = {name: workflows.get(name).spec.deadlines for name in workflows.names()}
+        with db.transaction() as conn:
+            count = replan_stale(conn, rules_for=rules, today=local_date(now), now=now,
+                                 is_sqlite=db.is_sqlite)  # fmt: skip
+        return count or None
 
     def queue_reminders() -> object:
         assert workflows is not None
@@ -105,7 +114,7 @@ def default_steps(
                 break
         return total if total.claimed else None
 
-    reminders = [plan_reminders, queue_reminders] if workflows is not None else []
+    reminders = [plan_reminders, replan_moved, queue_reminders] if workflows is not None else []
     return [*reminders, send_outbox]
 
 

@@ -1,6 +1,6 @@
 """Reminder rows follow the case: planned and re-planned in the same transaction as the edit,
-import or scheduling that changes their basis, cancelled in the move that closes the case; the
-other effects of a move are planned by the periodic pass (`reminders plan`)."""
+import or scheduling that changes their basis, cancelled in the move that closes the case; a
+move that changes them otherwise marks the case stale in its own UPDATE for the worker."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from caseflow.clock import FakeClock
 from caseflow.db import Database
 from caseflow.engine import add_person, create_case, edit_case, fire, set_funder
 from caseflow.registry import WorkflowRegistry
-from caseflow.reminders import list_reminders, replan_all
+from caseflow.reminders import list_reminders, replan_stale
 from caseflow.workdays import add_working_days, previous_working_day
 from tests.conftest import Run
 from tests.factories import OFFICER, complete_fields
@@ -47,10 +47,15 @@ def test_moves_and_edits_replan_in_their_transaction(
                            "decision_date": "2025-01-03"})  # fmt: skip
     fire(db=database, workflows=workflows, dnr="RUN/1/2025", trigger="grant", actor=OFFICER,
          clock=clock)  # fmt: skip
-    assert "commitment" not in planned(database)  # moves leave stage effects to the plan pass
+    # The move marks the case in its own UPDATE; the worker's next tick re-plans it.
+    assert "commitment" not in planned(database)
+    rules = {"regional_project": workflows.get("regional_project").spec.deadlines}
     with database.transaction() as conn:
-        rules = {"regional_project": workflows.get("regional_project").spec.deadlines}
-        replan_all(conn, rules_for=rules, today=date(2025, 1, 6), now=CLOCK)
+        stale = replan_stale(conn, rules_for=rules, today=date(2025, 1, 6), now=CLOCK,
+                             is_sqlite=database.is_sqlite)  # fmt: skip
+        again = replan_stale(conn, rules_for=rules, today=date(2025, 1, 6), now=CLOCK,
+                             is_sqlite=database.is_sqlite)  # fmt: skip
+    assert (stale, again) == (1, 0)
     found = planned(database)
     # 31 August 2025 is a Sunday: a reminder moves to the Friday before
     assert found["ending_soon"] == [date(2025, 8, 29)]
