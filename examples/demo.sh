@@ -49,3 +49,12 @@ for fmt in docx md html; do
 done
 caseflow memo finalize RUN/479/2024 --signed-by elin.nirjens@regionjh.se --date 2024-11-22
 caseflow decisions unreported
+
+echo
+echo "== Nämndens kalender, frister och påminnelser"
+MEETING=$(date -d "+120 days" +%F)
+caseflow meetings add "$MEETING" --time 09:00
+caseflow case schedule RUN/600/2025 --meeting "$MEETING"
+caseflow meetings agenda "$MEETING"
+caseflow reminders list
+caseflow calendar --body RUN -o demo-output/RUN.ics
