@@ -46,7 +46,7 @@ from caseflow.deadlines import DeadlineRule
 from caseflow.models import AgendaItem, Case, CaseEvent, Meeting, OutboxMessage, Reminder
 from caseflow.people import add_person
 from caseflow.registry import WorkflowRegistry
-from caseflow.reminder_mail import queue_due
+from caseflow.reminder_mail import due_batch, queue_due
 from caseflow.reminders import replan_all
 from caseflow.settings import Settings
 from caseflow.workdays import local_date
@@ -230,26 +230,7 @@ def bench_replan(tmp: Path, workflows: WorkflowRegistry, cases: int) -> None:
 
 def due_batch_statement(limit: int) -> Any:
     """The statement queue_due runs on SQLite (caseflow/reminder_mail.py), limit as given."""
-    r, c = _reminders.c, Case.__table__.c  # type: ignore[attr-defined]
-    return (
-        select(
-            r.id,
-            r.rule,
-            r.label,
-            r.due_on,
-            r.remind_on,
-            c.dnr_prefix,
-            c.dnr_serial,
-            c.dnr_year,
-            c.title,
-            c.handlaggare,
-            c.workflow,
-        )  # fmt: skip
-        .join(Case.__table__, c.id == r.case_id)  # type: ignore[attr-defined]
-        .where(r.status == "planned", r.remind_on <= TODAY)
-        .order_by(r.remind_on, r.id)
-        .limit(limit)
-    )
+    return due_batch(today=TODAY, limit=limit)
 
 
 def insert_reminder_rows(db: Database, rows: int, cases: int, rules: Sequence[DeadlineRule],

@@ -91,8 +91,8 @@ def write_output(path: Path, data: bytes) -> None:
         raise CaseflowError(f"{path}: kan inte skriva filen ({err.strerror})") from None
 
 
-def main(argv: list[str] | None = None) -> None:
-    """Entry point: run the app; user errors become one line on stderr and exit 1."""
+def register_commands() -> None:
+    """Import the CLI modules: each adds its commands to `app` when imported."""
     from caseflow import (  # noqa: F401  (registers the sub-commands)
         cli_calendar,
         cli_case,
@@ -103,6 +103,11 @@ def main(argv: list[str] | None = None) -> None:
         cli_portfolio,
         cli_reminders,
     )
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Entry point: run the app; user errors become one line on stderr and exit 1."""
+    register_commands()
 
     try:
         app(args=argv, prog_name="caseflow")

@@ -53,7 +53,7 @@ def reminders_plan(ctx: typer.Context) -> None:
 
     context = obj(ctx)
     now = context.clock.now()
-    rules = {name: context.workflows.get(name).spec.deadlines for name in context.workflows.names()}
+    rules = context.workflows.deadline_rules()
     with context.db.transaction() as conn:
         result = replan_all(conn, rules_for=rules, today=local_date(now), now=now)
     out(f"nya {result.added}, flyttade {result.moved}, inställda {result.cancelled}")

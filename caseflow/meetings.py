@@ -138,6 +138,16 @@ def list_meetings(*, db: Database, body: str | None = None) -> list[MeetingInfo]
         return out
 
 
+def _agenda_item(session: Any, *, meeting_id: int | None, case_id: int | None) -> AgendaItem | None:
+    found = session.exec(
+        select(AgendaItem).where(
+            AgendaItem.meeting_id == meeting_id, AgendaItem.case_id == case_id
+        )  # fmt: skip
+    ).first()
+    assert found is None or isinstance(found, AgendaItem)
+    return found
+
+
 def schedule_case(
     *, db: Database, dnr: str, body: str, day: date, actor: str, clock: Clock,
     rules: Sequence[DeadlineRule] = (),
@@ -148,11 +158,7 @@ def schedule_case(
     with db.write() as session:
         case = require_case(session=session, dnr=parse_dnr(dnr))
         meeting = require_meeting(session, body=body, day=day)
-        found = session.exec(
-            select(AgendaItem).where(
-                AgendaItem.meeting_id == meeting.id, AgendaItem.case_id == case.id
-            )  # fmt: skip
-        ).first()
+        found = _agenda_item(session, meeting_id=meeting.id, case_id=case.id)
         if found is not None:
             return False
         assert case.id is not None and meeting.id is not None
@@ -173,11 +179,7 @@ def unschedule_case(
     with db.write() as session:
         case = require_case(session=session, dnr=parse_dnr(dnr))
         meeting = require_meeting(session, body=body, day=day)
-        found = session.exec(
-            select(AgendaItem).where(
-                AgendaItem.meeting_id == meeting.id, AgendaItem.case_id == case.id
-            )  # fmt: skip
-        ).first()
+        found = _agenda_item(session, meeting_id=meeting.id, case_id=case.id)
         if found is None:
             return False
         assert case.id is not None

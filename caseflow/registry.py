@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from caseflow.deadlines import DeadlineRule
 from caseflow.errors import WorkflowSpecError
 from caseflow.guards import GUARDS
 from caseflow.machine import CompiledWorkflow
@@ -31,6 +32,10 @@ class WorkflowRegistry:
 
     def names(self) -> list[str]:
         return sorted(self._workflows)
+
+    def deadline_rules(self) -> dict[str, list[DeadlineRule]]:
+        """Each workflow's deadline rules, by workflow name."""
+        return {name: list(wf.spec.deadlines) for name, wf in self._workflows.items()}
 
     @property
     def default(self) -> CompiledWorkflow:

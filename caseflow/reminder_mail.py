@@ -30,6 +30,31 @@ _REMINDERS = Reminder.__table__  # type: ignore[attr-defined]
 _CASES = Case.__table__  # type: ignore[attr-defined]
 
 
+def due_batch(*, today: date, limit: int) -> Any:
+    """The next planned reminders due by `today`, with what their e-mails need of the case,
+    oldest first (uses the (status, remind_on) index)."""
+    r, c = _REMINDERS.c, _CASES.c
+    return (
+        core_select(
+            r.id,
+            r.rule,
+            r.label,
+            r.due_on,
+            r.remind_on,
+            c.dnr_prefix,
+            c.dnr_serial,
+            c.dnr_year,
+            c.title,
+            c.handlaggare,
+            c.workflow,
+        )  # fmt: skip
+        .join(_CASES, c.id == r.case_id)
+        .where(r.status == "planned", r.remind_on <= today)
+        .order_by(r.remind_on, r.id)
+        .limit(limit)
+    )
+
+
 @dataclass(frozen=True)
 class QueueSummary:
     reminders: int = 0
@@ -80,26 +105,7 @@ def queue_due(
     done: list[int] = []
     lonely = 0
     with db.write() as session:
-        r, c = _REMINDERS.c, _CASES.c
-        stmt = (
-            core_select(
-                r.id,
-                r.rule,
-                r.label,
-                r.due_on,
-                r.remind_on,
-                c.dnr_prefix,
-                c.dnr_serial,
-                c.dnr_year,
-                c.title,
-                c.handlaggare,
-                c.workflow,
-            )  # fmt: skip
-            .join(_CASES, c.id == r.case_id)
-            .where(r.status == "planned", r.remind_on <= today)
-            .order_by(r.remind_on, r.id)
-            .limit(limit)
-        )
+        stmt = due_batch(today=today, limit=limit)
         if not db.is_sqlite:
             stmt = stmt.with_for_update(skip_locked=True, of=_REMINDERS)
         rows = session.connection().execute(stmt).all()

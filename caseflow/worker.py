@@ -79,7 +79,7 @@ def default_steps(
         today = local_date(now)
         if planned_on and planned_on[-1] == today:
             return None
-        rules = {name: workflows.get(name).spec.deadlines for name in workflows.names()}
+        rules = workflows.deadline_rules()
         with db.transaction() as conn:
             result = replan_all(conn, rules_for=rules, today=today, now=now)
         planned_on.append(today)
@@ -88,7 +88,7 @@ def default_steps(
     def replan_moved() -> object:
         assert workflows is not None
         now = clock.now()
-        rules = {name: workflows.get(name).spec.deadlines for name in workflows.names()}
+        rules = workflows.deadline_rules()
         with db.transaction() as conn:
             count = replan_stale(conn, rules_for=rules, today=local_date(now), now=now,
                                  is_sqlite=db.is_sqlite)  # fmt: skip

@@ -7,19 +7,10 @@ from typing import Any
 
 import typer.main
 
-from caseflow import (  # noqa: F401  (registers the sub-commands)
-    cli_calendar,
-    cli_case,
-    cli_db,
-    cli_meetings,
-    cli_memo,
-    cli_outbox,
-    cli_portfolio,
-    cli_reminders,
-)
-from caseflow.cli import app
+from caseflow.cli import app, register_commands
 from caseflow.settings import PROJECT_ROOT, Settings
 
+register_commands()
 README = (PROJECT_ROOT / "README.md").read_text(encoding="utf-8")
 
 

@@ -45,7 +45,7 @@ from caseflow.outbox import (
 )
 from caseflow.settings import Settings
 from caseflow.worker import run_worker
-from tests.conftest import Run, cli_runner
+from tests.conftest import BACKENDS, Run, cli_runner
 
 DOMAIN = "region.se"
 SUBJECT = "Påminnelse: slutrapport för RUN/479/2024 – åäö ÅÄÖ"
@@ -230,11 +230,12 @@ def test_concurrent_claimers_never_take_the_same_message(
     assert set(every) == set(expected)
 
 
+# SKIP LOCKED is PostgreSQL's (SQLite serialises claimers instead): only the postgresql backend,
+# which runs whenever CASEFLOW_TEST_DATABASE_URL is set (CI requires it).
+@pytest.mark.parametrize("database", [b for b in BACKENDS if b == "postgresql"], indirect=True)
 def test_postgresql_claim_skips_rows_another_claimer_holds(
     database: Database, clock: FakeClock
 ) -> None:
-    if database.is_sqlite:
-        pytest.skip("SKIP LOCKED is PostgreSQL's; SQLite serialises claimers instead")
     first, *rest = add(database, clock.now(), ["a@region.se", "b@region.se", "c@region.se"])
     result: list[list[str]] = []
     with database.engine.connect() as conn, conn.begin() as transaction:
