@@ -154,3 +154,18 @@ def set_num_pr(properties: Any, num_id: int, level: int | None) -> None:
         later[0].addprevious(num_pr)
     else:
         properties.append(num_pr)
+
+
+def set_run_language(run_props: Any, language: str, *, east_asia: bool = False) -> None:
+    """Replace `w:lang` in run properties, placed before the few elements the schema orders
+    after it."""
+    for old in run_props.findall(qn("w:lang")):
+        run_props.remove(old)
+    extra = f' w:eastAsia="{language}"' if east_asia else ""
+    lang = parse_xml(f'<w:lang {nsdecls("w")} w:val="{language}"{extra}/>')
+    later = [qn(f"w:{tag}") for tag in ("eastAsianLayout", "specVanish", "oMath")]
+    following = [child for child in run_props if child.tag in later]
+    if following:
+        following[0].addprevious(lang)
+    else:
+        run_props.append(lang)

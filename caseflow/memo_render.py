@@ -27,13 +27,12 @@ from pathlib import Path
 
 from docx import Document
 from docx.document import Document as DocumentObject
-from docx.oxml import parse_xml
-from docx.oxml.ns import nsdecls, qn
+from docx.oxml.ns import qn
 from docx.text.paragraph import Paragraph
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
-from caseflow.memo_docx import Numbering, Styles, set_num_pr
+from caseflow.memo_docx import Numbering, Styles, set_num_pr, set_run_language
 from caseflow.settings import PROJECT_ROOT
 
 #: The default Word template; a region replaces the file with its own letterhead.
@@ -237,16 +236,7 @@ def _set_language(doc: DocumentObject) -> None:
     style = Styles(doc).find("Normal")
     if style is None:
         return
-    run_props = style.element.get_or_add_rPr()
-    for old in run_props.findall(qn("w:lang")):
-        run_props.remove(old)
-    lang = parse_xml(f'<w:lang {nsdecls("w")} w:val="{LANGUAGE}"/>')
-    later = [qn(f"w:{tag}") for tag in ("eastAsianLayout", "specVanish", "oMath")]
-    following = [child for child in run_props if child.tag in later]
-    if following:
-        following[0].addprevious(lang)
-    else:
-        run_props.append(lang)
+    set_run_language(style.element.get_or_add_rPr(), LANGUAGE)
 
 
 @dataclass

@@ -26,6 +26,8 @@ from docx.oxml.ns import nsdecls, qn
 from docx.shared import Mm, Pt, RGBColor
 from docx.text.paragraph import Paragraph
 
+from caseflow.memo_docx import set_run_language
+
 TARGET = Path(__file__).resolve().parent / "templates" / "memo.docx"
 ORGANISATION = "Region Jämtland Härjedalen"
 FONT = "Arial"
@@ -110,16 +112,7 @@ def _set_run_fonts(run_props: Any) -> None:
 
 
 def _set_language(run_props: Any) -> None:
-    """`w:lang` placed before the few run properties the schema orders after it."""
-    for old in run_props.findall(qn("w:lang")):
-        run_props.remove(old)
-    lang = parse_xml(f'<w:lang {nsdecls("w")} w:val="{LANGUAGE}" w:eastAsia="{LANGUAGE}"/>')
-    later = [qn(f"w:{tag}") for tag in ("eastAsianLayout", "specVanish", "oMath")]
-    following = [child for child in run_props if child.tag in later]
-    if following:
-        following[0].addprevious(lang)
-    else:
-        run_props.append(lang)
+    set_run_language(run_props, LANGUAGE, east_asia=True)
 
 
 def _header_and_footer(doc: DocumentObject) -> None:
