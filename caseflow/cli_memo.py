@@ -5,29 +5,17 @@ from __future__ import annotations
 import json
 from datetime import date
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 
-from caseflow.casemap import case_to_dict
 from caseflow.cli import AppContext, app, obj, out, write_output
 from caseflow.cli_case import ActorOpt, parse_date_option
-from caseflow.dnr import parse_dnr
 from caseflow.engine import edit_case
 from caseflow.errors import InputError
-from caseflow.memo import (
-    FORMATS,
-    BoardConfig,
-    Signatory,
-    choose_kind,
-    content_hash,
-    draft_background,
-    load_board,
-    officer_from_person,
-    render_markdown,
-)
-from caseflow.memo_store import finalize, list_renders, record_render, unreported
-from caseflow.repo import get_person, require_case
+from caseflow.memo import draft_background
+from caseflow.memo_service import board, finalize_memo, load_case, render_memo
+from caseflow.memo_store import list_renders, unreported
 from caseflow.textformat import STOCKHOLM, format_local
 
 memo_app = typer.Typer(help="Beslutsmemon: utkast, rendering, beslut.", no_args_is_help=True)
@@ -38,22 +26,8 @@ app.add_typer(decisions_app, name="decisions")
 JsonOpt = Annotated[bool, typer.Option("--json", help="Skriv JSON.")]
 
 
-def board(context: AppContext) -> BoardConfig:
-    return load_board(context.settings.memos_dir / "board.yaml")
-
-
 def today(context: AppContext) -> date:
     return context.clock.now().astimezone(STOCKHOLM).date()
-
-
-def load_case(context: AppContext, dnr: str) -> tuple[dict[str, Any], dict[str, Any] | None]:
-    """The case JSON and its handläggare (as a dict), read in one session."""
-    with context.db.read() as session:
-        case = require_case(session=session, dnr=parse_dnr(dnr))
-        data = case_to_dict(case)
-        person = get_person(session=session, email=case.handlaggare) if case.handlaggare else None
-        officer = person.model_dump() if person else None
-    return data, officer
 
 
 @memo_app.command("draft")
@@ -68,8 +42,8 @@ def memo_draft(
 ) -> None:
     """Skriv ett utkast till ärendebeskrivning från ärendets uppgifter."""
     context = obj(ctx)
-    case, _ = load_case(context, dnr)
-    text = draft_background(case, board(context))
+    case, _ = load_case(context.db, dnr)
+    text = draft_background(case, board(context.settings.memos_dir))
     if not text:
         raise InputError(f"{dnr}: för lite uppgifter för ett utkast (syfte, period, budget)")
     if save:
@@ -117,48 +91,18 @@ def memo_render(
     actor: ActorOpt = "cli",
 ) -> None:
     """Skriv ett beslutsmemo från ärendets uppgifter (docx, md eller html)."""
-    from caseflow.memo_render import markdown_to_docx, markdown_to_html
-
     context = obj(ctx)
     chosen = (fmt or output.suffix.lstrip(".")).lower()
-    if chosen not in FORMATS:
-        raise InputError(f"okänt format {chosen!r}; välj ett av {', '.join(FORMATS)}")
-    config = board(context)
     given = parse_date_option("--date", on)
-    memo_date = date.fromisoformat(given) if given else today(context)
-    case, officer = load_case(context, dnr)
-    memo_kind = kind or choose_kind(case, config)
-    signer = _signatory(context, signatory)
-    templates = context.settings.memos_dir / "templates"
-    text = render_markdown(case, officer_from_person(officer), memo_kind, config, memo_date,
-                           templates=templates, signatory=signer)  # fmt: skip
-    title = f"{config.kinds[memo_kind].title} {case['diarienummer']}"
-    if chosen == "md":
-        data = text.markdown.encode("utf-8")
-    elif chosen == "html":
-        data = markdown_to_html(text.markdown, title=title).encode("utf-8")
-    else:
-        data = markdown_to_docx(text.markdown, template=templates / "memo.docx", title=title)
-    write_output(output, data)
-    record_render(db=context.db, dnr=dnr, kind=memo_kind, fmt=chosen,
-                  template_version=text.template_version, content_hash=content_hash(data),
-                  memo_date=memo_date, warnings=text.warnings, actor=actor,
-                  clock=context.clock)  # fmt: skip
-    for warning in text.warnings:
+    memo = render_memo(
+        db=context.db, memos_dir=context.settings.memos_dir, clock=context.clock, dnr=dnr,
+        fmt=chosen, memo_date=date.fromisoformat(given) if given else today(context),
+        actor=actor, kind=kind, signatory_email=signatory,
+    )  # fmt: skip
+    write_output(output, memo.data)
+    for warning in memo.warnings:
         typer.echo(f"varning: {warning}", err=True)
-    out(f"skrev {output} ({memo_kind}, {chosen}, {len(data):,} byte)")
-
-
-def _signatory(context: AppContext, email: str | None) -> Signatory | None:
-    if email is None:
-        return None
-    with context.db.read() as session:
-        person = get_person(session=session, email=email)
-    if person is None:
-        raise InputError(f"--signatory: okänd person {email!r}")
-    if not person.title:
-        raise InputError(f"--signatory: {email} saknar titel (person add --title)")
-    return Signatory(name=person.name, title=person.title)
+    out(f"skrev {output} ({memo.kind}, {chosen}, {len(memo.data):,} byte)")
 
 
 @memo_app.command("list")
@@ -183,12 +127,11 @@ def memo_finalize(
 ) -> None:
     """Registrera beslutet (senaste memot), undertecknat av en beslutsfattare."""
     context = obj(ctx)
-    config = board(context)
     given = parse_date_option("--date", on)
-    points = {k: c.delegation_point for k, c in config.kinds.items() if c.delegation_point}
-    decision = finalize(db=context.db, dnr=dnr, signed_by=signed_by,
-                        decided_on=date.fromisoformat(given) if given else today(context),
-                        delegation_points=points, clock=context.clock)  # fmt: skip
+    decision = finalize_memo(
+        db=context.db, memos_dir=context.settings.memos_dir, clock=context.clock, dnr=dnr,
+        signed_by=signed_by, decided_on=date.fromisoformat(given) if given else today(context),
+    )  # fmt: skip
     note = " (anmäls vid nämndens nästa sammanträde)" if decision.delegation_point else ""
     out(f"{dnr}: beslut {decision.id} registrerat {decision.decided_on}{note}")
 

@@ -48,12 +48,18 @@ class Person(SQLModel, table=True):
     title: str | None = Field(default=None, max_length=200)
     roles: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     created_at: datetime = _utc_column()
+    password_hash: str | None = Field(default=None, max_length=200)  # argon2; None: no login
 
 
 class Case(SQLModel, table=True):
     __tablename__ = "cases"
     __table_args__ = (
         sa.UniqueConstraint("dnr_prefix", "dnr_serial", "dnr_year", name="uq_cases_diarienummer"),
+        # The web list's default order and filters (caselist.py).
+        sa.Index("ix_cases_dnr_order", "dnr_year", "dnr_prefix", "dnr_serial"),
+        sa.Index("ix_cases_area", "area"),
+        sa.Index("ix_cases_owner", "owner"),
+        sa.Index("ix_cases_stage_updated", "stage", "updated_at"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -253,3 +259,18 @@ class Reminder(SQLModel, table=True):
     remind_on: date
     status: str = Field(default="planned", max_length=16)  # planned | cancelled | queued
     updated_at: datetime = _utc_column()
+
+
+class AuthToken(SQLModel, table=True):
+    """A login session, an API token or a calendar feed token; only its SHA-256 is stored."""
+
+    __tablename__ = "auth_tokens"
+    __table_args__ = (sa.UniqueConstraint("token_hash", name="uq_auth_tokens_hash"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    person_id: int = Field(foreign_key="people.id", index=True, ondelete="CASCADE")
+    kind: str = Field(max_length=16)  # session | api | calendar
+    token_hash: str = Field(max_length=64)
+    created_at: datetime = _utc_column()
+    expires_at: datetime | None = _utc_column(nullable=True)
+    revoked_at: datetime | None = _utc_column(nullable=True)
