@@ -102,6 +102,7 @@ def register_commands() -> None:
         cli_outbox,
         cli_portfolio,
         cli_reminders,
+        cli_web,
     )
 
 

@@ -213,7 +213,12 @@ class ReminderRow:
 
 
 def list_reminders(
-    conn: Connection, *, due_before: date | None = None, include_done: bool = False
+    conn: Connection,
+    *,
+    due_before: date | None = None,
+    include_done: bool = False,
+    case_id: int | None = None,
+    handlaggare: str | None = None,
 ) -> list[ReminderRow]:
     stmt = (
         select(
@@ -236,6 +241,10 @@ def list_reminders(
         stmt = stmt.where(_reminders.c.status == "planned")
     if due_before is not None:
         stmt = stmt.where(_reminders.c.remind_on <= due_before)
+    if case_id is not None:
+        stmt = stmt.where(_reminders.c.case_id == case_id)
+    if handlaggare is not None:
+        stmt = stmt.where(_cases.c.handlaggare == handlaggare)
     return [
         ReminderRow(
             f"{r.dnr_prefix}/{r.dnr_serial}/{r.dnr_year}",

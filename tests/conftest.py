@@ -128,3 +128,6 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
     )
     if REQUIRE_PG and _pg_tests_run == 0:
         terminalreporter.write_line("FAILED: PostgreSQL was required but no PostgreSQL test ran")
+
+
+from tests.webkit import web, web_any  # noqa: E402,F401  (fixtures)

@@ -1,0 +1,34 @@
+"""Who may do what, beyond the workflow's own roles per move (which `engine.fire` checks).
+
+One table for the web pages and the API. Reading is open to every account.
+"""
+
+from __future__ import annotations
+
+from caseflow.errors import PermissionDeniedError
+
+RULES: dict[str, tuple[str, tuple[str, ...]]] = {
+    "create_case": ("skapa ärenden", ("handlaggare", "admin")),
+    "edit_case": ("ändra ärenden", ("handlaggare", "admin")),
+    "render_memo": ("skriva memon", ("handlaggare", "beslutsfattare", "admin")),
+    "finalize_memo": ("signera beslut", ("beslutsfattare",)),
+    "schedule_case": (
+        "sätta ärenden på dagordningen",
+        ("handlaggare", "namndsekreterare", "admin"),
+    ),
+    "view_outbox": ("se utkorgen", ("namndsekreterare", "admin")),
+}
+
+
+def allowed(action: str, roles: tuple[str, ...] | list[str]) -> bool:
+    return bool(set(roles) & set(RULES[action][1]))
+
+
+def require(action: str, email: str, roles: tuple[str, ...] | list[str]) -> None:
+    """Raises PermissionDeniedError naming the roles that `action` needs."""
+    if not allowed(action, roles):
+        what, needed = RULES[action]
+        raise PermissionDeniedError(
+            f"{email} får inte {what}: kräver rollen {' eller '.join(needed)} "
+            f"(har {', '.join(roles) or 'inga roller'})"
+        )

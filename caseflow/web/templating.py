@@ -1,0 +1,61 @@
+"""The Jinja2 environment of the pages (autoescaped) and `render`."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from fastapi import Request
+from fastapi.templating import Jinja2Templates
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from starlette.responses import Response
+
+from caseflow.funders import FUNDER_STATUS_LABELS, FUNDERS
+from caseflow.roles import ROLES
+from caseflow.textformat import format_local, format_sek
+
+TEMPLATES = Path(__file__).parent / "templates"
+
+
+def _sek(amount: int | None) -> str:
+    return format_sek(amount) if amount is not None else "–"
+
+
+def _when(value: datetime | date | None) -> str:
+    if value is None:
+        return "–"
+    if isinstance(value, datetime):
+        return format_local(value)
+    return value.isoformat()
+
+
+def _role_names(roles: tuple[str, ...]) -> str:
+    return ", ".join(ROLES.get(r, r) for r in roles)
+
+
+def _dnr_path(diarienummer: str) -> str:
+    return "/cases/" + diarienummer
+
+
+_env = Environment(
+    loader=FileSystemLoader(TEMPLATES),
+    autoescape=select_autoescape(["html"]),
+    undefined=StrictUndefined,
+    trim_blocks=True,
+    lstrip_blocks=True,
+    auto_reload=False,
+)
+_env.filters.update(sek=_sek, when=_when, case_url=_dnr_path, role_names=_role_names)
+_env.globals.update(ROLES=ROLES, FUNDERS=FUNDERS, FUNDER_STATUSES=FUNDER_STATUS_LABELS)
+templates = Jinja2Templates(env=_env)
+
+
+def render(
+    request: Request, name: str, context: dict[str, Any], *, status_code: int = 200
+) -> Response:
+    """Render a page; `user` (a PageUser) is None on pages shown without a session."""
+    context.setdefault("user", None)
+    context.setdefault("message", None)
+    context.setdefault("error", None)
+    return templates.TemplateResponse(request, name, context, status_code=status_code)
