@@ -91,8 +91,9 @@ def alert_of(html: str) -> str:
 
 def make_web(db: Database, workflows: WorkflowRegistry, clock: FakeClock, **settings: Any) -> Web:
     for email, roles in ACCOUNTS.items():
+        title = "Områdeschef" if "beslutsfattare" in roles else None
         add_person(db=db, email=email, name=email.split("@")[0].title(), roles=roles,
-                   clock=clock, title="Områdeschef" if "beslutsfattare" in roles else None)  # fmt: skip
+                   clock=clock, title=title)  # fmt: skip
     with db.write() as session:
         for email in ACCOUNTS:
             person = require_person(session=session, email=email)
