@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html as html_module
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -86,7 +87,7 @@ def alert_of(html: str) -> str:
     """The text of the page's error box (role=alert), tags removed."""
     found = re.search(r'role="alert"[^>]*>(.*?)</div>', html, re.S)
     assert found is not None, "no error shown"
-    return re.sub(r"<[^>]+>", "", found.group(1)).strip()
+    return html_module.unescape(re.sub(r"<[^>]+>", "", found.group(1))).strip()
 
 
 def make_web(db: Database, workflows: WorkflowRegistry, clock: FakeClock, **settings: Any) -> Web:
