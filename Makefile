@@ -16,7 +16,8 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
-## The main job on the embedded default (SQLite): a fresh demo database, example cases, moves.
+## The main job on the embedded default (SQLite): a fresh demo database with the portfolio,
+## RUN/479/2024, meetings and demo accounts; then the web UI, the worker and an SMTP sink.
 demo: $(STAMP)
 	rm -f $(DEMO_DB) $(DEMO_DB)-wal $(DEMO_DB)-shm
 	CASEFLOW_DATABASE_URL=sqlite:///$(DEMO_DB) PATH="$(CURDIR)/$(BIN):$$PATH" bash examples/demo.sh

@@ -1,7 +1,13 @@
 #!/usr/bin/env bash
-# The demo: a fresh database, people, example cases, a few moves (one blocked), then the list.
+# The demo: a fresh database with the seed portfolio, RUN/479/2024, a meeting plan and demo
+# accounts; then the web UI, the worker and a local SMTP sink together (Ctrl-C stops all three).
+# DEMO_SERVE=0 stops after the data; DEMO_SMOKE=1 starts everything, checks that the web UI
+# answers and that the worker delivered the due reminders to the sink, then stops.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+PORT="${DEMO_PORT:-8000}"
+SMTP_PORT="${DEMO_SMTP_PORT:-8025}"
+PASSWORD="demo-losenord-2026"
 
 caseflow db upgrade
 caseflow person add anna.handlaggare@example.se --name "Anna Handläggare" --role handlaggare \
@@ -51,10 +57,84 @@ caseflow memo finalize RUN/479/2024 --signed-by elin.nirjens@regionjh.se --date 
 caseflow decisions unreported
 
 echo
-echo "== Nämndens kalender, frister och påminnelser"
-MEETING=$(date -d "+120 days" +%F)
-caseflow meetings add "$MEETING" --time 09:00
-caseflow case schedule RUN/600/2025 --meeting "$MEETING"
-caseflow meetings agenda "$MEETING"
+echo "== Nämndens sammanträdesplan (onsdagar från om tre veckor), frister och påminnelser"
+FIRST=$(date -d "next wednesday + 2 weeks" +%F)
+{
+    echo "meetings:"
+    for weeks in 0 6 12 18 24 30; do
+        echo "  - {date: $(date -d "$FIRST + $weeks weeks" +%F), time: \"09:00\"}"
+    done
+} > demo-output/sammantradesplan.yaml
+caseflow meetings import demo-output/sammantradesplan.yaml
+caseflow case schedule RUN/600/2025 --meeting "$FIRST"
+caseflow case schedule RUN/479/2024 --meeting "$FIRST"
+caseflow meetings agenda "$FIRST"
+# A project that ends in 30 days: its "ending soon" reminder is due today (on a working day),
+# so the worker has an e-mail to deliver to the sink.
+caseflow case edit RUN/280/2023 --set end_date="$(date -d "+30 days" +%F)"
 caseflow reminders list
+DUE_TODAY=$(caseflow reminders list --due-before "$(date +%F)" --json)
 caseflow calendar --body RUN -o demo-output/RUN.ics
+
+echo
+echo "== Konton för webben (lösenord: $PASSWORD)"
+caseflow person add sara.sekreterare@example.se --name "Sara Sekreterare" --role namndsekreterare
+caseflow person add admin@example.se --name "Ada Administratör" --role admin
+LOGINS=(anna.handlaggare@example.se:handlaggare sebastian.becker@regionjh.se:handlaggare
+        bo.beslut@example.se:beslutsfattare elin.nirjens@regionjh.se:beslutsfattare
+        sara.sekreterare@example.se:namndsekreterare admin@example.se:admin)
+for login in "${LOGINS[@]}"; do
+    printf '%s\n' "$PASSWORD" | caseflow user add "${login%%:*}" --role "${login##*:}"
+done
+
+if [ "${DEMO_SERVE:-1}" = 0 ]; then exit 0; fi
+
+echo
+echo "== Webbgränssnitt, bakgrundsarbetare och lokal e-postmottagare (SMTP-sänka)"
+PIDS=()
+cleanup() { kill "${PIDS[@]}" 2>/dev/null || true; wait 2>/dev/null || true; }
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+python -m aiosmtpd -n -l "127.0.0.1:$SMTP_PORT" -c aiosmtpd.handlers.Sink &
+PIDS+=($!)
+CASEFLOW_SMTP_PORT="$SMTP_PORT" CASEFLOW_BASE_URL="http://127.0.0.1:$PORT" \
+    caseflow worker --interval 5 >demo-output/worker.log 2>&1 &
+PIDS+=($!)
+CASEFLOW_BASE_URL="http://127.0.0.1:$PORT" caseflow serve --port "$PORT" &
+PIDS+=($!)
+answers() {
+    python -c "import sys, urllib.request as u; u.urlopen(sys.argv[1], timeout=2)" \
+        "http://127.0.0.1:$PORT/login" 2>/dev/null
+}
+for _ in $(seq 1 100); do answers && break; sleep 0.2; done
+answers || { echo "webbgränssnittet startade inte"; exit 1; }
+cat <<INFO
+
+  caseflow körs på http://127.0.0.1:$PORT/
+
+  Logga in med lösenordet $PASSWORD och någon av:
+    sebastian.becker@regionjh.se   handläggare för RUN/479/2024
+    anna.handlaggare@example.se    handläggare
+    elin.nirjens@regionjh.se       beslutsfattare (signerar beslut)
+    bo.beslut@example.se           beslutsfattare
+    sara.sekreterare@example.se    nämndsekreterare (ser utkorgen)
+    admin@example.se               administratör
+
+  Påminnelser som har förfallit skickas av arbetaren till SMTP-sänkan på 127.0.0.1:$SMTP_PORT
+  och syns som skickade i Utkorgen. Avsluta med Ctrl-C.
+INFO
+if [ "${DEMO_SMOKE:-0}" = 1 ]; then
+    if [ "$DUE_TODAY" = "[]" ]; then
+        echo "rökprov klart: webben svarar (ingen påminnelse förfaller i dag, en helgdag)"
+        exit 0
+    fi
+    for _ in $(seq 1 60); do
+        [ "$(caseflow outbox list --status sent --json)" != "[]" ] && break
+        sleep 0.5
+    done
+    [ "$(caseflow outbox list --status sent --json)" != "[]" ] || { echo "inget skickat"; exit 1; }
+    caseflow outbox list --status sent
+    echo "rökprov klart: webben svarar och arbetaren levererade påminnelser till sänkan"
+    exit 0
+fi
+wait
