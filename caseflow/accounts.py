@@ -15,7 +15,7 @@ from datetime import datetime, timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlmodel import col
 
 from caseflow.casedoc import check_email, check_text
@@ -182,6 +182,18 @@ def revoke_all(*, db: Database, email: str, now: datetime, kind: str | None = No
         if kind is not None:
             stmt = stmt.where(col(AuthToken.kind) == kind)
         return int(session.execute(stmt.values(revoked_at=now)).rowcount)  # type: ignore[attr-defined]
+
+
+def live_tokens(*, db: Database, person_id: int, kind: str) -> tuple[int, datetime | None]:
+    """How many live (unrevoked) tokens of `kind` the person has, and when the newest was made."""
+    stmt = select(func.count(), func.max(AuthToken.created_at)).where(
+        col(AuthToken.person_id) == person_id,
+        col(AuthToken.kind) == kind,
+        col(AuthToken.revoked_at).is_(None),
+    )
+    with db.read() as session:
+        count, newest = session.execute(stmt).one()
+    return int(count), newest
 
 
 def csrf_token(session_token: str) -> str:

@@ -5,18 +5,18 @@ from __future__ import annotations
 from collections import Counter
 from datetime import date
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 
-from caseflow.casemap import case_to_dict
 from caseflow.cli import AppContext, app, obj, out, write_output
 from caseflow.cli_case import ActorOpt, parse_date_option
 from caseflow.engine import ImportSummary, import_cases
 from caseflow.errors import InputError
 from caseflow.portfolio_io import read_portfolio
-from caseflow.repo import list_cases
-from caseflow.report import PortfolioDiff, build_report
+from caseflow.portfolio_service import current_cases
+from caseflow.portfolio_service import portfolio_report as build_report_of
+from caseflow.report import PortfolioDiff
 from caseflow.textformat import STOCKHOLM
 
 portfolio_app = typer.Typer(
@@ -67,11 +67,6 @@ def summary_lines(summary: ImportSummary) -> list[str]:
     return lines
 
 
-def current_cases(context: AppContext) -> list[dict[str, Any]]:
-    with context.db.read() as session:
-        return [case_to_dict(c) for c in list_cases(session=session, registration_order=True)]
-
-
 def stage_labels(context: AppContext) -> dict[str, str]:
     """Stage → what the report shows for it (its decision point, else its label)."""
     wf = context.workflows.get(WORKFLOW)
@@ -104,17 +99,15 @@ def portfolio_report(
         raise InputError(f"okänt format {chosen!r}; välj ett av {', '.join(FORMATS)}")
     given = parse_date_option("--as-of", as_of)
     day = date.fromisoformat(given) if given else context.clock.now().astimezone(STOCKHOLM).date()
-    cases = current_cases(context)
-    if area is not None and not any(c["area"] == area for c in cases):
-        known = sorted({c["area"] for c in cases if c["area"]})
-        raise InputError(f"--area: inget projekt i området {area!r}; områden: {'; '.join(known)}")
+    cases = current_cases(context.db)
     diff: PortfolioDiff | None = None
     if since is not None:
         before = load_snapshot(db=context.db, label=since)
         diff = diff_portfolios(
             before, cases, label_from=since, label_to=f"{day}", stage_labels=stage_labels(context)
         )
-    report = build_report(cases, context.workflows.get(WORKFLOW), as_of=day, area=area, diff=diff)
+    report = build_report_of(cases=cases, workflows=context.workflows, as_of=day, area=area,
+                             diff=diff, where="--area")  # fmt: skip
     data = render_report(report, chosen)
     write_output(output, data)
     out(f"skrev {output} ({chosen}, {len(report.projects)} projekt, {len(data):,} byte)")

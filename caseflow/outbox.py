@@ -220,15 +220,20 @@ def _update(db: Database, message_id: str, **values: object) -> None:
         )
 
 
-def list_messages(*, db: Database, status: str | None = None) -> list[OutboxMessage]:
-    """Messages, oldest first; only those with `status` if given.
+def list_messages(
+    *, db: Database, status: str | None = None, limit: int | None = None, newest_first: bool = False
+) -> list[OutboxMessage]:
+    """Messages, oldest (or newest) first; only those with `status` if given; at most `limit`.
 
     Raises:
         InputError: an unknown status.
     """
     if status is not None and status not in STATUSES:
         raise InputError(f"okänd status {status!r}; välj {', '.join(STATUSES)}")
-    query = select(OutboxMessage).order_by(col(OutboxMessage.created_at), col(OutboxMessage.id))
+    order = (col(OutboxMessage.created_at), col(OutboxMessage.id))
+    query = select(OutboxMessage).order_by(*(c.desc() for c in order) if newest_first else order)
+    if limit is not None:
+        query = query.limit(limit)
     if status is not None:
         query = query.where(OutboxMessage.status == status)
     with db.read() as session:

@@ -125,7 +125,9 @@ def test_serve_answers_over_loopback(sqlite_db: Database) -> None:
     port = _free_port()
     env = {**os.environ, "CASEFLOW_DATABASE_URL": sqlite_db.url}
     command = [str(Path(sys.executable).parent / "caseflow"), "serve", "--port", str(port)]
-    server = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    log = sqlite_db.url.removeprefix("sqlite:///") + ".serve.log"
+    with open(log, "wb") as sink:
+        server = subprocess.Popen(command, env=env, stdout=sink, stderr=sink)
     try:
         deadline = time.monotonic() + 20
         while True:
@@ -135,13 +137,14 @@ def test_serve_answers_over_loopback(sqlite_db: Database) -> None:
                     assert "Logga in" in r.read().decode()
                     break
             except (urllib.error.URLError, ConnectionError):
-                assert server.poll() is None, server.communicate()[1].decode()
+                assert server.poll() is None, Path(log).read_text(encoding="utf-8")
                 assert time.monotonic() < deadline, "the server did not answer in 20 s"
                 time.sleep(0.2)
         request = urllib.request.Request(f"http://127.0.0.1:{port}/api/v1/cases")
         with pytest.raises(urllib.error.HTTPError) as denied:
             urllib.request.urlopen(request, timeout=2)
         assert denied.value.code == 401
+        denied.value.close()
     finally:
         server.terminate()
         server.wait(timeout=10)

@@ -1,0 +1,52 @@
+"""The board's portfolio report from the stored cases, as the CLI and the web produce it."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from caseflow.casemap import case_to_dict
+from caseflow.db import Database
+from caseflow.errors import InputError
+from caseflow.registry import WorkflowRegistry
+from caseflow.repo import list_cases
+from caseflow.report import PortfolioDiff, PortfolioReport, build_report
+
+WORKFLOW = "regional_project"
+MEDIA_TYPES: dict[str, str] = {
+    "html": "text/html; charset=utf-8",
+    "md": "text/markdown; charset=utf-8",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+
+
+def current_cases(db: Database) -> list[dict[str, Any]]:
+    """Every stored case as case JSON, in registration order."""
+    with db.read() as session:
+        return [case_to_dict(c) for c in list_cases(session=session, registration_order=True)]
+
+
+def known_areas(cases: list[dict[str, Any]]) -> list[str]:
+    """The areas the cases name, sorted."""
+    return sorted({c["area"] for c in cases if c["area"]})
+
+
+def portfolio_report(
+    *, cases: list[dict[str, Any]], workflows: WorkflowRegistry, as_of: date,
+    area: str | None = None, diff: PortfolioDiff | None = None, where: str = "område",
+) -> PortfolioReport:  # fmt: skip
+    """The report of `cases` (from `current_cases`) per `as_of`, only `area` if given.
+
+    Raises:
+        InputError: `where: …` when no case is in `area` (naming the areas there are).
+    """
+    if area is not None and not any(c["area"] == area for c in cases):
+        known = known_areas(cases)
+        raise InputError(f"{where}: inget projekt i området {area!r}; områden: {'; '.join(known)}")
+    return build_report(cases, workflows.get(WORKFLOW), as_of=as_of, area=area, diff=diff)
+
+
+def report_filename(report: PortfolioReport, fmt: str) -> str:
+    """`portfoljrapport-2025-02-12.docx` (ASCII, safe in a Content-Disposition header)."""
+    return f"portfoljrapport-{report.as_of.isoformat()}.{fmt}"
