@@ -39,7 +39,16 @@ def check_email(value: str) -> str:
     return value
 
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")  # and lone surrogates
+#: Dates a case may carry: the diarienummer years; outside them deadline arithmetic overflows.
+FIRST_DAY, LAST_DAY = date(1900, 1, 1), date(2199, 12, 31)
+
+
+def check_day(value: date, *, field: str) -> date:
+    """Raises InputError unless FIRST_DAY <= value <= LAST_DAY."""
+    if not FIRST_DAY <= value <= LAST_DAY:
+        raise InputError(f"{field}: datumet måste ligga mellan {FIRST_DAY} och {LAST_DAY}")
+    return value
 
 
 def check_text(value: str, *, field: str, max_length: int | None = None) -> str:
@@ -59,6 +68,10 @@ def check_text(value: str, *, field: str, max_length: int | None = None) -> str:
 
 
 def _no_control(value: Any) -> Any:
+    if isinstance(value, date) and not FIRST_DAY <= value <= LAST_DAY:
+        raise PydanticCustomError(
+            "date_range", f"datumet måste ligga mellan {FIRST_DAY} och {LAST_DAY}"
+        )
     texts = value if isinstance(value, list) else [value]
     for text in texts:
         if isinstance(text, str) and (found := _CONTROL.search(text)):
@@ -118,7 +131,7 @@ class CaseDoc(_Strict):
     anchoring_body: str | None = Field(default=None, max_length=300)
     anchoring_date: date | None = None
     workflow: str = "regional_project"
-    workflow_version: int | None = Field(default=None, ge=1)
+    workflow_version: int | None = Field(default=None, ge=1, le=2**31 - 1)
 
     @field_validator("diarienummer")
     @classmethod
@@ -173,6 +186,7 @@ _MESSAGES = {
     "date_from_datetime_parsing": "ogiltigt datum, skriv ÅÅÅÅ-MM-DD",
     "date_parsing": "ogiltigt datum, skriv ÅÅÅÅ-MM-DD",
     "date_type": "ogiltigt datum, skriv ÅÅÅÅ-MM-DD",
+    "date_from_datetime_inexact": "ogiltigt datum, skriv ÅÅÅÅ-MM-DD",
     "bool_parsing": "måste vara true eller false",
     "string_too_short": "får inte vara tomt",
     "less_than_equal": "är orimligt stort",

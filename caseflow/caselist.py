@@ -14,6 +14,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, Select, and_, exists, func, or_, select
 from sqlalchemy.engine import Connection
 
+from caseflow.casedoc import check_text
 from caseflow.dnr import parse_dnr
 from caseflow.errors import InputError
 from caseflow.models import Case, CaseFunder
@@ -53,8 +54,10 @@ class CaseFilter:
             raise InputError(f"okänd sortering {self.sort!r}; välj en av {', '.join(SORTS)}")
         if self.page < 1 or not 1 <= self.per_page <= MAX_PER_PAGE:
             raise InputError(f"sida ≥ 1 och 1–{MAX_PER_PAGE} rader per sida")
-        if self.q is not None and len(self.q) > MAX_QUERY:
-            raise InputError(f"sökningen får ha högst {MAX_QUERY} tecken")
+        for name in ("q", "stage", "area", "funder", "owner", "handlaggare"):
+            value = getattr(self, name)
+            if value is not None:
+                check_text(value, field=name, max_length=MAX_QUERY)
         return self
 
 

@@ -14,6 +14,7 @@ from typing import Any
 import yaml
 from sqlmodel import col, select
 
+from caseflow.casedoc import check_day
 from caseflow.clock import Clock
 from caseflow.db import Database
 from caseflow.deadlines import DeadlineRule
@@ -52,6 +53,7 @@ def check_meeting(
         parsed = day if isinstance(day, date) else date.fromisoformat(str(day).strip())
     except ValueError:
         raise InputError(f"{where}: ogiltigt datum {day!r}, skriv ÅÅÅÅ-MM-DD") from None
+    check_day(parsed, field=where)
     if time is not None:
         time = str(time).strip()
         if not _TIME.match(time):
