@@ -39,7 +39,7 @@ def calendar_for(
         events += [meeting_event(m, f"{m.cases} ärenden på dagordningen")
                    for m in list_meetings(db=db, body=name)]  # fmt: skip
         title = f"{name} sammanträden och frister"
-    with db.transaction() as conn:
+    with db.reading() as conn:
         reminders = list_reminders(conn, include_done=True, handlaggare=person)
     for r in reminders:
         if r.status == "cancelled" or (person is not None and r.handlaggare != person):

@@ -31,6 +31,9 @@ SORTS: dict[str, tuple[Any, ...]] = {
     "updated": (CASES.c.updated_at, CASES.c.id),
 }
 PER_PAGE = 50
+#: Counting stops this many rows past the current page: an exact count of a broad filter over
+#: 100,000 cases costs more than the page itself; beyond it the total is a lower bound.
+COUNT_AHEAD = 1000
 MAX_PER_PAGE = 200
 MAX_QUERY = 200
 
@@ -81,6 +84,7 @@ class CasePage:
     rows: list[CaseRow]
     total: int
     filter: CaseFilter
+    total_exact: bool = True
 
     @property
     def pages(self) -> int:
@@ -146,10 +150,12 @@ def find_cases(conn: Connection, f: CaseFilter) -> CasePage:
     )
     rows = [_row(r) for r in conn.execute(stmt)]
     if f.page == 1 and len(rows) < f.per_page:
-        total = len(rows)
-    else:
-        count = select(func.count()).select_from(CASES).where(*where)
-        total = int(conn.execute(count).scalar_one())
+        return CasePage(rows, len(rows), f)
+    cap = (f.page - 1) * f.per_page + COUNT_AHEAD + 1
+    capped = select(CASES.c.id).where(*where).limit(cap).subquery()
+    total = int(conn.execute(select(func.count()).select_from(capped)).scalar_one())
+    if total == cap:
+        return CasePage(rows, total - 1, f, total_exact=False)
     return CasePage(rows, total, f)
 
 

@@ -27,7 +27,7 @@ def reminders_list(
 ) -> None:
     """Planerade påminnelser, i den ordning de ska skickas."""
     given = parse_date_option("--due-before", due_before)
-    with obj(ctx).db.transaction() as conn:
+    with obj(ctx).db.reading() as conn:
         rows = list_reminders(conn, due_before=date.fromisoformat(given) if given else None,
                               include_done=include_done)  # fmt: skip
     if as_json:

@@ -107,7 +107,8 @@ def serve(
     from caseflow.web.app import create_app
 
     context = obj(ctx)
-    web_app = create_app(context.settings, secure_cookies=secure_cookies)
+    context.db.optimize()  # planner statistics for the list's indexes (SQLite)
+    web_app = create_app(context.settings, db=context.db, secure_cookies=secure_cookies)
     out(f"caseflow lyssnar på http://{host}:{port}/ (avsluta med Ctrl-C)")
     uvicorn.run(web_app, host=host, port=port, proxy_headers=True,
                 forwarded_allow_ips=forwarded_allow_ips, access_log=False,

@@ -55,6 +55,13 @@ class Database:
             yield session
 
     @contextmanager
+    def reading(self) -> Iterator[Connection]:
+        """A Core connection in a read-only (deferred, on SQLite) transaction, rolled back at the
+        end: readers never queue behind writers for the write lock."""
+        with self.engine.connect() as conn, conn.begin():
+            yield conn
+
+    @contextmanager
     def write(self, *, duplicate: str | None = None) -> Iterator[Session]:
         """One transaction: committed if the block succeeds, rolled back if it raises.
 
@@ -93,6 +100,18 @@ class Database:
                     "databasen är upptagen av en annan skrivning; försök igen"
                 ) from err
             raise
+
+    def optimize(self) -> None:
+        """Refresh the query planner's statistics on SQLite (PostgreSQL's autovacuum does it):
+        a full ANALYZE the first time, later `PRAGMA optimize` (cheap when nothing changed)."""
+        if not self.is_sqlite:
+            return
+        with self.engine.connect() as conn:
+            found = conn.exec_driver_sql(
+                "SELECT 1 FROM sqlite_master WHERE name = 'sqlite_stat1'"
+            ).first()
+            conn.exec_driver_sql("PRAGMA optimize" if found else "ANALYZE")
+            conn.commit()
 
     def dispose(self) -> None:
         self.engine.dispose()

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from sqlalchemy import func
 from sqlmodel import col, select
 
 from caseflow.casedoc import check_day
@@ -129,15 +130,18 @@ def require_meeting(session: Any, *, body: str, day: date) -> Meeting:
 
 
 def list_meetings(*, db: Database, body: str | None = None) -> list[MeetingInfo]:
+    """The meetings by day, each with the number of cases on its agenda (one query)."""
+    stmt = (
+        select(Meeting, func.count(col(AgendaItem.id)))
+        .outerjoin(AgendaItem, col(AgendaItem.meeting_id) == col(Meeting.id))
+        .group_by(col(Meeting.id))
+        .order_by(col(Meeting.day))
+    )
+    if body is not None:
+        stmt = stmt.where(Meeting.body == body)
     with db.read() as session:
-        stmt = select(Meeting).order_by(col(Meeting.day))
-        if body is not None:
-            stmt = stmt.where(Meeting.body == body)
-        out = []
-        for m in session.exec(stmt).all():
-            count = len(session.exec(select(AgendaItem).where(AgendaItem.meeting_id == m.id)).all())
-            out.append(MeetingInfo(m.body, m.day, m.time, count, m.created_at))
-        return out
+        return [MeetingInfo(m.body, m.day, m.time, int(n), m.created_at)
+                for m, n in session.exec(stmt).all()]  # fmt: skip
 
 
 def _agenda_item(session: Any, *, meeting_id: int | None, case_id: int | None) -> AgendaItem | None:

@@ -57,8 +57,9 @@ class Case(SQLModel, table=True):
         sa.UniqueConstraint("dnr_prefix", "dnr_serial", "dnr_year", name="uq_cases_diarienummer"),
         # The web list's default order and filters (caselist.py).
         sa.Index("ix_cases_dnr_order", "dnr_year", "dnr_prefix", "dnr_serial"),
-        sa.Index("ix_cases_area", "area"),
-        sa.Index("ix_cases_owner", "owner"),
+        sa.Index("ix_cases_area_stage", "area", "stage"),
+        sa.Index("ix_cases_owner_stage", "owner", "stage"),
+        sa.Index("ix_cases_handlaggare_stage", "handlaggare", "stage"),
         sa.Index("ix_cases_stage_updated", "stage", "updated_at"),
     )
 

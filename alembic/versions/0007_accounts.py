@@ -36,13 +36,15 @@ def upgrade() -> None:
     )
     op.create_index("ix_auth_tokens_person_id", "auth_tokens", ["person_id"])
     op.create_index("ix_cases_dnr_order", "cases", ["dnr_year", "dnr_prefix", "dnr_serial"])
-    op.create_index("ix_cases_area", "cases", ["area"])
-    op.create_index("ix_cases_owner", "cases", ["owner"])
+    op.create_index("ix_cases_area_stage", "cases", ["area", "stage"])
+    op.create_index("ix_cases_owner_stage", "cases", ["owner", "stage"])
+    op.create_index("ix_cases_handlaggare_stage", "cases", ["handlaggare", "stage"])
     op.create_index("ix_cases_stage_updated", "cases", ["stage", "updated_at"])
 
 
 def downgrade() -> None:
-    for name in ("ix_cases_stage_updated", "ix_cases_owner", "ix_cases_area", "ix_cases_dnr_order"):
+    for name in ("ix_cases_stage_updated", "ix_cases_handlaggare_stage", "ix_cases_owner_stage",
+                 "ix_cases_area_stage", "ix_cases_dnr_order"):
         op.drop_index(name, table_name="cases")
     op.drop_index("ix_auth_tokens_person_id", table_name="auth_tokens")
     op.drop_table("auth_tokens")

@@ -114,7 +114,7 @@ def reminders(
     due_before: Annotated[date | None, Query(description="Påminns senast detta datum")] = None,
 ) -> list[ReminderOut]:
     """Reminders by the day they remind, planned ones only unless `include_done`."""
-    with ctx.db.transaction() as conn:
+    with ctx.db.reading() as conn:
         rows = list_reminders(conn, include_done=include_done, due_before=due_before,
                               handlaggare=user.email if mine else None)  # fmt: skip
     return [_reminder(row) for row in rows]

@@ -89,10 +89,11 @@ def list_cases(
         handlaggare=clean(handlaggare, "handlaggare"), sort=sort, descending=order == "desc",
         page=page, per_page=per_page,
     )  # fmt: skip
-    with ctx.db.transaction() as conn:
+    with ctx.db.reading() as conn:
         result = find_cases(conn, f)
     return CasePage(
-        total=result.total, page=page, per_page=per_page, pages=result.pages,
+        total=result.total, total_exact=result.total_exact, page=page, per_page=per_page,
+        pages=result.pages,
         items=[summary_of(row) for row in result.rows],
     )  # fmt: skip
 

@@ -132,7 +132,8 @@ class CaseSummary(BaseModel):
 
 
 class CasePage(BaseModel):
-    total: int
+    total: int  # exact when total_exact, else a lower bound (counting stops 1,000 rows ahead)
+    total_exact: bool
     page: int
     per_page: int
     pages: int

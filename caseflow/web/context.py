@@ -66,3 +66,5 @@ class WebContext:
     clock: Clock = field(default_factory=SystemClock)
     limiter: LoginLimiter = field(default_factory=LoginLimiter)
     secure_cookies: bool = False  # also set when a request arrives over https
+    # The list's filter choices (areas, owners, handläggare): column → (monotonic time, values).
+    choices: dict[str, tuple[float, list[str]]] = field(default_factory=dict)

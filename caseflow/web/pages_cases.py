@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request
+from sqlalchemy.engine import Connection
 from starlette.responses import RedirectResponse, Response
 
 from caseflow.casedoc import CaseDoc, describe_validation
@@ -21,6 +23,7 @@ from caseflow.models import CaseEvent, MemoRender
 from caseflow.permissions import allowed, require
 from caseflow.reminders import ReminderRow, list_reminders
 from caseflow.repo import list_events
+from caseflow.web.context import WebContext
 from caseflow.web.forms import DATES, LABELS, TEXTAREAS, display
 from caseflow.web.security import PageUser, form_user, page_user, web
 from caseflow.web.templating import render
@@ -39,7 +42,7 @@ def stage_labels(request: Request) -> dict[str, str]:
 def board(request: Request, user: User, mine: bool = False) -> Response:
     context = web(request)
     labels = stage_labels(request)
-    with context.db.transaction() as conn:
+    with context.db.reading() as conn:
         columns = board_columns(conn, list(labels), handlaggare=user.email if mine else None)
     return render(request, "board.html",
                   {"user": user, "columns": columns, "labels": labels, "mine": mine})  # fmt: skip
@@ -73,16 +76,17 @@ def case_list(
     context = web(request)
     f = _filter(q, stage, area, funder, owner, handlaggare, sort, order, page)
     partial = bool(request.headers.get("hx-request")) and not request.headers.get("hx-boosted")
-    with context.db.transaction() as conn:
+    with context.db.reading() as conn:
         try:
             result = find_cases(conn, f)
             error = None
         except InputError as err:
             result, error = find_cases(conn, CaseFilter()), str(err)
-        choices = {} if partial else {
-            "area": distinct_values(conn, "area"), "owner": distinct_values(conn, "owner"),
-            "handlaggare": distinct_values(conn, "handlaggare"),
-        }  # fmt: skip
+        choices = (
+            {}
+            if partial
+            else {name: _choices(context, conn, name) for name in ("area", "owner", "handlaggare")}
+        )
     page_context = {
         "user": user, "result": result, "f": result.filter if error else f, "choices": choices,
         "labels": stage_labels(request), "sorts": SORTS, "error": error,
@@ -90,6 +94,19 @@ def case_list(
     }  # fmt: skip
     name = "case_rows.html" if partial else "cases.html"
     return render(request, name, page_context, status_code=400 if error else 200)
+
+
+CHOICES_TTL = 60.0  # seconds a filter's list of choices is reused
+
+
+def _choices(context: WebContext, conn: Connection, column: str) -> list[str]:
+    """The values a filter offers, recomputed at most once a minute per process."""
+    now = time.monotonic()
+    cached = context.choices.get(column)
+    if cached is None or now - cached[0] > CHOICES_TTL:
+        cached = (now, distinct_values(conn, column))
+        context.choices[column] = cached
+    return cached[1]
 
 
 def _query_string(request: Request) -> str:
@@ -165,7 +182,8 @@ def load_case_view(request: Request, dnr: str, user: PageUser) -> CaseView:
     return CaseView(
         case=data, row_version=case.row_version, case_id=case.id, moves=moves,
         events=events[::-1], renders=list_renders(db=context.db, dnr=dnr)[::-1],
-        reminders=reminders, meetings=list_meetings(db=context.db),
+        reminders=reminders,
+        meetings=list_meetings(db=context.db) if allowed("schedule_case", user.roles) else [],
     )  # fmt: skip
 
 

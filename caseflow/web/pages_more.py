@@ -119,7 +119,7 @@ def deadlines(
     request: Request, user: User, include_done: Annotated[bool, Query(alias="all")] = False
 ) -> Response:
     context = web(request)
-    with context.db.transaction() as conn:
+    with context.db.reading() as conn:
         rows = list_reminders(conn, include_done=include_done, handlaggare=user.email)
     return render(
         request, "deadlines.html",
