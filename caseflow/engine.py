@@ -458,12 +458,18 @@ def possible_moves(
     """
     with db.read() as session:
         case = require_case(session=session, dnr=parse_dnr(dnr))
-        wf = _workflow_for(workflows, case)
-        moves = wf.moves(case, case.stage)
-        if actor is not None:
-            person = require_person(session=session, email=actor)
-            moves = [_with_role_check(m, person) for m in moves]
-        return case, moves
+        return case, moves_of(session=session, workflows=workflows, case=case, actor=actor)
+
+
+def moves_of(
+    *, session: Session, workflows: WorkflowRegistry, case: Case, actor: str | None = None
+) -> list[Move]:
+    """As `possible_moves`, for a case loaded in the caller's session."""
+    moves = _workflow_for(workflows, case).moves(case, case.stage)
+    if actor is not None:
+        person = require_person(session=session, email=actor)
+        moves = [_with_role_check(m, person) for m in moves]
+    return moves
 
 
 def _with_role_check(move: Move, person: Person) -> Move:

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlmodel import col, select
+from sqlmodel import Session, col, select
 
 from caseflow.clock import Clock
 from caseflow.db import Database
@@ -38,8 +38,14 @@ def list_renders(*, db: Database, dnr: str) -> list[MemoRender]:
     """A case's rendered memos, oldest first."""
     with db.read() as session:
         case = require_case(session=session, dnr=parse_dnr(dnr))
-        stmt = select(MemoRender).where(MemoRender.case_id == case.id).order_by(col(MemoRender.id))
-        return list(session.exec(stmt).all())
+        assert case.id is not None
+        return renders_of(session=session, case_id=case.id)
+
+
+def renders_of(*, session: Session, case_id: int) -> list[MemoRender]:
+    """As `list_renders`, in the caller's session."""
+    stmt = select(MemoRender).where(MemoRender.case_id == case_id).order_by(col(MemoRender.id))
+    return list(session.exec(stmt).all())
 
 
 def finalize(

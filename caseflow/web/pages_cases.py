@@ -14,15 +14,15 @@ from caseflow.casedoc import CaseDoc, describe_validation
 from caseflow.caselist import SORTS, CaseFilter, board_columns, distinct_values, find_cases
 from caseflow.casemap import case_to_dict
 from caseflow.dnr import parse_dnr
-from caseflow.engine import create_case, possible_moves
+from caseflow.engine import create_case, moves_of
 from caseflow.errors import CaseflowError, InputError
 from caseflow.machine import Move
 from caseflow.meetings import MeetingInfo, list_meetings
-from caseflow.memo_store import list_renders
+from caseflow.memo_store import renders_of
 from caseflow.models import CaseEvent, MemoRender
 from caseflow.permissions import allowed, require
 from caseflow.reminders import ReminderRow, list_reminders
-from caseflow.repo import list_events
+from caseflow.repo import list_events, require_case
 from caseflow.web.context import WebContext
 from caseflow.web.forms import DATES, LABELS, TEXTAREAS, display
 from caseflow.web.security import PageUser, form_user, page_user, web
@@ -170,19 +170,20 @@ class CaseView:
 
 
 def load_case_view(request: Request, dnr: str, user: PageUser) -> CaseView:
+    """Everything the case page shows, read in one session."""
     context = web(request)
-    case, moves = possible_moves(db=context.db, workflows=context.workflows, dnr=dnr,
-                                 actor=user.email)  # fmt: skip
-    assert case.id is not None
-    data = case_to_dict(case)
     with context.db.read() as session:
+        case = require_case(session=session, dnr=parse_dnr(dnr))
+        assert case.id is not None
+        moves = moves_of(session=session, workflows=context.workflows, case=case,
+                         actor=user.email)  # fmt: skip
+        data = case_to_dict(case)
         events = list(list_events(session=session, case_id=case.id))
-        with_conn = session.connection()
-        reminders = list_reminders(with_conn, case_id=case.id, include_done=True)
+        renders = renders_of(session=session, case_id=case.id)
+        reminders = list_reminders(session.connection(), case_id=case.id, include_done=True)
     return CaseView(
         case=data, row_version=case.row_version, case_id=case.id, moves=moves,
-        events=events[::-1], renders=list_renders(db=context.db, dnr=dnr)[::-1],
-        reminders=reminders,
+        events=events[::-1], renders=renders[::-1], reminders=reminders,
         meetings=list_meetings(db=context.db) if allowed("schedule_case", user.roles) else [],
     )  # fmt: skip
 
