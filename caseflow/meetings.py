@@ -13,6 +13,7 @@ from typing import Any
 
 import yaml
 from sqlalchemy import func
+from sqlalchemy import select as sa_select
 from sqlmodel import col, select
 
 from caseflow.casedoc import check_day
@@ -129,19 +130,25 @@ def require_meeting(session: Any, *, body: str, day: date) -> Meeting:
     return meeting
 
 
+_MEETINGS = Meeting.__table__  # type: ignore[attr-defined]
+_ITEMS = AgendaItem.__table__  # type: ignore[attr-defined]
+
+
 def list_meetings(*, db: Database, body: str | None = None) -> list[MeetingInfo]:
-    """The meetings by day, each with the number of cases on its agenda (one query)."""
+    """The meetings by day, each with the number of cases on its agenda (one Core query)."""
+    m = _MEETINGS.c
     stmt = (
-        select(Meeting, func.count(col(AgendaItem.id)))
-        .outerjoin(AgendaItem, col(AgendaItem.meeting_id) == col(Meeting.id))
-        .group_by(col(Meeting.id))
-        .order_by(col(Meeting.day))
+        sa_select(m.body, m.day, m.time, m.created_at, func.count(_ITEMS.c.id).label("cases"))
+        .select_from(_MEETINGS.outerjoin(_ITEMS, _ITEMS.c.meeting_id == m.id))
+        .group_by(m.id, m.body, m.day, m.time, m.created_at)
+        .order_by(m.day, m.body)
     )
     if body is not None:
-        stmt = stmt.where(Meeting.body == body)
-    with db.read() as session:
-        return [MeetingInfo(m.body, m.day, m.time, int(n), m.created_at)
-                for m, n in session.exec(stmt).all()]  # fmt: skip
+        stmt = stmt.where(m.body == body)
+    with db.reading() as conn:
+        # created_at comes back timezone-aware: the column's type is models.UTCDateTime
+        return [MeetingInfo(r.body, r.day, r.time, int(r.cases), r.created_at)
+                for r in conn.execute(stmt)]  # fmt: skip
 
 
 def _agenda_item(session: Any, *, meeting_id: int | None, case_id: int | None) -> AgendaItem | None:

@@ -127,7 +127,7 @@ def _seed(db: Database, meeting_day: date) -> None:
                 memo_date=date.today(), actor=HANDLAGGARE)  # fmt: skip
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
     """uvicorn serving create_app() in a thread, on a socket bound here (no port race)."""
     import uvicorn
@@ -160,7 +160,9 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
     db.dispose()
 
 
-@pytest.fixture(scope="session")
+# Package scope: the sync Playwright API keeps an event loop running in this thread until it
+# stops; tests after tests/e2e call asyncio.run() and would fail while it still runs.
+@pytest.fixture(scope="package")
 def browser() -> Iterator[Browser]:
     """Headless Chromium (Debian's /usr/bin/chromium; `playwright install` is not used)."""
     executable = chromium_path()
