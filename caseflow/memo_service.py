@@ -26,12 +26,6 @@ from caseflow.memo_store import finalize, record_render
 from caseflow.models import Decision
 from caseflow.repo import get_person, require_case
 
-MEDIA_TYPES = {
-    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-    "md": "text/markdown; charset=utf-8",
-    "html": "text/html; charset=utf-8",
-}
-
 
 @dataclass(frozen=True, slots=True)
 class RenderedMemo:

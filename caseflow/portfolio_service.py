@@ -13,12 +13,6 @@ from caseflow.repo import list_cases
 from caseflow.report import PortfolioDiff, PortfolioReport, build_report
 
 WORKFLOW = "regional_project"
-MEDIA_TYPES: dict[str, str] = {
-    "html": "text/html; charset=utf-8",
-    "md": "text/markdown; charset=utf-8",
-    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-}
 
 
 def current_cases(db: Database) -> list[dict[str, Any]]:

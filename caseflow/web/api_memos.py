@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from typing import Annotated, Any
-from urllib.parse import quote
 
 from fastapi import APIRouter, Body, Security
 from starlette.responses import Response
 
-from caseflow.memo_service import MEDIA_TYPES, finalize_memo, render_memo
+from caseflow.memo import FORMATS
+from caseflow.memo_service import finalize_memo, render_memo
 from caseflow.memo_store import list_renders, unreported
 from caseflow.permissions import require
 from caseflow.web.api_common import (
@@ -30,6 +30,7 @@ from caseflow.web.api_models import (
     MemoRenderOut,
     UnreportedOut,
 )
+from caseflow.web.downloads import MEDIA_TYPES, download
 from caseflow.workdays import local_date
 
 router = APIRouter(route_class=ApiRoute, dependencies=[Security(bearer)])
@@ -38,7 +39,7 @@ _FILE: dict[int | str, dict[str, Any]] = {
     200: {
         "description": "Memot (docx, md eller html); `X-Memo-Warnings`: antal att kontrollera",
         "content": {media: {"schema": {"type": "string", "format": "binary"}}
-                    for media in MEDIA_TYPES.values()},
+                    for media in (MEDIA_TYPES[fmt] for fmt in FORMATS)},
     }
 }  # fmt: skip
 
@@ -71,14 +72,8 @@ def write_memo(
         memo_date=given.memo_date or local_date(ctx.clock.now()), actor=user.email,
         kind=given.kind or None,
     )  # fmt: skip
-    name = rendered.filename
-    ascii_name = name.encode("ascii", "replace").decode("ascii").replace("?", "_")
-    disposition = f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(name)}"
-    return Response(
-        rendered.data, media_type=MEDIA_TYPES[rendered.fmt],
-        headers={"Content-Disposition": disposition,
-                 "X-Memo-Warnings": str(len(rendered.warnings))},
-    )  # fmt: skip
+    return download(rendered.data, fmt=rendered.fmt, filename=rendered.filename,
+                    headers={"X-Memo-Warnings": str(len(rendered.warnings))})  # fmt: skip
 
 
 @router.post(

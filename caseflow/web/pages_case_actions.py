@@ -17,9 +17,10 @@ from starlette.responses import RedirectResponse, Response
 from caseflow.engine import edit_case, fire, set_funder
 from caseflow.errors import CaseflowError, InputError
 from caseflow.meetings import check_meeting, schedule_case, unschedule_case
-from caseflow.memo_service import MEDIA_TYPES, finalize_memo, render_memo
+from caseflow.memo_service import finalize_memo, render_memo
 from caseflow.permissions import require
 from caseflow.web.app import status_of
+from caseflow.web.downloads import download
 from caseflow.web.forms import changes_from, form_version
 from caseflow.web.pages_cases import case_page, dnr_of
 from caseflow.web.security import PageUser, form_user, web
@@ -137,12 +138,9 @@ async def memo(request: Request, user: FormUser, prefix: str, serial: str, year:
         )  # fmt: skip
     except CaseflowError as err:
         return _failed(request, user, dnr, err)
-    disposition = "inline" if rendered.fmt == "html" else "attachment"
-    return Response(
-        rendered.data, media_type=MEDIA_TYPES[rendered.fmt],
-        headers={"Content-Disposition": f'{disposition}; filename="{rendered.filename}"',
-                 "X-Memo-Warnings": str(len(rendered.warnings))},
-    )  # fmt: skip
+    return download(rendered.data, fmt=rendered.fmt, filename=rendered.filename,
+                    inline=rendered.fmt == "html",
+                    headers={"X-Memo-Warnings": str(len(rendered.warnings))})  # fmt: skip
 
 
 @router.post(BASE + "/memo/finalize")

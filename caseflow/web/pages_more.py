@@ -18,7 +18,6 @@ from caseflow.memo_store import unreported
 from caseflow.outbox import STATUSES, count_messages, list_messages
 from caseflow.permissions import require
 from caseflow.portfolio_service import (
-    MEDIA_TYPES,
     current_cases,
     known_areas,
     portfolio_report,
@@ -27,6 +26,7 @@ from caseflow.portfolio_service import (
 from caseflow.reminders import list_reminders
 from caseflow.web import pages_account
 from caseflow.web.app import status_of
+from caseflow.web.downloads import download
 from caseflow.web.pages_cases import stage_labels
 from caseflow.web.security import PageUser, form_user, page_user, web
 from caseflow.web.templating import render
@@ -212,12 +212,9 @@ def portfolio(request: Request, user: User, as_of: Param = None, area: Param = N
 def portfolio_download(
     request: Request, user: User, fmt: str, as_of: Param = None, area: Param = None
 ) -> Response:
-    from caseflow.render import render_report
+    from caseflow.render import FORMATS, render_report
 
-    if fmt not in MEDIA_TYPES:
-        raise NotFoundError(f"okänt rapportformat {fmt[:20]!r}; välj {', '.join(MEDIA_TYPES)}")
+    if fmt not in FORMATS:
+        raise NotFoundError(f"okänt rapportformat {fmt[:20]!r}; välj {', '.join(FORMATS)}")
     report = _report_args(request, as_of, area)["report"]
-    return Response(
-        render_report(report, fmt), media_type=MEDIA_TYPES[fmt],
-        headers={"Content-Disposition": f'attachment; filename="{report_filename(report, fmt)}"'},
-    )  # fmt: skip
+    return download(render_report(report, fmt), fmt=fmt, filename=report_filename(report, fmt))

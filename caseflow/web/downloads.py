@@ -1,0 +1,35 @@
+"""File answers: one media-type table and one Content-Disposition for every download."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from urllib.parse import quote
+
+from starlette.responses import Response
+
+MEDIA_TYPES: dict[str, str] = {
+    "html": "text/html; charset=utf-8",
+    "md": "text/markdown; charset=utf-8",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+
+
+def download(
+    data: bytes,
+    *,
+    fmt: str,
+    filename: str,
+    inline: bool = False,
+    headers: Mapping[str, str] | None = None,
+) -> Response:
+    """`data` as a file of format `fmt` named `filename`, shown in the browser if `inline`, else
+    saved. A non-ASCII name is also sent as RFC 6266's `filename*` (UTF-8)."""
+    ascii_name = filename.encode("ascii", "replace").decode("ascii").replace("?", "_")
+    disposition = f'{"inline" if inline else "attachment"}; filename="{ascii_name}"'
+    if ascii_name != filename:
+        disposition += f"; filename*=UTF-8''{quote(filename)}"
+    return Response(
+        data, media_type=MEDIA_TYPES[fmt],
+        headers={"Content-Disposition": disposition, **(headers or {})},
+    )  # fmt: skip
