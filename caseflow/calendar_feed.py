@@ -42,7 +42,7 @@ def calendar_for(
     with db.reading() as conn:
         reminders = list_reminders(conn, include_done=True, handlaggare=person)
     for r in reminders:
-        if r.status == "cancelled" or (person is not None and r.handlaggare != person):
+        if r.status == "cancelled":  # a person's calendar: list_reminders kept only theirs
             continue
         events.append(CalendarEvent(
             uid=f"deadline-{r.diarienummer.replace('/', '-')}-{r.rule}-{r.due_on.isoformat()}",

@@ -7,7 +7,7 @@ indexed query plus one count.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import Any
 
@@ -178,14 +178,9 @@ def board_columns(
     result: dict[str, tuple[int, list[CaseRow]]] = {}
     for stage in stages:
         n = counts.get(stage, 0)
-        rows = find_cases(conn, _with_stage(f, stage)).rows if n else []
+        rows = find_cases(conn, replace(f, stage=stage)).rows if n else []
         result[stage] = (n, rows)
     return result
-
-
-def _with_stage(f: CaseFilter, stage: str) -> CaseFilter:
-    return CaseFilter(f.q, stage, f.area, f.funder, f.owner, f.handlaggare, f.sort, f.descending,
-                      f.page, f.per_page)  # fmt: skip
 
 
 def distinct_values(conn: Connection, column: str, *, limit: int = 500) -> list[str]:

@@ -22,7 +22,7 @@ from caseflow.permissions import require
 from caseflow.web.app import status_of
 from caseflow.web.downloads import download
 from caseflow.web.forms import changes_from, form_version
-from caseflow.web.pages_cases import case_page, dnr_of
+from caseflow.web.pages_cases import case_page, dnr_of, stage_labels
 from caseflow.web.security import PageUser, form_user, web
 from caseflow.workdays import local_date
 
@@ -119,7 +119,7 @@ async def move(request: Request, user: FormUser, prefix: str, serial: str, year:
                       expected_version=form_version(form))  # fmt: skip
     except CaseflowError as err:
         return _failed(request, user, dnr, err)
-    labels = {s.name: s.label for s in context.workflows.default.spec.states}
+    labels = stage_labels(request)
     return _back(dnr, f"Flyttat till {labels.get(result.to_stage, result.to_stage)}.")
 
 
