@@ -7,8 +7,8 @@ import os
 from alembic import context
 from sqlmodel import SQLModel
 
-import caseflow.models  # noqa: F401  (registers the tables)
-from caseflow.db import Database
+import caseflow.store.models  # noqa: F401  (registers the tables)
+from caseflow.store.db import Database
 
 config = context.config
 target_metadata = SQLModel.metadata

@@ -11,12 +11,12 @@ import sys
 from collections.abc import Iterator, Sequence
 from typing import Any
 
-from caseflow.casedoc import CaseDoc
+from caseflow.cases.engine import add_person, import_cases
 from caseflow.clock import Clock
-from caseflow.db import Database
-from caseflow.engine import add_person, import_cases
-from caseflow.registry import WorkflowRegistry, load_registry
+from caseflow.domain.casedoc import CaseDoc
 from caseflow.settings import PROJECT_ROOT
+from caseflow.store.db import Database
+from caseflow.workflow.registry import WorkflowRegistry, load_registry
 
 WORKFLOWS_DIR = PROJECT_ROOT / "workflows"
 WORKFLOW = "regional_project"
@@ -74,7 +74,7 @@ def _chunks(items: Sequence[CaseDoc], size: int) -> Iterator[Sequence[CaseDoc]]:
 
 def seed(db: Database, workflows: WorkflowRegistry, clock: Clock, docs: Sequence[CaseDoc]) -> None:
     """Add the officer (if missing) and import `docs` in transactions of 500 cases."""
-    from caseflow.repo import get_person
+    from caseflow.store.repo import get_person
 
     with db.read() as session:
         known = get_person(session=session, email=OFFICER) is not None

@@ -1,7 +1,7 @@
 """Holding 100,000 cases ready to move: time and memory against one transitions.Machine per case.
 
 Ours: the workflow registry compiled once (one shared `transitions.Machine`), one
-`caseflow.machine.CaseProxy` per case, and `start_planning` fired on every case through
+`caseflow.workflow.machine.CaseProxy` per case, and `start_planning` fired on every case through
 `CompiledWorkflow.run`. Theirs: one `transitions.Machine(model=case, ...)` per case with the same
 states and transitions (sources expanded from the spec, guards as condition methods on the
 model), and `start_planning` fired on every case.
@@ -34,9 +34,9 @@ from typing import Any
 from _common import WORKFLOW, WORKFLOWS_DIR, git_line, load_line, machine_line
 from transitions import Machine
 
-from caseflow.guards import GUARDS
-from caseflow.machine import CaseProxy
-from caseflow.registry import load_registry
+from caseflow.workflow.guards import GUARDS
+from caseflow.workflow.machine import CaseProxy
+from caseflow.workflow.registry import load_registry
 
 TRIGGER = "start_planning"
 TARGET_SPEED = 20.0

@@ -20,9 +20,9 @@ from typing import Any
 
 from _common import git_line, load_line, machine_line
 
-from caseflow.casedoc import CaseDoc
-from caseflow.memo import MEMOS_DIR, load_board, officer_from_person, render_markdown
-from caseflow.memo_render import markdown_to_docx, markdown_to_html
+from caseflow.domain.casedoc import CaseDoc
+from caseflow.memo.compose import MEMOS_DIR, load_board, officer_from_person, render_markdown
+from caseflow.memo.render import markdown_to_docx, markdown_to_html
 from caseflow.settings import PROJECT_ROOT
 
 TEMPLATES = MEMOS_DIR / "templates"

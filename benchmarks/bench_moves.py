@@ -1,6 +1,6 @@
 """Persisted moves per second on a SQLite file in WAL mode, against raw `sqlite3` doing the writes.
 
-One move is `caseflow.engine.fire(...)`: one `BEGIN IMMEDIATE` transaction that reads the case
+One move is `caseflow.cases.engine.fire(...)`: one `BEGIN IMMEDIATE` transaction that reads the case
 (and its funders) and the actor, checks role and guards on the shared machine, updates the stage
 under the row version and appends the event. The database is migrated with the real Alembic
 migrations; every case goes idea → bp_planering → application_sent → bp_genomforande → follow_up.
@@ -48,11 +48,11 @@ from _common import (
 )
 from sqlalchemy import event
 
-from caseflow.cli_db import upgrade_database
+from caseflow.cases.engine import fire
+from caseflow.cli.db import upgrade_database
 from caseflow.clock import SystemClock
-from caseflow.db import Database
-from caseflow.engine import fire
-from caseflow.registry import WorkflowRegistry
+from caseflow.store.db import Database
+from caseflow.workflow.registry import WorkflowRegistry
 
 TARGET_RATE = 2000.0
 TARGET_RATIO = 0.3

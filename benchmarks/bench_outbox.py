@@ -31,13 +31,13 @@ from typing import Any
 from _common import git_line, load_line, machine_line
 from sqlalchemy import insert, text
 
-from caseflow.cli_db import upgrade_database
+from caseflow.cli.db import upgrade_database
 from caseflow.clock import FakeClock
-from caseflow.db import Database
-from caseflow.mailer import deliver, send_due
-from caseflow.models import OutboxMessage
-from caseflow.outbox import claim_due, enqueue, list_messages
+from caseflow.mail.outbox import claim_due, enqueue, list_messages
+from caseflow.mail.smtp import deliver, send_due
 from caseflow.settings import Settings
+from caseflow.store.db import Database
+from caseflow.store.models import OutboxMessage
 
 TARGET_MS = 10.0
 BATCH = 100

@@ -49,13 +49,13 @@ from _common import (
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
-from caseflow.cli_db import upgrade_database
+from caseflow.cases.engine import fire
+from caseflow.cli.db import upgrade_database
 from caseflow.clock import SystemClock
-from caseflow.db import Database, normalise_url
-from caseflow.dnr import parse_dnr
-from caseflow.engine import fire
+from caseflow.domain.dnr import parse_dnr
 from caseflow.errors import ConflictError
-from caseflow.repo import get_case
+from caseflow.store.db import Database, normalise_url
+from caseflow.store.repo import get_case
 
 DEFAULT_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/caseflow_bench"
 FORBIDDEN = {"test", "postgres", "template0", "template1"}

@@ -20,12 +20,12 @@ from pathlib import Path
 
 from _common import WORKFLOW, git_line, load_line, machine_line, registry
 
-from caseflow.cli_db import upgrade_database
+from caseflow.cases.engine import import_cases
+from caseflow.cli.db import upgrade_database
 from caseflow.clock import FakeClock
-from caseflow.db import Database
-from caseflow.engine import import_cases
-from caseflow.portfolio_io import read_portfolio
+from caseflow.portfolio.files import read_portfolio
 from caseflow.settings import PROJECT_ROOT
+from caseflow.store.db import Database
 
 SEED = PROJECT_ROOT.parent / "shared" / "seeds" / "000_308d4dfeb992105d.txt"
 TARGET_MS = 200.0

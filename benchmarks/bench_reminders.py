@@ -39,17 +39,17 @@ from zoneinfo import ZoneInfo
 from _common import OFFICER, WORKFLOW, git_line, load_line, machine_line, registry
 from sqlalchemy import Engine, create_engine, delete, event, func, insert, select
 
-from caseflow.cli_db import upgrade_database
+from caseflow.cases.people import add_person
+from caseflow.cli.db import upgrade_database
 from caseflow.clock import FakeClock
-from caseflow.db import Database
-from caseflow.deadlines import DeadlineRule
-from caseflow.models import AgendaItem, Case, CaseEvent, Meeting, OutboxMessage, Reminder
-from caseflow.people import add_person
-from caseflow.registry import WorkflowRegistry
-from caseflow.reminder_mail import due_batch, queue_due
-from caseflow.reminders import replan_all
+from caseflow.domain.workdays import local_date
+from caseflow.reminders.mail import due_batch, queue_due
+from caseflow.reminders.plan import replan_all
 from caseflow.settings import Settings
-from caseflow.workdays import local_date
+from caseflow.store.db import Database
+from caseflow.store.models import AgendaItem, Case, CaseEvent, Meeting, OutboxMessage, Reminder
+from caseflow.workflow.deadlines import DeadlineRule
+from caseflow.workflow.registry import WorkflowRegistry
 
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
 NOW = datetime(2026, 12, 1, 8, 0, tzinfo=UTC)  # 09:00 in Stockholm, a Tuesday
@@ -229,7 +229,7 @@ def bench_replan(tmp: Path, workflows: WorkflowRegistry, cases: int) -> None:
 
 
 def due_batch_statement(limit: int) -> Any:
-    """The statement queue_due runs on SQLite (caseflow/reminder_mail.py), limit as given."""
+    """The statement queue_due runs on SQLite (caseflow/reminders/mail.py), limit as given."""
     return due_batch(today=TODAY, limit=limit)
 
 

@@ -22,9 +22,9 @@ from datetime import date, timedelta
 
 from _common import git_line, load_line, machine_line
 
-from caseflow.funders import FUNDERS
-from caseflow.render import render_report
-from caseflow.report import (
+from caseflow.domain.funders import FUNDERS
+from caseflow.portfolio.render import render_report
+from caseflow.portfolio.report import (
     REPORT_TITLE,
     PortfolioDiff,
     PortfolioReport,
@@ -157,12 +157,12 @@ def read_from_database(count: int, rounds: int) -> float:
 
     from _common import case_docs, registry, seed
 
-    from caseflow.casemap import case_to_dict
-    from caseflow.cli_db import upgrade_database
+    from caseflow.cli.db import upgrade_database
     from caseflow.clock import FakeClock
-    from caseflow.db import Database
-    from caseflow.repo import list_cases
-    from caseflow.report import build_report
+    from caseflow.portfolio.report import build_report
+    from caseflow.store.casemap import case_to_dict
+    from caseflow.store.db import Database
+    from caseflow.store.repo import list_cases
 
     workflows = registry()
     with tempfile.TemporaryDirectory() as tmp:

@@ -67,12 +67,12 @@ from urllib.parse import urlencode
 from _common import WORKFLOW, git_line, load_line, machine_line, registry
 from alembic.script import ScriptDirectory
 
-from caseflow.accounts import SESSION_TTL, add_user, issue_token
-from caseflow.cli_db import alembic_config, upgrade_database
+from caseflow.cases.accounts import SESSION_TTL, add_user, issue_token
+from caseflow.cases.people import add_person
+from caseflow.cli.db import alembic_config, upgrade_database
 from caseflow.clock import SystemClock
-from caseflow.db import Database
-from caseflow.people import add_person
 from caseflow.settings import PROJECT_ROOT
+from caseflow.store.db import Database
 
 GENERATOR_VERSION = 1  # bump when the data below changes, so an old file is not reused
 SEED = 20260601

@@ -21,8 +21,8 @@ from datetime import date, timedelta
 
 from _common import git_line, load_line, machine_line
 
-from caseflow import workdays
-from caseflow.workdays import (
+from caseflow.domain import workdays
+from caseflow.domain.workdays import (
     add_working_days,
     is_working_day,
     next_working_day,

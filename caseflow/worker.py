@@ -15,16 +15,16 @@ from typing import TYPE_CHECKING
 
 from apscheduler.schedulers.blocking import BlockingScheduler
 
-from caseflow.mailer import SendSummary, send_due
-from caseflow.registry import WorkflowRegistry
-from caseflow.reminder_mail import queue_due
-from caseflow.reminders import replan_all, replan_stale
-from caseflow.workdays import local_date
+from caseflow.domain.workdays import local_date
+from caseflow.mail.smtp import SendSummary, send_due
+from caseflow.reminders.mail import queue_due
+from caseflow.reminders.plan import replan_all, replan_stale
+from caseflow.workflow.registry import WorkflowRegistry
 
 if TYPE_CHECKING:
     from caseflow.clock import Clock
-    from caseflow.db import Database
     from caseflow.settings import Settings
+    from caseflow.store.db import Database
 
 log = logging.getLogger(__name__)
 

@@ -5,7 +5,7 @@
 The template is python-docx's default document made into a plain memo page: A4 portrait,
 25 mm margins, "Region Jämtland Härjedalen" right-aligned in the page header, "Sida N av M"
 in the footer, Arial 11 pt body text, Arial headings (Heading 1–4), the `List Number` and
-`List Bullet` styles and Swedish proofing language. `caseflow.memo_render.markdown_to_docx`
+`List Bullet` styles and Swedish proofing language. `caseflow.memo.render.markdown_to_docx`
 empties the body and keeps everything else, so a region can replace this file with its own
 letterhead (saved from Word as .docx).
 """
@@ -26,7 +26,7 @@ from docx.oxml.ns import nsdecls, qn
 from docx.shared import Mm, Pt, RGBColor
 from docx.text.paragraph import Paragraph
 
-from caseflow.memo_docx import set_run_language
+from caseflow.memo.docx import set_run_language
 
 TARGET = Path(__file__).resolve().parent / "templates" / "memo.docx"
 ORGANISATION = "Region Jämtland Härjedalen"

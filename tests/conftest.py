@@ -11,11 +11,11 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 
-from caseflow.cli_db import upgrade_database
+from caseflow.cli.db import upgrade_database
 from caseflow.clock import FakeClock
-from caseflow.db import Database
-from caseflow.registry import WorkflowRegistry, load_registry
 from caseflow.settings import PROJECT_ROOT
+from caseflow.store.db import Database
+from caseflow.workflow.registry import WorkflowRegistry, load_registry
 
 PG_URL = os.environ.get("CASEFLOW_TEST_DATABASE_URL")
 REQUIRE_PG = os.environ.get("CASEFLOW_REQUIRE_POSTGRES") == "1"
@@ -96,7 +96,7 @@ Run = Callable[..., tuple[int, str, str]]
 
 def cli_runner(url: str, capsys: pytest.CaptureFixture[str]) -> Run:
     """Run `caseflow --db URL …` in-process: (exit code, stdout, stderr)."""
-    from caseflow.cli import main
+    from caseflow.cli.app import main
 
     def run(*args: str) -> tuple[int, str, str]:
         with pytest.raises(SystemExit) as exit_:

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from caseflow.casedoc import CaseDoc
+from caseflow.cases.engine import add_person, create_case
 from caseflow.clock import Clock
-from caseflow.db import Database
-from caseflow.engine import add_person, create_case
-from caseflow.models import Case
-from caseflow.registry import WorkflowRegistry
+from caseflow.domain.casedoc import CaseDoc
+from caseflow.store.db import Database
+from caseflow.store.models import Case
+from caseflow.workflow.registry import WorkflowRegistry
 
 OFFICER = "anna@region.se"
 DECIDER = "bo@region.se"

@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 from icalendar import Calendar, Component
 
-from caseflow import calendar_ics
-from caseflow.calendar_ics import PRODID, CalendarEvent, build_calendar, event_uid
-from caseflow.workdays import STOCKHOLM
-from tests.test_architecture import IO_LIBRARIES, runtime_imports
+from caseflow.domain.workdays import STOCKHOLM
+from caseflow.meetings import ics as calendar_ics
+from caseflow.meetings.ics import PRODID, CalendarEvent, build_calendar, event_uid
+from tests.test_architecture import IO_LIBRARIES, layer, reachable
 
 CHANGED = datetime(2025, 1, 2, 9, 30, tzinfo=UTC)
 
@@ -188,5 +188,6 @@ def test_bad_events_are_refused(events: list[CalendarEvent], message: str) -> No
 
 def test_the_module_is_pure() -> None:
     path = Path(calendar_ics.__file__)
-    assert not runtime_imports(path) & IO_LIBRARIES
+    assert layer(calendar_ics.__name__) == "pure"
+    assert not reachable(calendar_ics.__name__) & IO_LIBRARIES
     assert len(path.read_text(encoding="utf-8").splitlines()) <= 500

@@ -5,13 +5,13 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import text
 
-from caseflow import caselist
-from caseflow.casedoc import CaseDoc
-from caseflow.caselist import CaseFilter, find_cases
+from caseflow.cases import caselist
+from caseflow.cases.caselist import CaseFilter, find_cases
+from caseflow.cases.engine import create_case
 from caseflow.clock import FakeClock
-from caseflow.db import Database
-from caseflow.engine import create_case
-from caseflow.registry import WorkflowRegistry
+from caseflow.domain.casedoc import CaseDoc
+from caseflow.store.db import Database
+from caseflow.workflow.registry import WorkflowRegistry
 
 
 def test_count_stops_ahead_of_the_page_and_says_so(

@@ -14,11 +14,11 @@ from pathlib import Path
 
 import pytest
 
-from caseflow.accounts import authenticate, resolve_token
+from caseflow.cases.accounts import authenticate, resolve_token
 from caseflow.clock import SystemClock
-from caseflow.db import Database
-from caseflow.models import Person
-from caseflow.repo import require_person
+from caseflow.store.db import Database
+from caseflow.store.models import Person
+from caseflow.store.repo import require_person
 from tests.conftest import Run
 
 PASSWORD = "ett-långt-lösenord"

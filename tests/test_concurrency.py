@@ -19,21 +19,21 @@ from typing import Any
 
 import pytest
 
-from caseflow.casedoc import CaseDoc
+from caseflow.cases.engine import add_person, create_case, edit_case, fire, set_funder
 from caseflow.clock import FakeClock, SystemClock
-from caseflow.db import Database
-from caseflow.dnr import parse_dnr
-from caseflow.engine import add_person, create_case, edit_case, fire, set_funder
+from caseflow.domain.casedoc import CaseDoc
+from caseflow.domain.dnr import parse_dnr
 from caseflow.errors import (
     CaseflowError,
     ConflictError,
     DuplicateError,
     TriggerNotAllowedError,
 )
-from caseflow.models import CaseEvent
-from caseflow.registry import WorkflowRegistry, load_registry
-from caseflow.repo import list_events, require_case
 from caseflow.settings import PROJECT_ROOT
+from caseflow.store.db import Database
+from caseflow.store.models import CaseEvent
+from caseflow.store.repo import list_events, require_case
+from caseflow.workflow.registry import WorkflowRegistry, load_registry
 from tests.factories import DECIDER, OFFICER, add_people, complete_fields, make_case
 
 JOIN_TIMEOUT = 60.0

@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 from pydantic import ValidationError
 
-from caseflow.deadlines import CaseDates, DeadlineRule, plan
+from caseflow.workflow.deadlines import CaseDates, DeadlineRule, plan
 
 RULES = [
     DeadlineRule.model_validate(r)

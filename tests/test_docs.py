@@ -7,7 +7,7 @@ from typing import Any
 
 import typer.main
 
-from caseflow.cli import app, register_commands
+from caseflow.cli.app import app, register_commands
 from caseflow.settings import PROJECT_ROOT, Settings
 
 register_commands()
@@ -41,7 +41,7 @@ def test_readme_opens_with_the_two_commands() -> None:
 
 
 def test_workflow_diagram_in_docs_is_current() -> None:
-    from caseflow.registry import load_registry
+    from caseflow.workflow.registry import load_registry
 
     diagram = load_registry(PROJECT_ROOT / "workflows").get("regional_project").diagram()
     assert diagram in (PROJECT_ROOT / "docs" / "workflow.md").read_text(encoding="utf-8")

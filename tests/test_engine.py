@@ -6,11 +6,17 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import DatabaseError
 
-from caseflow.casedoc import CaseDoc
+from caseflow.cases.engine import (
+    create_case,
+    edit_case,
+    fire,
+    import_cases,
+    possible_moves,
+    set_funder,
+)
 from caseflow.clock import FakeClock
-from caseflow.db import Database
-from caseflow.dnr import parse_dnr
-from caseflow.engine import create_case, edit_case, fire, import_cases, possible_moves, set_funder
+from caseflow.domain.casedoc import CaseDoc
+from caseflow.domain.dnr import parse_dnr
 from caseflow.errors import (
     ConflictError,
     DuplicateError,
@@ -22,8 +28,9 @@ from caseflow.errors import (
     UnknownPersonError,
     UnknownTriggerError,
 )
-from caseflow.registry import WorkflowRegistry
-from caseflow.repo import list_events, require_case
+from caseflow.store.db import Database
+from caseflow.store.repo import list_events, require_case
+from caseflow.workflow.registry import WorkflowRegistry
 from tests.factories import CLERK, DECIDER, OFFICER, add_people, complete_fields, make_case
 
 DNR = "RUN/479/2024"

@@ -38,11 +38,17 @@ from hypothesis.stateful import (
 )
 from sqlalchemy import text
 
-from caseflow.casedoc import EDITABLE_FIELDS, CaseDoc
+from caseflow.cases.engine import (
+    add_person,
+    create_case,
+    edit_case,
+    fire,
+    possible_moves,
+    set_funder,
+)
 from caseflow.clock import FakeClock
-from caseflow.db import Database
-from caseflow.dnr import parse_dnr
-from caseflow.engine import add_person, create_case, edit_case, fire, possible_moves, set_funder
+from caseflow.domain.casedoc import EDITABLE_FIELDS, CaseDoc
+from caseflow.domain.dnr import parse_dnr
 from caseflow.errors import (
     CaseflowError,
     ConflictError,
@@ -55,9 +61,10 @@ from caseflow.errors import (
     UnknownPersonError,
     UnknownTriggerError,
 )
-from caseflow.registry import WorkflowRegistry
-from caseflow.repo import get_case, list_events
 from caseflow.settings import PROJECT_ROOT
+from caseflow.store.db import Database
+from caseflow.store.repo import get_case, list_events
+from caseflow.workflow.registry import WorkflowRegistry
 from tests.factories import CLERK, DECIDER, OFFICER, complete_fields
 
 SETTINGS = settings(max_examples=30, stateful_step_count=25, deadline=None)

@@ -9,10 +9,10 @@ from typing import Any
 import pytest
 from pydantic import ValidationError
 
-from caseflow.casedoc import CaseDoc, check_text
-from caseflow.caselist import CaseFilter
+from caseflow.cases.caselist import CaseFilter
+from caseflow.domain.casedoc import CaseDoc, check_text
 from caseflow.errors import InputError
-from caseflow.meetings import check_meeting
+from caseflow.meetings.service import check_meeting
 
 
 @pytest.mark.parametrize(

@@ -12,16 +12,16 @@ from pathlib import Path
 import pytest
 from docx import Document
 
-from caseflow.casedoc import CaseDoc
+from caseflow.cases.engine import add_person, create_case
 from caseflow.clock import FakeClock
-from caseflow.db import Database
-from caseflow.engine import add_person, create_case
+from caseflow.domain.casedoc import CaseDoc
 from caseflow.errors import InputError, PermissionDeniedError
-from caseflow.memo import choose_kind, load_board
-from caseflow.memo_render import markdown_text
-from caseflow.memo_store import finalize, record_render, unreported
-from caseflow.registry import WorkflowRegistry
+from caseflow.memo.compose import choose_kind, load_board
+from caseflow.memo.render import markdown_text
+from caseflow.memo.store import finalize, record_render, unreported
 from caseflow.settings import PROJECT_ROOT
+from caseflow.store.db import Database
+from caseflow.workflow.registry import WorkflowRegistry
 from tests.conftest import Run
 
 EXAMPLE = PROJECT_ROOT / "examples" / "RUN-479-2024.json"

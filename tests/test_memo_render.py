@@ -14,8 +14,8 @@ import pytest
 from docx import Document
 from docx.oxml.ns import qn
 
-from caseflow.memo import MEMOS_DIR
-from caseflow.memo_render import markdown_text, markdown_to_docx, markdown_to_html
+from caseflow.memo.compose import MEMOS_DIR
+from caseflow.memo.render import markdown_text, markdown_to_docx, markdown_to_html
 from caseflow.settings import PROJECT_ROOT
 
 TEMPLATE = MEMOS_DIR / "templates" / "memo.docx"

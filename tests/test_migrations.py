@@ -8,8 +8,8 @@ import pytest
 from alembic import command
 from sqlalchemy import inspect
 
-from caseflow.cli_db import alembic_config, upgrade_database
-from caseflow.db import Database
+from caseflow.cli.db import alembic_config, upgrade_database
+from caseflow.store.db import Database
 from tests.conftest import PG_URL
 
 

@@ -28,13 +28,10 @@ import pytest
 from aiosmtpd.controller import Controller
 from sqlmodel import select
 
-import caseflow.cli_outbox  # noqa: F401  (registers `outbox` and `worker` on the app)
+import caseflow.cli.outbox  # noqa: F401  (registers `outbox` and `worker` on the app)
 from caseflow.clock import FakeClock, SystemClock
-from caseflow.db import Database
 from caseflow.errors import InputError
-from caseflow.mailer import deliver, send_due
-from caseflow.models import OutboxMessage
-from caseflow.outbox import (
+from caseflow.mail.outbox import (
     MAX_ATTEMPTS,
     backoff,
     claim_due,
@@ -43,7 +40,10 @@ from caseflow.outbox import (
     list_messages,
     make_message_id,
 )
+from caseflow.mail.smtp import deliver, send_due
 from caseflow.settings import Settings
+from caseflow.store.db import Database
+from caseflow.store.models import OutboxMessage
 from caseflow.worker import run_worker
 from tests.conftest import BACKENDS, Run, cli_runner
 
@@ -452,7 +452,7 @@ def test_run_worker_once_sends_the_outbox(
 
 def start_worker(url: str, port: int, log: Path) -> subprocess.Popen[bytes]:
     """`caseflow worker --interval 1 --lease 1` in a child process (the CLI with cli_outbox)."""
-    code = "import caseflow.cli_outbox; from caseflow.cli import main; main()"
+    code = "import caseflow.cli.outbox; from caseflow.cli.app import main; main()"
     env = {**os.environ, "CASEFLOW_SMTP_HOST": "127.0.0.1", "CASEFLOW_SMTP_PORT": str(port),
            "CASEFLOW_MAIL_FROM": f"caseflow@{DOMAIN}"}  # fmt: skip
     with log.open("ab") as output:

@@ -9,9 +9,9 @@ import pytest
 from docx import Document
 from openpyxl import load_workbook
 
-from caseflow.cli_db import upgrade_database
-from caseflow.db import Database
+from caseflow.cli.db import upgrade_database
 from caseflow.settings import PROJECT_ROOT
+from caseflow.store.db import Database
 from tests.conftest import Run, cli_runner
 
 SMALL = PROJECT_ROOT / "tests" / "fixtures" / "portfolio_small.txt"

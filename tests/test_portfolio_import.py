@@ -12,18 +12,18 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from openpyxl import Workbook
 
-from caseflow.casedoc import parse_case_doc
+from caseflow.cases.engine import import_cases
 from caseflow.clock import FakeClock
-from caseflow.db import Database
-from caseflow.dnr import parse_dnr
-from caseflow.engine import import_cases
+from caseflow.domain.casedoc import parse_case_doc
+from caseflow.domain.dnr import parse_dnr
 from caseflow.errors import InputError
-from caseflow.portfolio_io import read_portfolio
-from caseflow.portfolio_text import parse_portfolio_text
-from caseflow.registry import WorkflowRegistry
-from caseflow.repo import get_case, list_cases, list_events
+from caseflow.portfolio.files import read_portfolio
+from caseflow.portfolio.sheet import HEADERS
+from caseflow.portfolio.text import parse_portfolio_text
 from caseflow.settings import PROJECT_ROOT
-from caseflow.sheet import HEADERS
+from caseflow.store.db import Database
+from caseflow.store.repo import get_case, list_cases, list_events
+from caseflow.workflow.registry import WorkflowRegistry
 from tests.conftest import BACKENDS
 
 SEED = PROJECT_ROOT.parent / "shared" / "seeds" / "000_308d4dfeb992105d.txt"
@@ -227,7 +227,7 @@ def test_not_a_portfolio_report(
 def test_cli_bad_file_exits_1_with_the_line(
     sqlite_db: Database, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from caseflow.cli import main
+    from caseflow.cli.app import main
 
     path = write(tmp_path, SMALL_TEXT.replace("2026-06-30", "2025-13-01", 1))
     with pytest.raises(SystemExit) as exit_:
@@ -372,7 +372,7 @@ def test_unknown_column_is_refused(workflows: WorkflowRegistry, tmp_path: Path) 
 def test_update_changes_only_what_the_file_states(
     database: Database, workflows: WorkflowRegistry, tmp_path: Path
 ) -> None:
-    from caseflow.engine import edit_case
+    from caseflow.cases.engine import edit_case
 
     load(SMALL, database, workflows)
     clock = FakeClock(datetime(2025, 3, 1, 9, 0, tzinfo=UTC))

@@ -9,13 +9,13 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from caseflow.casedoc import CaseDoc
+from caseflow.cases.engine import add_person, create_case, edit_case, fire, set_funder
 from caseflow.clock import FakeClock
-from caseflow.db import Database
-from caseflow.engine import add_person, create_case, edit_case, fire, set_funder
-from caseflow.registry import WorkflowRegistry
-from caseflow.reminders import list_reminders, replan_stale
-from caseflow.workdays import add_working_days, previous_working_day
+from caseflow.domain.casedoc import CaseDoc
+from caseflow.domain.workdays import add_working_days, previous_working_day
+from caseflow.reminders.plan import list_reminders, replan_stale
+from caseflow.store.db import Database
+from caseflow.workflow.registry import WorkflowRegistry
 from tests.conftest import Run
 from tests.factories import OFFICER, complete_fields
 

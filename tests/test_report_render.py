@@ -18,13 +18,11 @@ from docx.oxml.ns import qn
 from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 
-from caseflow.casedoc import parse_case_doc
+from caseflow.domain.casedoc import parse_case_doc
+from caseflow.domain.funders import FUNDERS
 from caseflow.errors import InputError
-from caseflow.funders import FUNDERS
-from caseflow.machine import CompiledWorkflow
-from caseflow.registry import load_registry
-from caseflow.render import FORMATS, render_report
-from caseflow.render.cells import (
+from caseflow.portfolio.render import FORMATS, render_report
+from caseflow.portfolio.render.cells import (
     HEADERS,
     NO_AREA,
     NO_PRIORITY,
@@ -35,8 +33,8 @@ from caseflow.render.cells import (
     period_cell,
     project_cells,
 )
-from caseflow.render.md import escape, parse_markdown, render_markdown, unescape
-from caseflow.report import (
+from caseflow.portfolio.render.md import escape, parse_markdown, render_markdown, unescape
+from caseflow.portfolio.report import (
     REPORT_TITLE,
     PortfolioDiff,
     PortfolioReport,
@@ -46,9 +44,11 @@ from caseflow.report import (
     group_projects,
     project_from_case,
 )
+from caseflow.portfolio.sheet import HEADERS as SHEET_HEADERS
+from caseflow.portfolio.sheet import header_map, row_to_case
 from caseflow.settings import PROJECT_ROOT
-from caseflow.sheet import HEADERS as SHEET_HEADERS
-from caseflow.sheet import header_map, row_to_case
+from caseflow.workflow.machine import CompiledWorkflow
+from caseflow.workflow.registry import load_registry
 
 AS_OF = date(2025, 9, 30)
 AREA = "Regionalt utvecklingsansvar - Utvecklingskraft i hela Jämtland Härjedalen"

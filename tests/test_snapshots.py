@@ -8,23 +8,23 @@ from typing import Any
 import pytest
 from sqlmodel import delete
 
-from caseflow import snapshots
-from caseflow.casemap import case_to_dict
+from caseflow.cases.engine import edit_case, fire, set_funder
 from caseflow.clock import FakeClock
-from caseflow.db import Database
-from caseflow.engine import edit_case, fire, set_funder
 from caseflow.errors import DuplicateError, InputError, NotFoundError
-from caseflow.models import PortfolioSnapshot
-from caseflow.registry import WorkflowRegistry
-from caseflow.repo import list_cases
-from caseflow.report import PortfolioDiff
-from caseflow.snapshots import (
+from caseflow.portfolio import snapshots
+from caseflow.portfolio.report import PortfolioDiff
+from caseflow.portfolio.snapshots import (
     diff_portfolios,
     list_snapshots,
     load_snapshot,
     take_snapshot,
     workflow_stage_labels,
 )
+from caseflow.store.casemap import case_to_dict
+from caseflow.store.db import Database
+from caseflow.store.models import PortfolioSnapshot
+from caseflow.store.repo import list_cases
+from caseflow.workflow.registry import WorkflowRegistry
 from tests.factories import OFFICER, add_people, complete_fields, make_case
 
 NBSP = "\u00a0"

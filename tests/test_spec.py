@@ -7,10 +7,10 @@ from pathlib import Path
 import pytest
 
 from caseflow.errors import WorkflowSpecError
-from caseflow.guards import GUARDS
-from caseflow.registry import load_registry
 from caseflow.settings import PROJECT_ROOT
-from caseflow.spec import parse_spec
+from caseflow.workflow.guards import GUARDS
+from caseflow.workflow.registry import load_registry
+from caseflow.workflow.spec import parse_spec
 
 WORKFLOW = PROJECT_ROOT / "workflows" / "regional_project.yaml"
 SOURCE = Path("workflows/demo.yaml")

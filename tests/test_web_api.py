@@ -11,10 +11,10 @@ import docx
 import pytest
 from fastapi.testclient import TestClient
 
-from caseflow.accounts import SESSION_TTL, issue_token, revoke_token
-from caseflow.casedoc import CaseDoc
-from caseflow.engine import add_person, create_case, import_cases
-from caseflow.meetings import add_meetings
+from caseflow.cases.accounts import SESSION_TTL, issue_token, revoke_token
+from caseflow.cases.engine import add_person, create_case, import_cases
+from caseflow.domain.casedoc import CaseDoc
+from caseflow.meetings.service import add_meetings
 from caseflow.settings import PROJECT_ROOT
 from tests.webkit import Web
 

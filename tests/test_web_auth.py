@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from caseflow.accounts import SESSION_TTL
+from caseflow.cases.accounts import SESSION_TTL
 from caseflow.web.security import LOGIN_COOKIE, SESSION_COOKIE
 from tests.webkit import CSRF, PASSWORD, Web, alert_of, csrf_of
 

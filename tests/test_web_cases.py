@@ -10,12 +10,12 @@ from datetime import date
 import docx
 import pytest
 
-from caseflow.casedoc import CaseDoc
-from caseflow.dnr import parse_dnr
-from caseflow.engine import create_case, import_cases
-from caseflow.meetings import add_meetings
-from caseflow.repo import list_events, require_case
+from caseflow.cases.engine import create_case, import_cases
+from caseflow.domain.casedoc import CaseDoc
+from caseflow.domain.dnr import parse_dnr
+from caseflow.meetings.service import add_meetings
 from caseflow.settings import PROJECT_ROOT
+from caseflow.store.repo import list_events, require_case
 from tests.webkit import Web, alert_of, csrf_of
 
 DNR = "RUN/479/2024"
@@ -28,7 +28,7 @@ def seeded(web: Web) -> Web:
     data = json.loads((PROJECT_ROOT / "examples" / "RUN-479-2024.json").read_text("utf-8"))
     docs = [CaseDoc.model_validate(c) for c in data["cases"]]
     for person in data["people"]:
-        from caseflow.engine import add_person
+        from caseflow.cases.engine import add_person
 
         add_person(db=web.db, clock=web.clock, **person)
     import_cases(db=web.db, workflows=web.workflows, docs=docs, actor="test", clock=web.clock)

@@ -11,11 +11,11 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from caseflow.casedoc import CaseDoc
-from caseflow.engine import create_case, edit_case
-from caseflow.meetings import add_meetings, list_meetings, schedule_case, unschedule_case
-from caseflow.outbox import enqueue
-from caseflow.workdays import local_date
+from caseflow.cases.engine import create_case, edit_case
+from caseflow.domain.casedoc import CaseDoc
+from caseflow.domain.workdays import local_date
+from caseflow.mail.outbox import enqueue
+from caseflow.meetings.service import add_meetings, list_meetings, schedule_case, unschedule_case
 from tests.webkit import Web, alert_of, csrf_of
 
 ANNA = "anna@example.se"
@@ -102,7 +102,7 @@ def test_meeting_page_errors(filled: Web) -> None:
 
 
 def test_meetings_list_unreported_delegation_decisions(web: Web) -> None:
-    from caseflow.memo_store import finalize, record_render
+    from caseflow.memo.store import finalize, record_render
 
     add_case(web, "RUN/479/2024", "Strategisk planering", handlaggare=ANNA)
     record_render(db=web.db, dnr="RUN/479/2024", kind="delegation", fmt="docx",
@@ -234,7 +234,7 @@ def add_mail(web: Web, n: int, subject: str) -> None:
 
 
 def test_outbox_for_clerks_newest_first(web: Web) -> None:
-    from caseflow.outbox import list_messages, mark_failed
+    from caseflow.mail.outbox import list_messages, mark_failed
 
     add_mail(web, 1, "Första påminnelsen")
     add_mail(web, 2, "Andra påminnelsen")
@@ -392,7 +392,7 @@ def test_session_token_is_not_a_calendar_token(web: Web) -> None:
 
 @pytest.mark.parametrize("path", ["/account/calendar", "/account/calendar/revoke"])
 def test_calendar_forms_need_the_csrf_token(web: Web, path: str) -> None:
-    from caseflow.accounts import issue_token
+    from caseflow.cases.accounts import issue_token
 
     raw = issue_token(db=web.db, email=ANNA, kind="calendar", clock=web.clock)
     client = web.client(ANNA)

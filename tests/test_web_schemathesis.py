@@ -25,13 +25,13 @@ from schemathesis.checks import not_a_server_error
 from schemathesis.core.failures import FailureGroup, ServerError
 from schemathesis.generation import GenerationMode
 
-from caseflow.accounts import issue_token
-from caseflow.casedoc import CaseDoc
-from caseflow.engine import add_person, import_cases
-from caseflow.meetings import add_meetings
-from caseflow.memo_service import render_memo
+from caseflow.cases.accounts import issue_token
+from caseflow.cases.engine import add_person, import_cases
+from caseflow.domain.casedoc import CaseDoc
+from caseflow.meetings.service import add_meetings
+from caseflow.memo.service import render_memo
 from caseflow.settings import PROJECT_ROOT
-from caseflow.web import api
+from caseflow.web.api import router as api
 from tests.webkit import Web
 
 EXAMPLES = 25  # per operation and search: 18 operations x 3 searches x 25 ≈ 1,300 requests

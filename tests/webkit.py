@@ -13,16 +13,16 @@ import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
-from caseflow.accounts import SESSION_TTL, issue_token
+from caseflow.cases.accounts import SESSION_TTL, issue_token
+from caseflow.cases.engine import add_person
 from caseflow.clock import FakeClock
-from caseflow.db import Database
-from caseflow.engine import add_person
-from caseflow.models import Person
-from caseflow.registry import WorkflowRegistry
-from caseflow.repo import require_person
 from caseflow.settings import Settings
+from caseflow.store.db import Database
+from caseflow.store.models import Person
+from caseflow.store.repo import require_person
 from caseflow.web.app import create_app
 from caseflow.web.security import SESSION_COOKIE
+from caseflow.workflow.registry import WorkflowRegistry
 
 PASSWORD = "rätt-lösenord-123"
 #: The test accounts: e-mail → roles.
@@ -38,7 +38,7 @@ CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 @cache
 def password_hash() -> str:
     """One argon2 hash of PASSWORD for every test account (hashing is slow on purpose)."""
-    from caseflow.accounts import _hasher
+    from caseflow.cases.accounts import _hasher
 
     return _hasher.hash(PASSWORD)
 

@@ -13,21 +13,17 @@ from starlette.responses import RedirectResponse, Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from caseflow.clock import Clock, SystemClock
-from caseflow.db import Database
 from caseflow.errors import (
     CaseflowError,
-    ConflictError,
-    DuplicateError,
     GuardFailedError,
-    NotFoundError,
-    PermissionDeniedError,
-    TransitionError,
 )
-from caseflow.registry import WorkflowRegistry, load_registry
 from caseflow.settings import Settings
+from caseflow.store.db import Database
 from caseflow.web.context import WebContext
 from caseflow.web.security import ApiUnauthorized, CsrfFailed, LoginRequired
+from caseflow.web.status import status_of
 from caseflow.web.templating import render
+from caseflow.workflow.registry import WorkflowRegistry, load_registry
 
 STATIC = Path(__file__).parent / "static"
 
@@ -60,18 +56,6 @@ class SecurityHeaders:
             await send(message)
 
         await self.app(scope, receive, send_with_headers)
-
-
-def status_of(err: CaseflowError) -> int:
-    if isinstance(err, NotFoundError):
-        return 404
-    if isinstance(err, PermissionDeniedError):
-        return 403
-    if isinstance(err, ConflictError | DuplicateError):
-        return 409
-    if isinstance(err, TransitionError):
-        return 409
-    return 400
 
 
 def _is_api(request: Request) -> bool:
@@ -118,7 +102,11 @@ def create_app(
     secure_cookies: bool = False,
 ) -> FastAPI:
     """The web application over `settings.database_url` (or the given database)."""
-    from caseflow.web import api, pages_auth, pages_case_actions, pages_cases, pages_more
+    from caseflow.web.api import router as api
+    from caseflow.web.pages import account, deadlines, meetings, outbox, portfolio
+    from caseflow.web.pages import auth as pages_auth
+    from caseflow.web.pages import case_actions as pages_case_actions
+    from caseflow.web.pages import cases as pages_cases
 
     app = FastAPI(
         title="caseflow API",
@@ -141,7 +129,8 @@ def create_app(
     app.include_router(pages_auth.router)
     app.include_router(pages_cases.router)
     app.include_router(pages_case_actions.router)
-    app.include_router(pages_more.router)
+    for pages in (meetings, deadlines, outbox, portfolio, account):
+        app.include_router(pages.router)
     app.include_router(api.router)
     app.add_middleware(SecurityHeaders)
     return app

@@ -8,9 +8,9 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from caseflow.clock import Clock, SystemClock
-from caseflow.db import Database
-from caseflow.registry import WorkflowRegistry
 from caseflow.settings import Settings
+from caseflow.store.db import Database
+from caseflow.workflow.registry import WorkflowRegistry
 
 
 class LoginLimiter:

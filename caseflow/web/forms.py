@@ -6,7 +6,7 @@ from typing import Any
 
 from starlette.datastructures import FormData
 
-from caseflow.casedoc import EDITABLE_FIELDS, parse_field_value
+from caseflow.domain.casedoc import EDITABLE_FIELDS, parse_field_value
 from caseflow.errors import InputError
 
 LABELS: dict[str, str] = {

@@ -8,7 +8,7 @@ from datetime import datetime
 from fastapi import Depends, Request
 from starlette.responses import Response
 
-from caseflow.accounts import SESSION_TTL, Principal, csrf_matches, csrf_token, resolve_token
+from caseflow.cases.accounts import SESSION_TTL, Principal, csrf_matches, csrf_token, resolve_token
 from caseflow.web.context import WebContext
 
 SESSION_COOKIE = "caseflow_session"

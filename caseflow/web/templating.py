@@ -11,9 +11,9 @@ from fastapi.templating import Jinja2Templates
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from starlette.responses import Response
 
-from caseflow.funders import FUNDER_STATUS_LABELS, FUNDERS
-from caseflow.roles import ROLES
-from caseflow.textformat import format_local, format_sek
+from caseflow.domain.funders import FUNDER_STATUS_LABELS, FUNDERS
+from caseflow.domain.roles import ROLES
+from caseflow.domain.textformat import format_local, format_sek
 
 TEMPLATES = Path(__file__).parent / "templates"
 

@@ -21,18 +21,18 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from caseflow.accounts import add_user
-from caseflow.casedoc import CaseDoc
-from caseflow.cli_db import upgrade_database
+from caseflow.cases.accounts import add_user
+from caseflow.cases.engine import create_case, fire
+from caseflow.cases.people import add_person
+from caseflow.cli.db import upgrade_database
 from caseflow.clock import SystemClock
-from caseflow.db import Database
-from caseflow.engine import create_case, fire
-from caseflow.meetings import add_meetings, schedule_case
-from caseflow.memo_service import render_memo
-from caseflow.people import add_person
-from caseflow.registry import load_registry
+from caseflow.domain.casedoc import CaseDoc
+from caseflow.meetings.service import add_meetings, schedule_case
+from caseflow.memo.service import render_memo
 from caseflow.settings import PROJECT_ROOT, Settings
+from caseflow.store.db import Database
 from caseflow.web.app import create_app
+from caseflow.workflow.registry import load_registry
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, BrowserContext, Page

@@ -1,0 +1,190 @@
+"""The case list behind the web list, the board and the API: filter, search, sort, page.
+
+SQLAlchemy Core on one connection (no ORM objects): a page of 50 among 100,000 cases is one
+indexed query plus one count.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import ColumnElement, Select, and_, exists, func, or_, select
+from sqlalchemy.engine import Connection
+
+from caseflow.domain.casedoc import check_text
+from caseflow.domain.dnr import parse_dnr
+from caseflow.errors import InputError
+from caseflow.store.models import Case, CaseFunder
+
+CASES = Case.__table__  # type: ignore[attr-defined]
+FUNDERS = CaseFunder.__table__  # type: ignore[attr-defined]
+
+SORTS: dict[str, tuple[Any, ...]] = {
+    "diarienummer": (CASES.c.dnr_year, CASES.c.dnr_prefix, CASES.c.dnr_serial),
+    "title": (CASES.c.title, CASES.c.id),
+    "stage": (CASES.c.stage, CASES.c.id),
+    "handlaggare": (CASES.c.handlaggare, CASES.c.id),
+    "end_date": (CASES.c.end_date, CASES.c.id),
+    "updated": (CASES.c.updated_at, CASES.c.id),
+}
+PER_PAGE = 50
+#: Counting stops this many rows past the current page: an exact count of a broad filter over
+#: 100,000 cases costs more than the page itself; beyond it the total is a lower bound.
+COUNT_AHEAD = 1000
+MAX_PER_PAGE = 200
+MAX_QUERY = 200
+
+
+@dataclass(frozen=True, slots=True)
+class CaseFilter:
+    q: str | None = None
+    stage: str | None = None
+    area: str | None = None
+    funder: str | None = None
+    owner: str | None = None
+    handlaggare: str | None = None
+    sort: str = "diarienummer"
+    descending: bool = False
+    page: int = 1
+    per_page: int = PER_PAGE
+
+    def checked(self) -> CaseFilter:
+        """Raises InputError on an unknown sort key, a bad page or an over-long search."""
+        if self.sort not in SORTS:
+            raise InputError(f"okänd sortering {self.sort!r}; välj en av {', '.join(SORTS)}")
+        if self.page < 1 or not 1 <= self.per_page <= MAX_PER_PAGE:
+            raise InputError(f"sida ≥ 1 och 1–{MAX_PER_PAGE} rader per sida")
+        for name in ("q", "stage", "area", "funder", "owner", "handlaggare"):
+            value = getattr(self, name)
+            if value is not None:
+                check_text(value, field=name, max_length=MAX_QUERY)
+        return self
+
+
+@dataclass(frozen=True, slots=True)
+class CaseRow:
+    id: int
+    diarienummer: str
+    title: str
+    stage: str
+    outcome: str | None
+    area: str | None
+    owner: str | None
+    handlaggare: str | None
+    end_date: date | None
+    total_budget_sek: int | None
+    updated_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class CasePage:
+    rows: list[CaseRow]
+    total: int
+    filter: CaseFilter
+    total_exact: bool = True
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.filter.per_page))
+
+
+_COLUMNS = (
+    CASES.c.id, CASES.c.dnr_prefix, CASES.c.dnr_serial, CASES.c.dnr_year, CASES.c.title,
+    CASES.c.stage, CASES.c.outcome, CASES.c.area, CASES.c.owner, CASES.c.handlaggare,
+    CASES.c.end_date, CASES.c.total_budget_sek, CASES.c.updated_at,
+)  # fmt: skip
+
+
+def _like(text: str) -> str:
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+def _conditions(f: CaseFilter, dialect: str) -> list[ColumnElement[bool]]:
+    where: list[ColumnElement[bool]] = []
+    for name in ("stage", "area", "owner", "handlaggare"):
+        value = getattr(f, name)
+        if value:
+            where.append(CASES.c[name] == value)
+    if f.funder:
+        where.append(
+            exists().where(and_(FUNDERS.c.case_id == CASES.c.id, FUNDERS.c.code == f.funder))
+        )
+    q = (f.q or "").strip()
+    if q:
+        try:
+            number = parse_dnr(q)
+        except InputError:
+            pattern = _like(q)
+            if dialect == "postgresql":
+                where.append(or_(CASES.c.title.ilike(pattern, escape="\\"),
+                                 CASES.c.purpose.ilike(pattern, escape="\\")))  # fmt: skip
+            else:
+                where.append(or_(CASES.c.title.like(pattern, escape="\\"),
+                                 CASES.c.purpose.like(pattern, escape="\\")))  # fmt: skip
+        else:
+            where.append(and_(CASES.c.dnr_prefix == number.prefix,
+                              CASES.c.dnr_serial == number.serial,
+                              CASES.c.dnr_year == number.year))  # fmt: skip
+    return where
+
+
+def find_cases(conn: Connection, f: CaseFilter) -> CasePage:
+    """One page of the cases matching `f`, and how many match in all.
+
+    Raises:
+        InputError: see `CaseFilter.checked`.
+    """
+    f = f.checked()
+    where = _conditions(f, conn.dialect.name)
+    order = [c.desc() if f.descending else c.asc() for c in SORTS[f.sort]]
+    stmt: Select[Any] = (
+        select(*_COLUMNS)
+        .where(*where)
+        .order_by(*order)
+        .limit(f.per_page)
+        .offset((f.page - 1) * f.per_page)
+    )
+    rows = [_row(r) for r in conn.execute(stmt)]
+    if f.page == 1 and len(rows) < f.per_page:
+        return CasePage(rows, len(rows), f)
+    cap = (f.page - 1) * f.per_page + COUNT_AHEAD + 1
+    capped = select(CASES.c.id).where(*where).limit(cap).subquery()
+    total = int(conn.execute(select(func.count()).select_from(capped)).scalar_one())
+    if total == cap:
+        return CasePage(rows, total - 1, f, total_exact=False)
+    return CasePage(rows, total, f)
+
+
+def _row(r: Any) -> CaseRow:
+    return CaseRow(
+        r.id, f"{r.dnr_prefix}/{r.dnr_serial}/{r.dnr_year}", r.title, r.stage, r.outcome, r.area,
+        r.owner, r.handlaggare, r.end_date, r.total_budget_sek, r.updated_at,
+    )  # fmt: skip
+
+
+def board_columns(
+    conn: Connection, stages: Sequence[str], *, handlaggare: str | None = None, limit: int = 25
+) -> dict[str, tuple[int, list[CaseRow]]]:
+    """For each stage: how many cases sit there and the `limit` most recently changed."""
+    f = CaseFilter(handlaggare=handlaggare, sort="updated", descending=True, per_page=limit)
+    counts_stmt = select(CASES.c.stage, func.count()).group_by(CASES.c.stage)
+    if handlaggare:
+        counts_stmt = counts_stmt.where(CASES.c.handlaggare == handlaggare)
+    counts = {stage: int(n) for stage, n in conn.execute(counts_stmt)}
+    result: dict[str, tuple[int, list[CaseRow]]] = {}
+    for stage in stages:
+        n = counts.get(stage, 0)
+        rows = find_cases(conn, replace(f, stage=stage)).rows if n else []
+        result[stage] = (n, rows)
+    return result
+
+
+def distinct_values(conn: Connection, column: str, *, limit: int = 500) -> list[str]:
+    """The values a filter can take (areas, owners, handläggare), sorted."""
+    col = CASES.c[column]
+    stmt = select(col).where(col.is_not(None)).distinct().order_by(col).limit(limit)
+    return [str(v) for (v,) in conn.execute(stmt)]

@@ -1,0 +1,373 @@
+"""CLI: `case …` (one case) and `cases export|import` (many)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from caseflow.cases.engine import (
+    add_person,
+    create_case,
+    edit_case,
+    fire,
+    import_cases,
+    possible_moves,
+    set_funder,
+)
+from caseflow.cli.app import AppContext, obj, out
+from caseflow.cli.options import ActorOpt, case_app, cases_app, funder_app, parse_date_option
+from caseflow.domain.casedoc import parse_case_doc, parse_field_value
+from caseflow.domain.dnr import parse_dnr
+from caseflow.domain.funders import FUNDER_STATUS_LABELS, FUNDERS
+from caseflow.domain.textformat import format_local, format_sek
+from caseflow.errors import InputError
+from caseflow.store.casemap import case_to_dict
+from caseflow.store.models import Case
+from caseflow.store.repo import get_person, list_cases, list_events, require_case
+
+JsonOpt = Annotated[bool, typer.Option("--json", help="Skriv JSON.")]
+VersionOpt = Annotated[
+    int | None,
+    typer.Option("--expect-version", help="Avbryt om ärendets radversion inte är denna."),
+]
+
+
+def read_json(path: Path) -> Any:
+    """Parse a JSON file.
+
+    Raises:
+        InputError: unreadable file, or invalid JSON with line and column.
+    """
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as err:
+        raise InputError(f"{path}: kan inte läsa filen: {err.strerror}") from None
+    except UnicodeDecodeError:
+        raise InputError(f"{path}: filen är inte UTF-8") from None
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as err:
+        raise InputError(f"{path}:{err.lineno}:{err.colno}: ogiltig JSON: {err.msg}") from None
+
+
+def parse_amount_option(name: str, value: str | None) -> int | None:
+    if value is None:
+        return None
+    cleaned = value.replace(" ", "").replace("\u00a0", "")
+    try:
+        amount = int(cleaned)
+    except ValueError:
+        raise InputError(f"{name}: ogiltigt belopp {value!r}, skriv hela kronor") from None
+    if amount < 0:
+        raise InputError(f"{name}: beloppet får inte vara negativt ({value})")
+    return amount
+
+
+@case_app.command("new")
+def case_new(
+    ctx: typer.Context,
+    dnr: Annotated[str | None, typer.Argument(help="Diarienummer, t.ex. RUN/479/2024.")] = None,
+    title: Annotated[str | None, typer.Option("--title")] = None,
+    handlaggare: Annotated[str | None, typer.Option("--handlaggare")] = None,
+    from_json: Annotated[Path | None, typer.Option("--from-json", help="Ärendet som JSON.")] = None,
+    actor: ActorOpt = "cli",
+) -> None:
+    """Registrera ett nytt ärende."""
+    context = obj(ctx)
+    if from_json is not None:
+        if dnr or title:
+            raise typer.BadParameter("ange antingen DNR/--title eller --from-json")
+        doc = parse_case_doc(read_json(from_json), where=str(from_json))
+    else:
+        if not dnr or not title:
+            raise typer.BadParameter("DNR och --title krävs (eller --from-json FILE)")
+        parse_dnr(dnr)
+        doc = parse_case_doc(
+            {"diarienummer": dnr, "title": title, "handlaggare": handlaggare}, where="case new"
+        )
+    case = create_case(
+        db=context.db, workflows=context.workflows, doc=doc, actor=actor, clock=context.clock
+    )
+    out(f"registrerade {case.diarienummer}: {case.title} ({case.stage})")
+
+
+@case_app.command("edit")
+def case_edit(
+    ctx: typer.Context,
+    dnr: str,
+    assignments: Annotated[list[str], typer.Option("--set", help="FÄLT=VÄRDE (kan upprepas).")],
+    actor: ActorOpt = "cli",
+    reason: Annotated[str | None, typer.Option("--reason")] = None,
+    expect_version: VersionOpt = None,
+) -> None:
+    """Ändra fält; ändringen sparas i historiken."""
+    context = obj(ctx)
+    changes: dict[str, Any] = {}
+    for item in assignments:
+        name, sep, value = item.partition("=")
+        if not sep:
+            raise InputError(f"--set {item!r}: skriv FÄLT=VÄRDE")
+        changes[name.strip()] = parse_field_value(name.strip(), value)
+    result = edit_case(
+        db=context.db, dnr=dnr, changes=changes, actor=actor, clock=context.clock,
+        reason=reason, expected_version=expect_version, workflows=context.workflows,
+    )  # fmt: skip
+    if not result.changes:
+        out(f"{result.diarienummer}: inget ändrat")
+    for name, (old, new) in result.changes.items():
+        out(f"{result.diarienummer}: {name}: {old!r} → {new!r}")
+
+
+@funder_app.command("set")
+def funder_set(
+    ctx: typer.Context,
+    dnr: str,
+    code: Annotated[str, typer.Argument(help=f"Finansiärskod: {', '.join(FUNDERS)}.")],
+    amount: Annotated[str | None, typer.Option("--amount", help="Belopp i kronor.")] = None,
+    status: Annotated[
+        str | None, typer.Option("--status", help="planned|applied|granted|rejected")
+    ] = None,
+    decision_date: Annotated[str | None, typer.Option("--decision-date")] = None,
+    case_id: Annotated[
+        str | None, typer.Option("--case-id", help="Finansiärens ärende-id.")
+    ] = None,
+    actor: ActorOpt = "cli",
+    expect_version: VersionOpt = None,
+) -> None:
+    """Lägg till eller ändra en finansiär."""
+    context = obj(ctx)
+    funder = {
+        "code": code,
+        "amount_sek": parse_amount_option("--amount", amount),
+        "status": status,
+        "decision_date": parse_date_option("--decision-date", decision_date),
+        "case_id": case_id,
+    }
+    result = set_funder(
+        db=context.db, dnr=dnr, funder=funder, actor=actor, clock=context.clock,
+        expected_version=expect_version,
+    )  # fmt: skip
+    if not result.changes:
+        out(f"{result.diarienummer}: inget ändrat")
+    for name, (old, new) in result.changes.items():
+        out(f"{result.diarienummer}: {name}: {old!r} → {new!r}")
+
+
+def _case_lines(case: Case, stage_label: str) -> list[str]:
+    lines = [
+        f"{case.diarienummer}  {case.title}",
+        f"  Steg:             {stage_label} ({case.stage})"
+        + (f", utfall {case.outcome}" if case.outcome else ""),
+    ]
+    if case.other_diarienummer:
+        lines.append(f"  Övriga dnr:       {', '.join(case.other_diarienummer)}")
+    period = f"{case.start_date or '?'} – {case.end_date or '?'}"
+    owner = case.owner or ("Regionen" if case.owner_is_region else "–")
+    lines += [
+        f"  Syfte:            {case.purpose or '–'}",
+        f"  Period:           {period}",
+        f"  Projektägare:     {owner}" + ("" if case.owner_is_region else " (annan projektägare)"),
+        f"  Total budget:     {format_sek(case.total_budget_sek)}",
+    ]
+    for f in case.funders:
+        extra = f", beslut {f.decision_date}" if f.decision_date else ""
+        extra += f", id {f.funder_case_id}" if f.funder_case_id else ""
+        lines.append(
+            f"  Finansiär:        {FUNDERS.get(f.code, f.code)}: {format_sek(f.amount_sek)} "
+            f"({FUNDER_STATUS_LABELS.get(f.status, f.status)}{extra})"
+        )
+    lines += [
+        f"  Egen finansiering: {case.own_financing or '–'}",
+        f"  Område:           {case.area or '–'}",
+        f"  Prioritering:     {case.priority or '–'}",
+        f"  Uppföljning:      {_follow_up(case)}",
+        f"  Slutrapport:      {case.final_report_date or '–'}",
+        f"  Handläggare:      {case.handlaggare or '–'}",
+        f"  Arbetsflöde:      {case.workflow} v{case.workflow_version}, "
+        f"radversion {case.row_version}",
+    ]
+    return lines
+
+
+def _follow_up(case: Case) -> str:
+    parts = [p for p in (case.follow_up_status, case.follow_up_comment) if p]
+    return ": ".join(parts) or "–"
+
+
+@case_app.command("show")
+def case_show(ctx: typer.Context, dnr: str, as_json: JsonOpt = False) -> None:
+    """Visa ett ärende."""
+    context = obj(ctx)
+    with context.db.read() as session:
+        case = require_case(session=session, dnr=parse_dnr(dnr))
+        if as_json:
+            out(
+                json.dumps(
+                    {**case_to_dict(case), "row_version": case.row_version},
+                    ensure_ascii=False,
+                    indent=2,
+                )
+            )
+            return
+        state = context.workflows.get(case.workflow).state(case.stage)
+        for line in _case_lines(case, state.label if state else case.stage):
+            out(line)
+
+
+@case_app.command("list")
+def case_list(
+    ctx: typer.Context,
+    stage: Annotated[str | None, typer.Option("--stage")] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Lista ärenden."""
+    context = obj(ctx)
+    with context.db.read() as session:
+        cases = list_cases(session=session, stage=stage)
+        if as_json:
+            out(json.dumps([case_to_dict(c) for c in cases], ensure_ascii=False, indent=2))
+            return
+        for case in cases:
+            state = context.workflows.get(case.workflow).state(case.stage)
+            label = state.label if state else case.stage
+            out(f"{case.diarienummer:<15} {label:<18} {case.title}")
+        out(f"{len(cases)} ärenden")
+
+
+@case_app.command("triggers")
+def case_triggers(
+    ctx: typer.Context,
+    dnr: str,
+    actor: Annotated[str | None, typer.Option("--actor", help="Visa även behörighet.")] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Visa möjliga förflyttningar nu och varför blockerade inte går."""
+    context = obj(ctx)
+    case, moves = possible_moves(db=context.db, workflows=context.workflows, dnr=dnr, actor=actor)
+    if as_json:
+        rows = [
+            {"trigger": m.trigger, "label": m.label, "dest": m.dest, "allowed": m.is_allowed,
+             "problems": list(m.problems), "roles": list(m.roles)}
+            for m in moves
+        ]  # fmt: skip
+        out(json.dumps(rows, ensure_ascii=False, indent=2))
+        return
+    out(f"{case.diarienummer} står i {case.stage}:")
+    for m in moves:
+        if m.is_allowed:
+            out(f"  {m.trigger:<17} → {m.dest:<17} möjlig ({m.label})")
+        else:
+            out(f"  {m.trigger:<17} → {m.dest:<17} blockerad: {'; '.join(m.problems)}")
+    if not moves:
+        out("  inga (ärendet är avslutat)")
+
+
+@case_app.command("fire")
+def case_fire(
+    ctx: typer.Context,
+    dnr: str,
+    trigger: str,
+    actor: Annotated[str, typer.Option("--actor", envvar="CASEFLOW_ACTOR", help="Din e-post.")],
+    reason: Annotated[str | None, typer.Option("--reason")] = None,
+    expect_version: VersionOpt = None,
+) -> None:
+    """Flytta ärendet med en händelse (trigger)."""
+    context = obj(ctx)
+    result = fire(
+        db=context.db, workflows=context.workflows, dnr=dnr, trigger=trigger, actor=actor,
+        reason=reason, clock=context.clock, expected_version=expect_version,
+    )  # fmt: skip
+    out(f"{result.diarienummer}: {result.from_stage} → {result.to_stage} ({result.trigger})")
+
+
+@case_app.command("history")
+def case_history(ctx: typer.Context, dnr: str, as_json: JsonOpt = False) -> None:
+    """Visa ärendets historik."""
+    context = obj(ctx)
+    with context.db.read() as session:
+        case = require_case(session=session, dnr=parse_dnr(dnr))
+        assert case.id is not None
+        events = list_events(session=session, case_id=case.id)
+        rows = [
+            {"at": e.at.isoformat(), "actor": e.actor, "kind": e.kind, "trigger": e.trigger,
+             "from": e.from_stage, "to": e.to_stage, "reason": e.reason, "changes": e.changes,
+             "row_version": e.row_version}
+            for e in events
+        ]  # fmt: skip
+        if as_json:
+            out(json.dumps(rows, ensure_ascii=False, indent=2))
+            return
+        for e in events:
+            head = f"{format_local(e.at)}  {e.actor:<28} "
+            if e.kind == "transition":
+                body = f"{e.trigger}: {e.from_stage} → {e.to_stage}"
+            elif e.kind == "edit":
+                body = "ändrade " + ", ".join(
+                    f"{k} {v[0]!r} → {v[1]!r}" for k, v in (e.changes or {}).items()
+                )
+            else:
+                body = f"{'registrerade' if e.kind == 'create' else 'importerade'} i {e.to_stage}"
+            out(head + body + (f" – {e.reason}" if e.reason else ""))
+
+
+@cases_app.command("export")
+def cases_export(
+    ctx: typer.Context,
+    fmt: Annotated[str, typer.Option("--format", help="json")] = "json",
+    output: Annotated[Path | None, typer.Option("-o", "--output")] = None,
+) -> None:
+    """Exportera alla ärenden som JSON."""
+    if fmt != "json":
+        raise typer.BadParameter(f"okänt format {fmt!r}; bara json", param_hint="--format")
+    with obj(ctx).db.read() as session:
+        data = {"cases": [case_to_dict(c) for c in list_cases(session=session)]}
+    text = json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+    if output:
+        output.write_text(text, encoding="utf-8")
+        out(f"skrev {len(data['cases'])} ärenden till {output}")
+    else:
+        typer.echo(text, nl=False)
+
+
+def _import_people(context: AppContext, people: Any, *, where: str) -> int:
+    """Add the people listed beside the cases (`{"people": [...]}`) who are not registered yet."""
+    if not isinstance(people, list):
+        raise InputError(f"{where}: väntade en lista")
+    added = 0
+    for i, person in enumerate(people):
+        if not isinstance(person, dict) or not isinstance(person.get("email"), str):
+            raise InputError(f"{where}[{i}]: en person behöver minst email, name och roles")
+        with context.db.read() as session:
+            if get_person(session=session, email=person["email"]) is not None:
+                continue
+        unknown = set(person) - {"email", "name", "roles", "phone", "unit", "title"}
+        if unknown:
+            raise InputError(f"{where}[{i}]: okänt fält {sorted(unknown)[0]!r}")
+        add_person(db=context.db, email=person["email"], name=str(person.get("name", "")),
+                   roles=list(person.get("roles", [])), clock=context.clock,
+                   phone=person.get("phone"), unit=person.get("unit"),
+                   title=person.get("title"))  # fmt: skip
+        added += 1
+    return added
+
+
+@cases_app.command("import")
+def cases_import(ctx: typer.Context, file: Path, actor: ActorOpt = "cli") -> None:
+    """Importera ärenden från JSON (allt eller inget)."""
+    context = obj(ctx)
+    data = read_json(file)
+    items = data.get("cases") if isinstance(data, dict) else data
+    if not isinstance(items, list):
+        raise InputError(f'{file}: väntade en lista av ärenden eller {{"cases": [...]}}')
+    docs = [parse_case_doc(item, where=f"{file}: cases[{i}]") for i, item in enumerate(items)]
+    people = data.get("people", []) if isinstance(data, dict) else []
+    added = _import_people(context, people, where=f"{file}: people")
+    if added:
+        out(f"lade till {added} personer")
+    summary = import_cases(
+        db=context.db, workflows=context.workflows, docs=docs, actor=actor, clock=context.clock
+    )
+    out(f"importerade {len(summary.created)} nya, {len(summary.unchanged)} oförändrade")

@@ -1,0 +1,155 @@
+"""CLI: `db upgrade`, `person add|list`, `workflow check|diagram`."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import inspect
+
+from caseflow.cases.engine import add_person
+from caseflow.cli.app import app, obj, out
+from caseflow.errors import CaseflowError, WorkflowSpecError
+from caseflow.settings import PROJECT_ROOT
+from caseflow.store.db import Database
+from caseflow.store.repo import count_cases_by_stage, list_people
+from caseflow.workflow.registry import compile_file
+
+db_app = typer.Typer(help="Databasen.", no_args_is_help=True)
+person_app = typer.Typer(help="Personer (handläggare, beslutsfattare …).", no_args_is_help=True)
+workflow_app = typer.Typer(help="Arbetsflöden (workflows/*.yaml).", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+app.add_typer(person_app, name="person")
+app.add_typer(workflow_app, name="workflow")
+
+
+def alembic_config(database: Database) -> Config:
+    """An Alembic config for the project's migrations, bound to `database`."""
+    config = Config(str(PROJECT_ROOT / "alembic.ini"))
+    config.set_main_option("script_location", str(PROJECT_ROOT / "alembic"))
+    config.attributes["database"] = database
+    return config
+
+
+def upgrade_database(database: Database) -> None:
+    """Run every pending migration."""
+    command.upgrade(alembic_config(database), "head")
+
+
+@db_app.command("upgrade")
+def db_upgrade(ctx: typer.Context) -> None:
+    """Kör databasmigreringarna (Alembic) till senaste version."""
+    context = obj(ctx)
+    upgrade_database(context.db)
+    out(f"databasen är uppdaterad: {context.settings.database_url}")
+
+
+@person_app.command("add")
+def person_add(
+    ctx: typer.Context,
+    email: str,
+    name: Annotated[str, typer.Option("--name", help="Namn.")],
+    role: Annotated[list[str], typer.Option("--role", help="Roll (kan upprepas).")],
+    phone: Annotated[str | None, typer.Option("--phone")] = None,
+    unit: Annotated[str | None, typer.Option("--unit")] = None,
+    title: Annotated[str | None, typer.Option("--title")] = None,
+) -> None:
+    """Lägg till en person med roller (handlaggare, beslutsfattare, namndsekreterare, admin)."""
+    context = obj(ctx)
+    person = add_person(
+        db=context.db, email=email, name=name, roles=role, phone=phone, unit=unit, title=title,
+        clock=context.clock,
+    )  # fmt: skip
+    out(f"lade till {person.name} <{person.email}> ({', '.join(person.roles)})")
+
+
+@person_app.command("list")
+def person_list(
+    ctx: typer.Context, as_json: Annotated[bool, typer.Option("--json")] = False
+) -> None:
+    """Lista personer."""
+    with obj(ctx).db.read() as session:
+        people = list_people(session=session)
+        rows = [
+            {"email": p.email, "name": p.name, "phone": p.phone, "unit": p.unit,
+             "title": p.title, "roles": p.roles}
+            for p in people
+        ]  # fmt: skip
+    if as_json:
+        out(json.dumps(rows, ensure_ascii=False, indent=2))
+        return
+    for p in people:
+        out(f"{p.email:<35} {p.name:<30} {', '.join(p.roles)}")
+
+
+@workflow_app.command("check")
+def workflow_check(
+    ctx: typer.Context,
+    file: Annotated[Path | None, typer.Argument(help="En fil; annars alla i workflows/.")] = None,
+) -> None:
+    """Validera arbetsflöden och visa ärenden i steg som den aktuella versionen saknar."""
+    context = obj(ctx)
+    files = [file] if file else sorted(context.settings.workflows_dir.glob("*.yaml"))
+    if not files:
+        raise WorkflowSpecError(f"{context.settings.workflows_dir}: inga arbetsflöden hittades")
+    errors = []
+    compiled = []
+    for path in files:
+        try:
+            wf = compile_file(path)
+        except WorkflowSpecError as err:
+            errors.append(str(err))
+            continue
+        compiled.append(wf)
+        out(
+            f"{path}: OK ({wf.name} version {wf.version}, {len(wf.spec.states)} tillstånd, "
+            f"{len(wf.spec.transitions)} händelser)"
+        )
+    stranded = _stranded_cases(context.db, compiled) if compiled else []
+    for line in stranded:
+        out(line)
+    if errors:
+        raise WorkflowSpecError("\n".join(errors))
+    if stranded:
+        raise CaseflowError(f"{len(stranded)} steg med ärenden saknas i aktuell version")
+
+
+def _stranded_cases(database: Database, workflows: list) -> list[str]:  # type: ignore[type-arg]
+    """Cases sitting in states the current workflow versions no longer have."""
+    if database.is_sqlite:
+        path = database.engine.url.database
+        if path and path != ":memory:" and not Path(path).exists():
+            return []
+    if not inspect(database.engine).has_table("cases"):
+        return []
+    lines = []
+    with database.read() as session:
+        for wf in workflows:
+            for stage, count in sorted(
+                count_cases_by_stage(session=session, workflow=wf.name).items()
+            ):
+                if not wf.has_state(stage):
+                    lines.append(
+                        f"{count} ärende(n) i {wf.name} står i steget {stage!r}, "
+                        f"som version {wf.version} inte har"
+                    )
+    return lines
+
+
+@workflow_app.command("diagram")
+def workflow_diagram(
+    ctx: typer.Context,
+    name: str,
+    output: Annotated[Path | None, typer.Option("-o", "--output")] = None,
+) -> None:
+    """Rita arbetsflödet som ett Mermaid-diagram."""
+    text = obj(ctx).workflows.get(name).diagram()
+    if output:
+        output.write_text(text + "\n", encoding="utf-8")
+        out(f"skrev {output}")
+    else:
+        out(text)

@@ -1,0 +1,96 @@
+"""CLI: `outbox list|send-once` (the e-mail queue) and `worker` (sends it in the background)."""
+
+from __future__ import annotations
+
+import json
+import logging
+from datetime import timedelta
+from typing import Annotated
+
+import typer
+
+from caseflow.cli.app import app, obj, out
+from caseflow.domain.textformat import format_local
+from caseflow.mail.outbox import STATUSES, list_messages
+from caseflow.mail.smtp import send_due
+from caseflow.store.models import OutboxMessage
+from caseflow.worker import run_worker
+
+outbox_app = typer.Typer(help="Utkorgen: e-post som väntar på att skickas.", no_args_is_help=True)
+app.add_typer(outbox_app, name="outbox")
+
+STATUS_LABELS = {"pending": "väntar", "sent": "skickat", "failed": "misslyckat"}
+
+
+def _row(message: OutboxMessage) -> dict[str, object]:
+    return {
+        "message_id": message.message_id, "recipient": message.recipient,
+        "subject": message.subject, "status": message.status, "attempts": message.attempts,
+        "next_attempt_at": message.next_attempt_at.isoformat(), "last_error": message.last_error,
+        "created_at": message.created_at.isoformat(),
+        "sent_at": message.sent_at.isoformat() if message.sent_at else None,
+    }  # fmt: skip
+
+
+@outbox_app.command("list")
+def outbox_list(
+    ctx: typer.Context,
+    status: Annotated[
+        str | None,
+        typer.Option("--status", help=f"Bara meddelanden med status {'|'.join(STATUSES)}."),
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Skriv JSON.")] = False,
+) -> None:
+    """Lista e-post i utkorgen, äldst först."""
+    messages = list_messages(db=obj(ctx).db, status=status)
+    if as_json:
+        out(json.dumps([_row(m) for m in messages], ensure_ascii=False, indent=2))
+        return
+    for m in messages:
+        if m.status == "sent" and m.sent_at is not None:
+            when = f"skickat {format_local(m.sent_at)}"
+        elif m.status == "pending":
+            when = f"nästa försök {format_local(m.next_attempt_at)}"
+        else:
+            when = STATUS_LABELS.get(m.status, m.status)
+        line = f"{format_local(m.created_at)}  {m.recipient:<28} {m.subject}  [{when}"
+        line += f", {m.attempts} försök]" if m.attempts else "]"
+        if m.last_error and m.status != "sent":
+            line += f"  fel: {m.last_error}"
+        out(line)
+    out(f"{len(messages)} meddelanden")
+
+
+@outbox_app.command("send-once")
+def outbox_send_once(
+    ctx: typer.Context,
+    limit: Annotated[int, typer.Option("--limit", min=1, help="Högst så många meddelanden.")] = 100,
+) -> None:
+    """Skicka det som står på tur nu (en omgång) och skriv vad som hände."""
+    context = obj(ctx)
+    summary = send_due(db=context.db, settings=context.settings, clock=context.clock, limit=limit)
+    out(str(summary))
+
+
+@app.command("worker")
+def worker(
+    ctx: typer.Context,
+    interval: Annotated[
+        float, typer.Option("--interval", min=0.1, help="Sekunder mellan körningarna.")
+    ] = 30.0,
+    lease: Annotated[
+        float,
+        typer.Option(
+            "--lease", min=1, help="Sekunder ett hämtat meddelande är reserverat (vid krasch)."
+        ),
+    ] = 300.0,
+) -> None:
+    """Kör bakgrundsarbetaren: planerar och köar påminnelser och skickar utkorgen tills
+    SIGTERM eller Ctrl-C."""
+    context = obj(ctx)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
+    logging.getLogger("apscheduler").setLevel(logging.WARNING)
+    run_worker(
+        settings=context.settings, db=context.db, clock=context.clock,
+        interval_seconds=interval, lease=timedelta(seconds=lease), workflows=context.workflows,
+    )  # fmt: skip

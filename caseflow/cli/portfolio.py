@@ -1,0 +1,177 @@
+"""CLI: `portfolio …` — import the board's report, produce it again, snapshots and their diff."""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import date
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from caseflow.cases.engine import ImportSummary, import_cases
+from caseflow.cli.app import AppContext, app, obj, out, write_output
+from caseflow.cli.options import ActorOpt, parse_date_option
+from caseflow.domain.textformat import STOCKHOLM
+from caseflow.errors import InputError
+from caseflow.portfolio.files import read_portfolio
+from caseflow.portfolio.report import PortfolioDiff
+from caseflow.portfolio.service import current_cases
+from caseflow.portfolio.service import portfolio_report as build_report_of
+
+portfolio_app = typer.Typer(
+    help="Nämndens projektportfölj: import, rapport, ögonblicksbilder.", no_args_is_help=True
+)
+app.add_typer(portfolio_app, name="portfolio")
+
+WORKFLOW = "regional_project"
+
+
+@portfolio_app.command("import")
+def portfolio_import(
+    ctx: typer.Context,
+    file: Path,
+    update: Annotated[
+        bool, typer.Option("--update", help="För in ändringar i befintliga ärenden.")
+    ] = False,
+    actor: ActorOpt = "cli",
+) -> None:
+    """Importera rapporten (.txt), ett kalkylark (.xlsx/.csv) eller rapportens .md (allt eller
+    inget)."""
+    context = obj(ctx)
+    docs = read_portfolio(file, context.workflows.get(WORKFLOW))
+    summary = import_cases(
+        db=context.db, workflows=context.workflows, docs=docs, actor=actor,
+        clock=context.clock, update=update,
+    )  # fmt: skip
+    for line in summary_lines(summary):
+        out(line)
+
+
+def summary_lines(summary: ImportSummary) -> list[str]:
+    """`nya 3, uppdaterade 0, oförändrade 23`, then the same per area."""
+    counts: dict[str | None, Counter[str]] = {}
+    for kind, numbers in (
+        ("nya", summary.created), ("uppdaterade", summary.updated),
+        ("oförändrade", summary.unchanged),
+    ):  # fmt: skip
+        for number in numbers:
+            counts.setdefault(summary.area_of.get(number), Counter())[kind] += 1
+
+    def line(counter: Counter[str]) -> str:
+        return ", ".join(f"{k} {counter[k]}" for k in ("nya", "uppdaterade", "oförändrade"))
+
+    total = sum(counts.values(), Counter())
+    lines = [f"importerade {len(summary.area_of)} projekt: {line(total)}"]
+    lines += [f"  {area or '(utan område)'}: {line(c)}" for area, c in counts.items()]
+    return lines
+
+
+def stage_labels(context: AppContext) -> dict[str, str]:
+    """Stage → what the report shows for it (its decision point, else its label)."""
+    wf = context.workflows.get(WORKFLOW)
+    return {s.name: s.decision_point or s.label for s in wf.spec.states}
+
+
+@portfolio_app.command("report")
+def portfolio_report(
+    ctx: typer.Context,
+    output: Annotated[Path, typer.Option("-o", "--output", help="Filen som skrivs.")],
+    fmt: Annotated[
+        str | None,
+        typer.Option("--format", help="html, docx, xlsx eller md (annars filändelsen)."),
+    ] = None,
+    as_of: Annotated[
+        str | None, typer.Option("--as-of", help="Rapportens datum (ÅÅÅÅ-MM-DD), annars i dag.")
+    ] = None,
+    area: Annotated[str | None, typer.Option("--area", help="Bara detta område.")] = None,
+    since: Annotated[
+        str | None, typer.Option("--since", help="Visa förändringar sedan denna ögonblicksbild.")
+    ] = None,
+) -> None:
+    """Skriv portföljrapporten (grupperad på område och prioritering)."""
+    from caseflow.portfolio.render import FORMATS, render_report
+    from caseflow.portfolio.snapshots import diff_portfolios, load_snapshot
+
+    context = obj(ctx)
+    chosen = (fmt or output.suffix.lstrip(".")).lower()
+    if chosen not in FORMATS:
+        raise InputError(f"okänt format {chosen!r}; välj ett av {', '.join(FORMATS)}")
+    given = parse_date_option("--as-of", as_of)
+    day = date.fromisoformat(given) if given else context.clock.now().astimezone(STOCKHOLM).date()
+    cases = current_cases(context.db)
+    diff: PortfolioDiff | None = None
+    if since is not None:
+        before = load_snapshot(db=context.db, label=since)
+        diff = diff_portfolios(
+            before, cases, label_from=since, label_to=f"{day}", stage_labels=stage_labels(context)
+        )
+    report = build_report_of(cases=cases, workflows=context.workflows, as_of=day, area=area,
+                             diff=diff, where="--area")  # fmt: skip
+    data = render_report(report, chosen)
+    write_output(output, data)
+    out(f"skrev {output} ({chosen}, {len(report.projects)} projekt, {len(data):,} byte)")
+
+
+@portfolio_app.command("snapshot")
+def portfolio_snapshot(
+    ctx: typer.Context,
+    label: Annotated[str, typer.Option("--label", help='T.ex. "RUN 2025-02-12".')],
+    as_of: Annotated[
+        str | None, typer.Option("--as-of", help="Mötets datum (ÅÅÅÅ-MM-DD), annars i dag.")
+    ] = None,
+    actor: ActorOpt = "cli",
+) -> None:
+    """Spara portföljen som den presenterades (för diff och --since)."""
+    from caseflow.portfolio.snapshots import take_snapshot
+
+    context = obj(ctx)
+    day = parse_date_option("--as-of", as_of)
+    info = take_snapshot(
+        db=context.db, label=label, actor=actor, clock=context.clock,
+        as_of=date.fromisoformat(day) if day else None,
+    )  # fmt: skip
+    out(f"sparade ögonblicksbilden {info.label!r} med {info.case_count} ärenden")
+
+
+@portfolio_app.command("snapshots")
+def portfolio_snapshots(ctx: typer.Context) -> None:
+    """Lista sparade ögonblicksbilder."""
+    from caseflow.portfolio.snapshots import list_snapshots
+
+    for info in list_snapshots(db=obj(ctx).db):
+        out(f"{info.label}\t{info.as_of}\t{info.case_count} ärenden\t{info.taken_by}")
+
+
+@portfolio_app.command("diff")
+def portfolio_diff(ctx: typer.Context, label_a: str, label_b: str) -> None:
+    """Vad som ändrats mellan två ögonblicksbilder."""
+    from caseflow.portfolio.snapshots import diff_portfolios, load_snapshot
+
+    context = obj(ctx)
+    before = load_snapshot(db=context.db, label=label_a)
+    after = load_snapshot(db=context.db, label=label_b)
+    diff = diff_portfolios(
+        before, after, label_from=label_a, label_to=label_b, stage_labels=stage_labels(context)
+    )
+    for line in diff_lines(diff):
+        out(line)
+
+
+def diff_lines(diff: PortfolioDiff) -> list[str]:
+    if diff.is_empty:
+        return [f"inga förändringar mellan {diff.label_from} och {diff.label_to}"]
+    lines = [f"Förändringar från {diff.label_from} till {diff.label_to}"]
+    sections = (
+        ("Nya projekt", diff.new), ("Borttagna projekt", diff.removed),
+        ("Ändrade projekt", diff.changed),
+        (f"Uppföljningskommentar inte uppdaterad sedan {diff.label_from}", diff.stale_comments),
+    )  # fmt: skip
+    for heading, items in sections:
+        if not items:
+            continue
+        lines.append(f"{heading} ({len(items)}):")
+        for item in items:
+            lines.append(f"  {item.diarienummer} {item.title}")
+            lines += [f"    {change}" for change in item.changes]
+    return lines

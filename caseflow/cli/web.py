@@ -1,0 +1,115 @@
+"""CLI: `serve` (the web UI and API) and `user …` (web accounts and API tokens)."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from caseflow.cases.accounts import add_user, issue_token, revoke_all
+from caseflow.cli.app import app, obj, out
+from caseflow.errors import InputError
+from caseflow.store.repo import list_people
+
+user_app = typer.Typer(help="Konton för webben och API-token.", no_args_is_help=True)
+app.add_typer(user_app, name="user")
+
+
+def _read_password(password_file: Path | None) -> str:
+    if password_file is not None:
+        try:
+            text = password_file.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as err:
+            raise InputError(f"{password_file}: kan inte läsa lösenordsfilen ({err})") from None
+    else:
+        if sys.stdin.isatty():
+            import getpass
+
+            text = getpass.getpass("Lösenord: ")
+        else:
+            text = sys.stdin.read()
+    lines = text.splitlines()
+    if len(lines) > 1:
+        raise InputError("lösenordet ska stå på en enda rad")
+    return lines[0] if lines else ""
+
+
+@user_app.command("add")
+def user_add(
+    ctx: typer.Context,
+    email: str,
+    role: Annotated[list[str], typer.Option("--role", help="Roll (kan upprepas).")],
+    name: Annotated[str | None, typer.Option("--name", help="Namn (annars från adressen).")] = None,
+    password_file: Annotated[
+        Path | None,
+        typer.Option("--password-file", help="Läs lösenordet från filen (annars standard in)."),
+    ] = None,
+) -> None:
+    """Skapa ett konto (lösenordet läses från standard in eller --password-file)."""
+    context = obj(ctx)
+    person = add_user(db=context.db, email=email, password=_read_password(password_file),
+                      roles=role, clock=context.clock, name=name)  # fmt: skip
+    out(f"konto skapat för {person.email} ({', '.join(person.roles)})")
+
+
+@user_app.command("token")
+def user_token(ctx: typer.Context, email: str) -> None:
+    """Skriv ut en ny API-token (Authorization: Bearer …); den visas bara nu."""
+    context = obj(ctx)
+    out(issue_token(db=context.db, email=email, kind="api", clock=context.clock))
+
+
+@user_app.command("revoke")
+def user_revoke(
+    ctx: typer.Context,
+    email: str,
+    kind: Annotated[
+        str | None,
+        typer.Option("--kind", help="Bara session, api eller calendar (annars alla)."),
+    ] = None,
+) -> None:
+    """Återkalla en persons inloggningar och token."""
+    context = obj(ctx)
+    if kind is not None and kind not in ("session", "api", "calendar"):
+        raise InputError(f"--kind: okänd typ {kind!r}; välj session, api eller calendar")
+    n = revoke_all(db=context.db, email=email, now=context.clock.now(), kind=kind)
+    out(f"{n} token återkallade för {email}")
+
+
+@user_app.command("list")
+def user_list(ctx: typer.Context) -> None:
+    """Lista personer och om de har ett konto."""
+    with obj(ctx).db.read() as session:
+        for p in list_people(session=session):
+            login = "konto" if p.password_hash else "inget konto"
+            out(f"{p.email}\t{p.name}\t{', '.join(p.roles)}\t{login}")
+
+
+@app.command("serve")
+def serve(
+    ctx: typer.Context,
+    host: Annotated[str, typer.Option("--host", help="Adress att lyssna på.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", min=1, max=65535, help="Port.")] = 8000,
+    secure_cookies: Annotated[
+        bool,
+        typer.Option("--secure-cookies", help="Sätt Secure på cookies (bakom TLS-proxy)."),
+    ] = False,
+    forwarded_allow_ips: Annotated[
+        str,
+        typer.Option("--forwarded-allow-ips", help="Proxyer vars X-Forwarded-* litas på."),
+    ] = "127.0.0.1",
+) -> None:
+    """Starta webbgränssnittet och API:t (/api/v1) med en arbetsprocess."""
+    import uvicorn
+
+    from caseflow.web.app import create_app
+
+    context = obj(ctx)
+    context.db.optimize()  # planner statistics for the list's indexes (SQLite)
+    web_app = create_app(context.settings, db=context.db, secure_cookies=secure_cookies)
+    out(f"caseflow lyssnar på http://{host}:{port}/ (avsluta med Ctrl-C)")
+    uvicorn.run(web_app, host=host, port=port, proxy_headers=True,
+                forwarded_allow_ips=forwarded_allow_ips, access_log=False,
+                log_level="warning")  # fmt: skip

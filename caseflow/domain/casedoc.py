@@ -1,0 +1,279 @@
+"""The case JSON (export/import format) as a validated value, and Swedish error messages."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic_core import PydanticCustomError
+
+from caseflow.domain.dnr import parse_dnr
+from caseflow.domain.funders import FUNDERS, check_funder_code
+from caseflow.errors import InputError, InvalidDiarienummerError
+
+FunderStatus = Literal["planned", "applied", "granted", "rejected"]
+Outcome = Literal["completed", "rejected", "withdrawn"]
+MAX_SEK = 10**13  # ten trillion kronor: far above any project, well inside a 64-bit integer
+_EMAIL = re.compile(r"^[^@\s<>,;\"']+@[^@\s<>,;\"']+\.[^@\s<>,;\"']+$")
+
+#: Fields `case edit --set` may change; stage/outcome move only through triggers.
+EDITABLE_FIELDS: tuple[str, ...] = (
+    "other_diarienummer", "title", "purpose", "area", "priority", "start_date", "end_date",
+    "owner", "owner_is_region", "total_budget_sek", "own_financing", "follow_up_status",
+    "follow_up_comment", "final_report_date", "handlaggare", "background", "decision_basis",
+    "anchoring_body", "anchoring_date",
+)  # fmt: skip
+
+
+def check_email(value: str) -> str:
+    """Return the address lower-cased.
+
+    Raises:
+        InputError: not a plausible e-mail address.
+    """
+    value = value.strip().lower()
+    if not _EMAIL.match(value) or len(value) > 254:
+        raise InputError(f"ogiltig e-postadress {value!r}")
+    return value
+
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")  # and lone surrogates
+#: Dates a case may carry: the diarienummer years; outside them deadline arithmetic overflows.
+FIRST_DAY, LAST_DAY = date(1900, 1, 1), date(2199, 12, 31)
+
+
+def check_day(value: date, *, field: str) -> date:
+    """Raises InputError unless FIRST_DAY <= value <= LAST_DAY."""
+    if not FIRST_DAY <= value <= LAST_DAY:
+        raise InputError(f"{field}: datumet måste ligga mellan {FIRST_DAY} och {LAST_DAY}")
+    return value
+
+
+def check_text(value: str, *, field: str, max_length: int | None = None) -> str:
+    """Return `value` stripped; refuse control characters (a NUL cannot even be stored in
+    PostgreSQL) and text longer than its column.
+
+    Raises:
+        InputError: naming `field`, in Swedish.
+    """
+    value = value.strip()
+    found = _CONTROL.search(value)
+    if found:
+        raise InputError(f"{field}: otillåtet kontrolltecken {found.group()!r} i texten")
+    if max_length is not None and len(value) > max_length:
+        raise InputError(f"{field}: får vara högst {max_length} tecken (fick {len(value)})")
+    return value
+
+
+def _no_control(value: Any) -> Any:
+    if isinstance(value, date) and not FIRST_DAY <= value <= LAST_DAY:
+        raise PydanticCustomError(
+            "date_range", f"datumet måste ligga mellan {FIRST_DAY} och {LAST_DAY}"
+        )
+    texts = value if isinstance(value, list) else [value]
+    for text in texts:
+        if isinstance(text, str) and (found := _CONTROL.search(text)):
+            raise PydanticCustomError(
+                "control_character", f"otillåtet kontrolltecken {found.group()!r} i texten"
+            )
+    return value
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    @field_validator("*")
+    @classmethod
+    def _text(cls, value: Any) -> Any:
+        return _no_control(value)
+
+
+class FunderDoc(_Strict):
+    code: str
+    amount_sek: int | None = Field(default=None, ge=0, le=MAX_SEK)
+    status: FunderStatus = "planned"
+    decision_date: date | None = None
+    case_id: str | None = Field(default=None, max_length=100)
+
+    @field_validator("code")
+    @classmethod
+    def _known_code(cls, value: str) -> str:
+        try:
+            return check_funder_code(value)
+        except InputError as err:
+            raise PydanticCustomError("funder_code", str(err)) from None
+
+
+class CaseDoc(_Strict):
+    diarienummer: str
+    other_diarienummer: list[str] = Field(default_factory=list)
+    title: str = Field(min_length=1, max_length=500)
+    purpose: str | None = None
+    area: str | None = Field(default=None, max_length=300)
+    priority: str | None = Field(default=None, max_length=300)
+    start_date: date | None = None
+    end_date: date | None = None
+    owner: str | None = Field(default=None, max_length=300)
+    owner_is_region: bool = True
+    total_budget_sek: int | None = Field(default=None, ge=0, le=MAX_SEK)
+    funders: list[FunderDoc] = Field(default_factory=list)
+    own_financing: str | None = None
+    follow_up_status: str | None = Field(default=None, max_length=200)
+    follow_up_comment: str | None = None
+    final_report_date: date | None = None
+    stage: str | None = None
+    outcome: Outcome | None = None
+    handlaggare: str | None = None
+    background: str | None = None
+    decision_basis: list[str] = Field(default_factory=list)
+    anchoring_body: str | None = Field(default=None, max_length=300)
+    anchoring_date: date | None = None
+    workflow: str = "regional_project"
+    workflow_version: int | None = Field(default=None, ge=1, le=2**31 - 1)
+
+    @field_validator("diarienummer")
+    @classmethod
+    def _dnr(cls, value: str) -> str:
+        return _dnr_or_error(value)
+
+    @field_validator("other_diarienummer")
+    @classmethod
+    def _other_dnr(cls, values: list[str]) -> list[str]:
+        return [_dnr_or_error(v) for v in values]
+
+    @field_validator("handlaggare")
+    @classmethod
+    def _email(cls, value: str | None) -> str | None:
+        if value is None or value == "":
+            return None
+        try:
+            return check_email(value)
+        except InputError as err:
+            raise PydanticCustomError("email", str(err)) from None
+
+    @model_validator(mode="after")
+    def _consistent(self) -> CaseDoc:
+        if self.start_date and self.end_date and self.end_date < self.start_date:
+            raise PydanticCustomError(
+                "period",
+                f"slutdatum {self.end_date} ligger före startdatum {self.start_date}",
+            )
+        codes = [f.code for f in self.funders]
+        duplicated = sorted({c for c in codes if codes.count(c) > 1})
+        if duplicated:
+            raise PydanticCustomError(
+                "funders", f"finansiären {', '.join(duplicated)} förekommer flera gånger"
+            )
+        return self
+
+
+def _dnr_or_error(value: str) -> str:
+    try:
+        return str(parse_dnr(value))
+    except InvalidDiarienummerError as err:
+        raise PydanticCustomError("diarienummer", str(err)) from None
+
+
+_MESSAGES = {
+    "missing": "saknas",
+    "extra_forbidden": "okänt fält",
+    "greater_than_equal": "får inte vara negativt",
+    "int_parsing": "måste vara ett heltal (kronor)",
+    "int_from_float": "måste vara ett heltal (kronor)",
+    "int_type": "måste vara ett heltal",
+    "date_from_datetime_parsing": "ogiltigt datum, skriv ÅÅÅÅ-MM-DD",
+    "date_parsing": "ogiltigt datum, skriv ÅÅÅÅ-MM-DD",
+    "date_type": "ogiltigt datum, skriv ÅÅÅÅ-MM-DD",
+    "date_from_datetime_inexact": "ogiltigt datum, skriv ÅÅÅÅ-MM-DD",
+    "bool_parsing": "måste vara true eller false",
+    "string_too_short": "får inte vara tomt",
+    "less_than_equal": "är orimligt stort",
+    "literal_error": "ogiltigt värde",
+    "list_type": "måste vara en lista",
+    "string_type": "måste vara text",
+}
+
+
+def describe_validation(err: ValidationError) -> str:
+    """The first problem of a ValidationError as `field: message` in Swedish."""
+    item = err.errors()[0]
+    where = ".".join(str(p) for p in item["loc"])
+    message = _MESSAGES.get(item["type"], item["msg"])
+    if item["type"] == "string_too_long":
+        message = f"får vara högst {item['ctx']['max_length']} tecken"
+        item = {**item, "input": f"{len(item['input'])} tecken"}
+    if item["type"] == "literal_error":
+        message += f" ({item['msg'].split('Input should be ', 1)[-1]})"
+    got = item.get("input")
+    suffix = (
+        f" (fick {got!r})" if item["type"] not in {"missing"} and not isinstance(got, dict) else ""
+    )
+    text = f"{where}: {message}{suffix}" if where else f"{message}{suffix}"
+    extra = len(err.errors()) - 1
+    return text + (f" (och {extra} fel till)" if extra else "")
+
+
+def parse_case_doc(data: Any, *, where: str) -> CaseDoc:
+    """Validate one case object.
+
+    Raises:
+        InputError: `where: field: problem`, in Swedish.
+    """
+    if not isinstance(data, dict):
+        raise InputError(f"{where}: ett ärende måste vara ett JSON-objekt")
+    try:
+        return CaseDoc.model_validate(data)
+    except ValidationError as err:
+        dnr = data.get("diarienummer")
+        label = f"{where} ({dnr})" if isinstance(dnr, str) else where
+        raise InputError(f"{label}: {describe_validation(err)}") from None
+
+
+def check_editable(field: str) -> None:
+    """Raise InputError, with a hint in Swedish, unless `field` may be edited directly."""
+    if field not in EDITABLE_FIELDS:
+        hint = {
+            "stage": "steget ändras bara med `caseflow case fire`",
+            "outcome": "utfallet sätts av händelsen som avslutar ärendet",
+            "funders": "använd `caseflow case funder set`",
+            "diarienummer": "diarienumret kan inte ändras",
+        }.get(field, f"redigerbara fält: {', '.join(EDITABLE_FIELDS)}")
+        raise InputError(f"fältet {field!r} kan inte redigeras: {hint}")
+
+
+def parse_field_value(field: str, raw: str) -> Any:
+    """Turn the text of `--set FIELD=VALUE` into the JSON value for `field`.
+
+    Empty text or `null` clears the field; lists are comma-separated.
+
+    Raises:
+        InputError: the field cannot be edited this way.
+    """
+    check_editable(field)
+    text = raw.strip()
+    if field == "other_diarienummer":
+        return [part.strip() for part in text.split(",") if part.strip()]
+    if field == "decision_basis":  # one document per line
+        return [part.strip() for part in text.splitlines() if part.strip()]
+    if field == "title":
+        return text
+    if text == "" or text.lower() == "null":
+        return None
+    if field == "owner_is_region":
+        lowered = text.lower()
+        if lowered in {"true", "ja", "yes", "1"}:
+            return True
+        if lowered in {"false", "nej", "no", "0"}:
+            return False
+        raise InputError(f"owner_is_region: skriv true eller false (fick {raw!r})")
+    if field == "total_budget_sek":
+        cleaned = text.replace(" ", "").replace("\u00a0", "")
+        if not re.fullmatch(r"-?\d+", cleaned):
+            raise InputError(f"total_budget_sek: måste vara ett heltal (kronor) (fick {raw!r})")
+        return int(cleaned)
+    return text
+
+
+__all__ = ["FUNDERS", "CaseDoc", "FunderDoc", "parse_case_doc"]

@@ -1,0 +1,24 @@
+"""Swedish formatting for people: amounts, dates and times, funder lines."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from caseflow.domain.amounts import format_number
+
+STOCKHOLM = ZoneInfo("Europe/Stockholm")
+NBSP = "\u00a0"
+
+
+def format_sek(amount: int | None, *, unit: str = "kr") -> str:
+    """`600 000 kr` with non-breaking spaces as thousands separators; `–` when unknown."""
+    if amount is None:
+        return "–"
+    return f"{format_number(amount)}{NBSP}{unit}"
+
+
+def format_local(moment: datetime) -> str:
+    """`2025-01-06 kl. 10.00` in Europe/Stockholm."""
+    local = moment.astimezone(STOCKHOLM)
+    return f"{local:%Y-%m-%d} kl. {local:%H.%M}"

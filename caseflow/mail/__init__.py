@@ -1,0 +1,1 @@
+"""E-mail: the outbox (written in the deciding transaction) and the SMTP delivery."""

@@ -1,0 +1,1 @@
+"""The board's meetings and agendas, and calendars (iCalendar) of meetings and deadlines."""

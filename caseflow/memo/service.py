@@ -1,0 +1,120 @@
+"""Memo use cases shared by the CLI and the web: render a memo to bytes, register a decision."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from caseflow.clock import Clock
+from caseflow.domain.dnr import parse_dnr
+from caseflow.errors import InputError
+from caseflow.memo.compose import (
+    FORMATS,
+    BoardConfig,
+    Signatory,
+    choose_kind,
+    content_hash,
+    load_board,
+    officer_from_person,
+    render_markdown,
+)
+from caseflow.memo.store import finalize, record_render
+from caseflow.store.casemap import case_to_dict
+from caseflow.store.db import Database
+from caseflow.store.models import Decision
+from caseflow.store.repo import get_person, require_case
+
+
+@dataclass(frozen=True, slots=True)
+class RenderedMemo:
+    data: bytes
+    kind: str
+    fmt: str
+    warnings: tuple[str, ...]
+    filename: str
+
+
+def board(memos_dir: Path) -> BoardConfig:
+    return load_board(memos_dir / "board.yaml")
+
+
+def load_case(db: Database, dnr: str) -> tuple[dict[str, Any], dict[str, Any] | None]:
+    """The case JSON and its handläggare (as a dict), read in one session."""
+    with db.read() as session:
+        case = require_case(session=session, dnr=parse_dnr(dnr))
+        data = case_to_dict(case)
+        person = get_person(session=session, email=case.handlaggare) if case.handlaggare else None
+        officer = person.model_dump() if person else None
+    return data, officer
+
+
+def signatory(db: Database, email: str | None) -> Signatory | None:
+    """The named person as a memo's signatory (None: the board's default).
+
+    Raises:
+        InputError: unknown person or one without a title.
+    """
+    if email is None:
+        return None
+    with db.read() as session:
+        person = get_person(session=session, email=email)
+    if person is None:
+        raise InputError(f"--signatory: okänd person {email!r}")
+    if not person.title:
+        raise InputError(f"--signatory: {email} saknar titel (person add --title)")
+    return Signatory(name=person.name, title=person.title)
+
+
+def render_memo(
+    *,
+    db: Database,
+    memos_dir: Path,
+    clock: Clock,
+    dnr: str,
+    fmt: str,
+    memo_date: date,
+    actor: str,
+    kind: str | None = None,
+    signatory_email: str | None = None,
+) -> RenderedMemo:
+    """Render the case's memo (docx, md or html) and record the render (hash, template version).
+
+    Raises:
+        UnknownCaseError; InputError: unknown format or kind, missing facts, template errors.
+    """
+    from caseflow.memo.render import markdown_to_docx, markdown_to_html
+
+    if fmt not in FORMATS:
+        raise InputError(f"okänt format {fmt!r}; välj ett av {', '.join(FORMATS)}")
+    config = board(memos_dir)
+    case, officer = load_case(db, dnr)
+    memo_kind = kind or choose_kind(case, config)
+    signer = signatory(db, signatory_email)
+    templates = memos_dir / "templates"
+    text = render_markdown(case, officer_from_person(officer), memo_kind, config, memo_date,
+                           templates=templates, signatory=signer)  # fmt: skip
+    title = f"{config.kinds[memo_kind].title} {case['diarienummer']}"
+    if fmt == "md":
+        data = text.markdown.encode("utf-8")
+    elif fmt == "html":
+        data = markdown_to_html(text.markdown, title=title).encode("utf-8")
+    else:
+        data = markdown_to_docx(text.markdown, template=templates / "memo.docx", title=title)
+    record_render(db=db, dnr=dnr, kind=memo_kind, fmt=fmt,
+                  template_version=text.template_version, content_hash=content_hash(data),
+                  memo_date=memo_date, warnings=text.warnings, actor=actor,
+                  clock=clock)  # fmt: skip
+    filename = f"{memo_kind}-{case['diarienummer'].replace('/', '-')}.{fmt}"
+    return RenderedMemo(data, memo_kind, fmt, tuple(text.warnings), filename)
+
+
+def finalize_memo(
+    *, db: Database, memos_dir: Path, clock: Clock, dnr: str, signed_by: str, decided_on: date
+) -> Decision:
+    """Register the decision of the case's latest memo, signed by a beslutsfattare."""
+    config = board(memos_dir)
+    points = {k: c.delegation_point for k, c in config.kinds.items() if c.delegation_point}
+    return finalize(db=db, dnr=dnr, signed_by=signed_by, decided_on=decided_on,
+                    delegation_points=points, clock=clock)  # fmt: skip

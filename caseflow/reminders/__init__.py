@@ -1,0 +1,1 @@
+"""Reminders of deadlines: planned rows per case, and turning due ones into outbox e-mails."""

@@ -1,0 +1,1 @@
+"""The database adapter: SQLModel tables, the `Database` (one write funnel), repository queries."""

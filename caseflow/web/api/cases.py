@@ -1,0 +1,209 @@
+"""/api/v1: cases — list, create, read, edit, funders, moves, history."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Body, Path, Query, Security
+
+from caseflow.cases.caselist import MAX_PER_PAGE, PER_PAGE, SORTS, CaseFilter, CaseRow, find_cases
+from caseflow.cases.engine import create_case, edit_case, fire, possible_moves, set_funder
+from caseflow.domain.dnr import parse_dnr
+from caseflow.domain.permissions import require
+from caseflow.store.casemap import case_to_dict
+from caseflow.store.db import Database
+from caseflow.store.models import Case
+from caseflow.store.repo import list_events, require_case
+from caseflow.web.api.common import (
+    CASE,
+    ApiRoute,
+    ApiUser,
+    Context,
+    Prefix,
+    Serial,
+    Text,
+    Year,
+    bearer,
+    clean,
+    dnr_of,
+    errors,
+)
+from caseflow.web.api.models import (
+    CaseOut,
+    CasePage,
+    CaseSummary,
+    EditBody,
+    EditOut,
+    EventOut,
+    FunderBody,
+    MoveBody,
+    MoveOut,
+    NewCase,
+    TransitionOut,
+)
+
+router = APIRouter(route_class=ApiRoute, dependencies=[Security(bearer)])
+CASES = "Ärenden"
+MOVES = "Flyttar"
+
+
+def summary_of(row: CaseRow | Case) -> CaseSummary:
+    return CaseSummary(
+        diarienummer=row.diarienummer, title=row.title, stage=row.stage, outcome=row.outcome,
+        area=row.area, owner=row.owner, handlaggare=row.handlaggare, end_date=row.end_date,
+        total_budget_sek=row.total_budget_sek, updated_at=row.updated_at,
+    )  # fmt: skip
+
+
+def case_out(case: Case) -> CaseOut:
+    return CaseOut.model_validate(
+        {**case_to_dict(case), "row_version": case.row_version, "updated_at": case.updated_at}
+    )
+
+
+def read_case(db: Database, dnr: str) -> CaseOut:
+    with db.read() as session:
+        return case_out(require_case(session=session, dnr=parse_dnr(dnr)))
+
+
+@router.get("/cases", tags=[CASES], summary="Sök och lista ärenden", responses=errors(400))
+def list_cases(
+    user: ApiUser,
+    ctx: Context,
+    q: Annotated[str | None, Query(max_length=200, description="Diarienummer, eller text i "
+                                   "projektnamn och syfte")] = None,
+    stage: Text = None,
+    area: Text = None,
+    funder: Text = None,
+    owner: Text = None,
+    handlaggare: Text = None,
+    sort: Annotated[str, Query(pattern=f"^({'|'.join(SORTS)})$")] = "diarienummer",
+    order: Literal["asc", "desc"] = "asc",
+    page: Annotated[int, Query(ge=1, le=100_000)] = 1,
+    per_page: Annotated[int, Query(ge=1, le=MAX_PER_PAGE)] = PER_PAGE,
+) -> CasePage:  # fmt: skip
+    """One page of the cases matching every given filter, and how many match in all."""
+    f = CaseFilter(
+        q=clean(q, "q"), stage=clean(stage, "stage"), area=clean(area, "area"),
+        funder=clean(funder, "funder"), owner=clean(owner, "owner"),
+        handlaggare=clean(handlaggare, "handlaggare"), sort=sort, descending=order == "desc",
+        page=page, per_page=per_page,
+    )  # fmt: skip
+    with ctx.db.reading() as conn:
+        result = find_cases(conn, f)
+    return CasePage(
+        total=result.total, total_exact=result.total_exact, page=page, per_page=per_page,
+        pages=result.pages,
+        items=[summary_of(row) for row in result.rows],
+    )  # fmt: skip
+
+
+@router.post(
+    "/cases", status_code=201, tags=[CASES], summary="Registrera ett ärende",
+    description="Ärendets JSON som i `caseflow case create`; svarar med det sparade ärendet.",
+    responses=errors(400, 403, 409),
+)  # fmt: skip
+def create(user: ApiUser, ctx: Context, doc: NewCase) -> CaseOut:
+    """Register a new case (a `create` event)."""
+    require("create_case", user.email, user.roles)
+    case = create_case(db=ctx.db, workflows=ctx.workflows, doc=doc, actor=user.email,
+                       clock=ctx.clock)  # fmt: skip
+    return read_case(ctx.db, case.diarienummer)
+
+
+@router.get(CASE, tags=[CASES], summary="Ett ärende", responses=errors(400, 404))
+def read(user: ApiUser, ctx: Context, prefix: Prefix, serial: Serial, year: Year) -> CaseOut:
+    """The case JSON with its row version (send it back as `expected_version`)."""
+    return read_case(ctx.db, dnr_of(prefix, serial, year))
+
+
+@router.patch(CASE, tags=[CASES], summary="Ändra fält", responses=errors(400, 403, 404, 409))
+def edit(
+    user: ApiUser, ctx: Context, prefix: Prefix, serial: Serial, year: Year, body: EditBody
+) -> EditOut:
+    """Change plain fields; the whole case is validated, and nothing is saved on an error."""
+    dnr = dnr_of(prefix, serial, year)
+    require("edit_case", user.email, user.roles)
+    result = edit_case(
+        db=ctx.db, dnr=dnr, changes=body.changes, actor=user.email, clock=ctx.clock,
+        reason=body.reason, expected_version=body.expected_version, workflows=ctx.workflows,
+    )  # fmt: skip
+    return EditOut(diarienummer=result.diarienummer, changes=result.changes,
+                   row_version=result.row_version)  # fmt: skip
+
+
+@router.put(
+    CASE + "/funders/{code}", tags=[CASES], summary="Lägg till eller ändra en finansiär",
+    responses=errors(400, 403, 404, 409),
+)  # fmt: skip
+def put_funder(
+    user: ApiUser, ctx: Context, prefix: Prefix, serial: Serial, year: Year,
+    code: Annotated[str, Path(max_length=64, examples=["anslag_1_1"])], body: FunderBody,
+) -> EditOut:  # fmt: skip
+    """Add the funder `code` to the case, or change the given keys of the one it has."""
+    dnr = dnr_of(prefix, serial, year)
+    require("edit_case", user.email, user.roles)
+    values = body.model_dump(mode="json", exclude={"expected_version"})
+    result = set_funder(db=ctx.db, dnr=dnr, funder={"code": code, **values}, actor=user.email,
+                        clock=ctx.clock, expected_version=body.expected_version)  # fmt: skip
+    return EditOut(diarienummer=result.diarienummer, changes=result.changes,
+                   row_version=result.row_version)  # fmt: skip
+
+
+@router.get(CASE + "/moves", tags=[MOVES], summary="Möjliga flyttar",
+            responses=errors(400, 404))  # fmt: skip
+def moves(user: ApiUser, ctx: Context, prefix: Prefix, serial: Serial, year: Year) -> list[MoveOut]:
+    """The moves from the case's stage; a blocked one lists why (guards, the caller's roles)."""
+    dnr = dnr_of(prefix, serial, year)
+    _, found = possible_moves(db=ctx.db, workflows=ctx.workflows, dnr=dnr, actor=user.email)
+    return [
+        MoveOut(
+            trigger=m.trigger,
+            label=m.label,
+            dest=m.dest,
+            allowed=m.is_allowed,
+            problems=list(m.problems),
+            reason_required=m.reason_required,
+            roles=list(m.roles),
+            outcome=m.outcome,
+        )  # fmt: skip
+        for m in found
+    ]
+
+
+@router.post(
+    CASE + "/moves/{trigger}", tags=[MOVES], summary="Flytta ärendet",
+    description="409 med `problems` om villkoren inte är uppfyllda; 403 utan rätt roll.",
+    responses=errors(400, 403, 404, 409),
+)  # fmt: skip
+def move(
+    user: ApiUser, ctx: Context, prefix: Prefix, serial: Serial, year: Year,
+    trigger: Annotated[str, Path(max_length=64, examples=["start_planning"])],
+    body: Annotated[MoveBody | None, Body()] = None,
+) -> TransitionOut:  # fmt: skip
+    """Fire `trigger` on the case (the workflow's roles and guards decide)."""
+    given = body or MoveBody()
+    result = fire(
+        db=ctx.db, workflows=ctx.workflows, dnr=dnr_of(prefix, serial, year), trigger=trigger,
+        actor=user.email, clock=ctx.clock, reason=given.reason,
+        expected_version=given.expected_version,
+    )  # fmt: skip
+    return TransitionOut(
+        diarienummer=result.diarienummer, trigger=result.trigger, from_stage=result.from_stage,
+        to_stage=result.to_stage, outcome=result.outcome, row_version=result.row_version,
+        at=result.at,
+    )  # fmt: skip
+
+
+@router.get(CASE + "/history", tags=[CASES], summary="Ärendets historik",
+            responses=errors(400, 404))  # fmt: skip
+def history(
+    user: ApiUser, ctx: Context, prefix: Prefix, serial: Serial, year: Year
+) -> list[EventOut]:
+    """Every event of the case, oldest first."""
+    dnr = parse_dnr(dnr_of(prefix, serial, year))
+    with ctx.db.read() as session:
+        case = require_case(session=session, dnr=dnr)
+        assert case.id is not None
+        events = list_events(session=session, case_id=case.id)
+        return [EventOut.model_validate(e, from_attributes=True) for e in events]

@@ -1,0 +1,1 @@
+"""The server-rendered pages of the web UI, one module per area."""

@@ -1,0 +1,186 @@
+"""Form posts on a case page: edit fields, set a funder, move, render/finalize a memo, schedule.
+
+Each post checks the CSRF token and the role, runs one engine call (one transaction) and
+redirects back (post/redirect/get); on bad input the page is shown again with the message and
+what the user typed, and nothing is saved.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Request
+from starlette.datastructures import FormData
+from starlette.responses import RedirectResponse, Response
+
+from caseflow.cases.engine import edit_case, fire, set_funder
+from caseflow.domain.permissions import require
+from caseflow.domain.workdays import local_date
+from caseflow.errors import CaseflowError, InputError
+from caseflow.meetings.service import check_meeting, schedule_case, unschedule_case
+from caseflow.memo.service import finalize_memo, render_memo
+from caseflow.web.downloads import download
+from caseflow.web.forms import changes_from, form_version
+from caseflow.web.pages.cases import case_page, dnr_of, stage_labels
+from caseflow.web.security import PageUser, form_user, web
+from caseflow.web.status import status_of
+
+router = APIRouter(include_in_schema=False)
+FormUser = Annotated[PageUser, Depends(form_user)]
+BASE = "/cases/{prefix}/{serial}/{year}"
+
+
+def _text(form: FormData, name: str, *, limit: int = 10_000) -> str:
+    value = form.get(name, "")
+    if not isinstance(value, str):
+        raise InputError(f"{name}: förväntade text")
+    if len(value) > limit:
+        raise InputError(f"{name}: högst {limit} tecken")
+    return value.strip()
+
+
+def _date(form: FormData, name: str, default: date) -> date:
+    raw = _text(form, name, limit=20)
+    if not raw:
+        return default
+    try:
+        return date.fromisoformat(raw)
+    except ValueError:
+        raise InputError(f"{name}: skriv datumet som ÅÅÅÅ-MM-DD (fick {raw!r})") from None
+
+
+def _back(dnr: str, message: str, anchor: str = "") -> Response:
+    from urllib.parse import quote
+
+    return RedirectResponse(f"/cases/{dnr}?done={quote(message)}{anchor}", status_code=303)
+
+
+def _failed(request: Request, user: PageUser, dnr: str, err: CaseflowError,
+            values: dict[str, str] | None = None) -> Response:  # fmt: skip
+    return case_page(request, user, dnr, error=str(err), values=values,
+                     status_code=status_of(err))  # fmt: skip
+
+
+@router.post(BASE + "/edit")
+async def edit(request: Request, user: FormUser, prefix: str, serial: str, year: str) -> Response:
+    dnr = dnr_of(prefix, serial, year)
+    form = await request.form()
+    typed = {k: v for k, v in form.items() if isinstance(v, str) and k != "csrf_token"}
+    context = web(request)
+    try:
+        require("edit_case", user.email, user.roles)
+        result = edit_case(
+            db=context.db, dnr=dnr, changes=changes_from(form), actor=user.email,
+            clock=context.clock, reason=_text(form, "reason") or None,
+            expected_version=form_version(form), workflows=context.workflows,
+        )  # fmt: skip
+    except CaseflowError as err:
+        return _failed(request, user, dnr, err, typed)
+    n = len(result.changes)
+    return _back(dnr, f"Sparat: {n} fält ändrade." if n else "Inget ändrat.", "#falt")
+
+
+@router.post(BASE + "/funders")
+async def funder(request: Request, user: FormUser, prefix: str, serial: str, year: str) -> Response:
+    dnr = dnr_of(prefix, serial, year)
+    form = await request.form()
+    context = web(request)
+    try:
+        require("edit_case", user.email, user.roles)
+        code = _text(form, "code", limit=64)
+        amount = _text(form, "amount_sek", limit=30).replace(" ", "").replace("\u00a0", "")
+        if amount and not amount.isdigit():
+            raise InputError(f"belopp: skriv ett heltal i kronor (fick {amount!r})")
+        values = {
+            "code": code, "amount_sek": int(amount) if amount else None,
+            "status": _text(form, "status", limit=16) or None,
+            "decision_date": _text(form, "decision_date", limit=20) or None,
+            "case_id": _text(form, "case_id", limit=100) or None,
+        }  # fmt: skip
+        result = set_funder(db=context.db, dnr=dnr, funder=values, actor=user.email,
+                            clock=context.clock, expected_version=form_version(form))  # fmt: skip
+    except CaseflowError as err:
+        return _failed(request, user, dnr, err)
+    return _back(
+        dnr, "Finansieringen sparad." if result.changes else "Inget ändrat.", "#finansiering"
+    )
+
+
+@router.post(BASE + "/moves/{trigger}")
+async def move(request: Request, user: FormUser, prefix: str, serial: str, year: str,
+               trigger: str) -> Response:  # fmt: skip
+    dnr = dnr_of(prefix, serial, year)
+    form = await request.form()
+    context = web(request)
+    try:
+        result = fire(db=context.db, workflows=context.workflows, dnr=dnr, trigger=trigger,
+                      actor=user.email, clock=context.clock, reason=_text(form, "reason") or None,
+                      expected_version=form_version(form))  # fmt: skip
+    except CaseflowError as err:
+        return _failed(request, user, dnr, err)
+    labels = stage_labels(request)
+    return _back(dnr, f"Flyttat till {labels.get(result.to_stage, result.to_stage)}.")
+
+
+@router.post(BASE + "/memo")
+async def memo(request: Request, user: FormUser, prefix: str, serial: str, year: str) -> Response:
+    dnr = dnr_of(prefix, serial, year)
+    form = await request.form()
+    context = web(request)
+    try:
+        require("render_memo", user.email, user.roles)
+        rendered = render_memo(
+            db=context.db, memos_dir=context.settings.memos_dir, clock=context.clock, dnr=dnr,
+            fmt=_text(form, "format", limit=10) or "docx",
+            memo_date=_date(form, "memo_date", local_date(context.clock.now())),
+            actor=user.email, kind=_text(form, "kind", limit=64) or None,
+        )  # fmt: skip
+    except CaseflowError as err:
+        return _failed(request, user, dnr, err)
+    return download(rendered.data, fmt=rendered.fmt, filename=rendered.filename,
+                    inline=rendered.fmt == "html",
+                    headers={"X-Memo-Warnings": str(len(rendered.warnings))})  # fmt: skip
+
+
+@router.post(BASE + "/memo/finalize")
+async def finalize(request: Request, user: FormUser, prefix: str, serial: str,
+                   year: str) -> Response:  # fmt: skip
+    dnr = dnr_of(prefix, serial, year)
+    form = await request.form()
+    context = web(request)
+    try:
+        require("finalize_memo", user.email, user.roles)
+        decision = finalize_memo(
+            db=context.db, memos_dir=context.settings.memos_dir, clock=context.clock, dnr=dnr,
+            signed_by=user.email,
+            decided_on=_date(form, "decided_on", local_date(context.clock.now())),
+        )  # fmt: skip
+    except CaseflowError as err:
+        return _failed(request, user, dnr, err)
+    note = " Anmäls vid nämndens nästa sammanträde." if decision.delegation_point else ""
+    return _back(dnr, f"Beslutet är registrerat {decision.decided_on}.{note}", "#memon")
+
+
+@router.post(BASE + "/schedule")
+async def schedule(request: Request, user: FormUser, prefix: str, serial: str,
+                   year: str) -> Response:  # fmt: skip
+    dnr = dnr_of(prefix, serial, year)
+    form = await request.form()
+    context = web(request)
+    try:
+        require("schedule_case", user.email, user.roles)
+        body, _, day = _text(form, "meeting", limit=40).partition(" ")
+        name, when, _ = check_meeting(body, day, None, where="sammanträde")
+        rules = context.workflows.default.spec.deadlines
+        if _text(form, "action", limit=10) == "remove":
+            done = unschedule_case(db=context.db, dnr=dnr, body=name, day=when,
+                                   clock=context.clock, rules=rules)  # fmt: skip
+            text = "Borttaget från dagordningen." if done else "Stod inte på dagordningen."
+        else:
+            done = schedule_case(db=context.db, dnr=dnr, body=name, day=when, actor=user.email,
+                                 clock=context.clock, rules=rules)  # fmt: skip
+            text = "Satt på dagordningen." if done else "Stod redan på dagordningen."
+    except CaseflowError as err:
+        return _failed(request, user, dnr, err)
+    return _back(dnr, f"{text} ({name} {when})", "#sammantraden")

@@ -1,0 +1,223 @@
+"""Pages: the board by stage, the case list (filter, search, sort), a new case, a case."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Query, Request
+from sqlalchemy.engine import Connection
+from starlette.responses import RedirectResponse, Response
+
+from caseflow.cases.caselist import SORTS, CaseFilter, board_columns, distinct_values, find_cases
+from caseflow.cases.engine import create_case, moves_of
+from caseflow.domain.casedoc import CaseDoc, describe_validation
+from caseflow.domain.dnr import parse_dnr
+from caseflow.domain.permissions import allowed, require
+from caseflow.errors import CaseflowError, InputError
+from caseflow.meetings.service import MeetingInfo, list_meetings
+from caseflow.memo.store import renders_of
+from caseflow.reminders.plan import ReminderRow, list_reminders
+from caseflow.store.casemap import case_to_dict
+from caseflow.store.models import CaseEvent, MemoRender
+from caseflow.store.repo import list_events, require_case
+from caseflow.web.context import WebContext
+from caseflow.web.forms import DATES, LABELS, TEXTAREAS, display
+from caseflow.web.security import PageUser, form_user, page_user, web
+from caseflow.web.templating import render
+from caseflow.workflow.machine import Move
+
+router = APIRouter(include_in_schema=False)
+User = Annotated[PageUser, Depends(page_user)]
+FormUser = Annotated[PageUser, Depends(form_user)]
+
+
+def stage_labels(request: Request) -> dict[str, str]:
+    spec = web(request).workflows.default.spec
+    return {s.name: s.label for s in spec.states}
+
+
+@router.get("/board")
+async def board(request: Request, user: User, mine: bool = False) -> Response:
+    context = web(request)
+    labels = stage_labels(request)
+    with context.db.reading() as conn:
+        columns = board_columns(conn, list(labels), handlaggare=user.email if mine else None)
+    return render(request, "board.html",
+                  {"user": user, "columns": columns, "labels": labels, "mine": mine})  # fmt: skip
+
+
+def _filter(
+    q: str | None, stage: str | None, area: str | None, funder: str | None, owner: str | None,
+    handlaggare: str | None, sort: str, order: str, page: int,
+) -> CaseFilter:  # fmt: skip
+    def clean(value: str | None) -> str | None:
+        return value.strip() or None if value else None
+
+    return CaseFilter(
+        q=clean(q), stage=clean(stage), area=clean(area), funder=clean(funder),
+        owner=clean(owner), handlaggare=clean(handlaggare), sort=sort,
+        descending=order == "desc", page=page,
+    )  # fmt: skip
+
+
+Text = Annotated[str | None, Query(max_length=300)]
+
+
+@router.get("/cases")
+async def case_list(
+    request: Request, user: User, q: Text = None, stage: Text = None, area: Text = None,
+    funder: Text = None, owner: Text = None, handlaggare: Text = None,
+    sort: Annotated[str, Query(max_length=20)] = "diarienummer",
+    order: Annotated[str, Query(pattern="^(asc|desc)$")] = "asc",
+    page: Annotated[int, Query(ge=1, le=100_000)] = 1,
+) -> Response:  # fmt: skip
+    context = web(request)
+    f = _filter(q, stage, area, funder, owner, handlaggare, sort, order, page)
+    partial = bool(request.headers.get("hx-request")) and not request.headers.get("hx-boosted")
+    with context.db.reading() as conn:
+        try:
+            result = find_cases(conn, f)
+            error = None
+        except InputError as err:
+            result, error = find_cases(conn, CaseFilter()), str(err)
+        choices = (
+            {}
+            if partial
+            else {name: _choices(context, conn, name) for name in ("area", "owner", "handlaggare")}
+        )
+    page_context = {
+        "user": user, "result": result, "f": result.filter if error else f, "choices": choices,
+        "labels": stage_labels(request), "sorts": SORTS, "error": error,
+        "query": _query_string(request), "partial": partial,
+    }  # fmt: skip
+    name = "case_rows.html" if partial else "cases.html"
+    return render(request, name, page_context, status_code=400 if error else 200)
+
+
+CHOICES_TTL = 60.0  # seconds a filter's list of choices is reused
+
+
+def _choices(context: WebContext, conn: Connection, column: str) -> list[str]:
+    """The values a filter offers, recomputed at most once a minute per process."""
+    now = time.monotonic()
+    cached = context.choices.get(column)
+    if cached is None or now - cached[0] > CHOICES_TTL:
+        cached = (now, distinct_values(conn, column))
+        context.choices[column] = cached
+    return cached[1]
+
+
+def _query_string(request: Request) -> str:
+    """The list's filters without sort/order/page, for links that change only those."""
+    keep = [(k, v) for k, v in request.query_params.multi_items()
+            if k not in ("sort", "order", "page") and v]  # fmt: skip
+    from urllib.parse import urlencode
+
+    return urlencode(keep)
+
+
+@router.get("/cases/new")
+def new_case_form(request: Request, user: User) -> Response:
+    require("create_case", user.email, user.roles)
+    return render(request, "case_new.html", {"user": user, "values": {"handlaggare": user.email}})
+
+
+@router.post("/cases/new")
+async def new_case(request: Request, user: FormUser) -> Response:
+    require("create_case", user.email, user.roles)
+    form = await request.form()
+    values = {k: str(form.get(k, "")).strip() for k in ("diarienummer", "title", "purpose",
+                                                       "handlaggare")}  # fmt: skip
+    context = web(request)
+    try:
+        doc = _new_doc(values)
+        case = create_case(db=context.db, workflows=context.workflows, doc=doc,
+                           actor=user.email, clock=context.clock)  # fmt: skip
+    except CaseflowError as err:
+        return render(request, "case_new.html",
+                      {"user": user, "values": values, "error": str(err)},
+                      status_code=400 if isinstance(err, InputError) else 409)  # fmt: skip
+    return RedirectResponse(f"/cases/{case.diarienummer}?created=1", status_code=303)
+
+
+def _new_doc(values: dict[str, str]) -> CaseDoc:
+    from pydantic import ValidationError
+
+    data: dict[str, Any] = {k: v for k, v in values.items() if v}
+    if "diarienummer" not in data:
+        raise InputError("diarienummer saknas")
+    if "title" not in data:
+        raise InputError("projektnamn (title) saknas")
+    data["diarienummer"] = str(parse_dnr(data["diarienummer"]))
+    try:
+        return CaseDoc.model_validate(data)
+    except ValidationError as err:
+        raise InputError(describe_validation(err)) from None
+
+
+@dataclass
+class CaseView:
+    case: dict[str, Any]
+    row_version: int
+    case_id: int
+    moves: list[Move]
+    events: list[CaseEvent]
+    renders: list[MemoRender]
+    reminders: list[ReminderRow]
+    meetings: list[MeetingInfo]
+
+
+def load_case_view(request: Request, dnr: str, user: PageUser) -> CaseView:
+    """Everything the case page shows, read in one session."""
+    context = web(request)
+    with context.db.read() as session:
+        case = require_case(session=session, dnr=parse_dnr(dnr))
+        assert case.id is not None
+        moves = moves_of(session=session, workflows=context.workflows, case=case,
+                         actor=user.email)  # fmt: skip
+        data = case_to_dict(case)
+        events = list(list_events(session=session, case_id=case.id))
+        renders = renders_of(session=session, case_id=case.id)
+        reminders = list_reminders(session.connection(), case_id=case.id, include_done=True)
+    return CaseView(
+        case=data, row_version=case.row_version, case_id=case.id, moves=moves,
+        events=events[::-1], renders=renders[::-1], reminders=reminders,
+        meetings=list_meetings(db=context.db) if allowed("schedule_case", user.roles) else [],
+    )  # fmt: skip
+
+
+def case_page(
+    request: Request, user: PageUser, dnr: str, *, error: str | None = None,
+    message: str | None = None, values: dict[str, str] | None = None, status_code: int = 200,
+) -> Response:  # fmt: skip
+    """The case page; after a failed edit, `values` holds what the user typed (nothing saved)."""
+    view = load_case_view(request, dnr, user)
+    shown = {name: display(name, view.case.get(name)) for name in LABELS}
+    if values:
+        shown.update(values)
+    return render(
+        request, "case.html",
+        {"user": user, "view": view, "c": view.case, "labels": stage_labels(request),
+         "fields": LABELS, "dates": DATES, "textareas": TEXTAREAS, "shown": shown,
+         "error": error, "message": message,
+         "can_edit": allowed("edit_case", user.roles),
+         "can_memo": allowed("render_memo", user.roles),
+         "can_finalize": allowed("finalize_memo", user.roles),
+         "can_schedule": allowed("schedule_case", user.roles)},
+        status_code=status_code,
+    )  # fmt: skip
+
+
+def dnr_of(prefix: str, serial: str, year: str) -> str:
+    return str(parse_dnr(f"{prefix}/{serial}/{year}"))
+
+
+@router.get("/cases/{prefix}/{serial}/{year}")
+async def case_detail(
+    request: Request, user: User, prefix: str, serial: str, year: str, created: int = 0,
+    done: Annotated[str | None, Query(max_length=300)] = None,
+) -> Response:  # fmt: skip
+    message = "Ärendet är skapat. Fyll i uppgifterna nedan." if created else done
+    return case_page(request, user, dnr_of(prefix, serial, year), message=message)

@@ -1,0 +1,99 @@
+"""Pages: the board's meetings and their agendas."""
+
+from __future__ import annotations
+
+from typing import Annotated
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, Depends, Query, Request
+from starlette.responses import RedirectResponse, Response
+
+from caseflow.errors import CaseflowError, InputError, PermissionDeniedError
+from caseflow.meetings.service import (
+    add_meetings,
+    agenda,
+    check_meeting,
+    list_meetings,
+)
+from caseflow.memo.store import unreported
+from caseflow.web.pages.cases import stage_labels
+from caseflow.web.security import PageUser, form_user, page_user, web
+from caseflow.web.status import status_of
+from caseflow.web.templating import render
+
+router = APIRouter(include_in_schema=False)
+User = Annotated[PageUser, Depends(page_user)]
+FormUser = Annotated[PageUser, Depends(form_user)]
+Param = Annotated[str | None, Query()]
+
+MEETING_ROLES = ("namndsekreterare", "admin")
+
+
+# --- meetings ---------------------------------------------------------------------------------
+
+
+def _can_add_meeting(user: PageUser) -> bool:
+    return user.principal.has(*MEETING_ROLES)
+
+
+def meetings_page(
+    request: Request, user: PageUser, *, values: dict[str, str] | None = None,
+    error: str | None = None, message: str | None = None, status_code: int = 200,
+) -> Response:  # fmt: skip
+    context = web(request)
+    return render(
+        request, "meetings.html",
+        {"user": user, "meetings": list_meetings(db=context.db),
+         "decisions": unreported(db=context.db), "can_add": _can_add_meeting(user),
+         "values": values or {"body": "RUN", "day": "", "time": ""}, "error": error,
+         "message": message},
+        status_code=status_code,
+    )  # fmt: skip
+
+
+@router.get("/meetings")
+def meetings(request: Request, user: User, added: Param = None) -> Response:
+    message = None
+    if added:
+        body, _, day = added.partition(" ")
+        try:
+            name, when, _ = check_meeting(body, day, None, where="sammanträde")
+            message = f"Sammanträdet {name} {when} är inlagt."
+        except InputError:
+            pass  # a hand-made link: no message
+    return meetings_page(request, user, message=message)
+
+
+@router.post("/meetings")
+async def add_meeting(request: Request, user: FormUser) -> Response:
+    if not _can_add_meeting(user):
+        raise PermissionDeniedError(
+            f"{user.email} får inte lägga in sammanträden: kräver rollen "
+            f"{' eller '.join(MEETING_ROLES)} (har {', '.join(user.roles) or 'inga roller'})"
+        )
+    form = await request.form()
+    values = {k: str(form.get(k, ""))[:100].strip() for k in ("body", "day", "time")}
+    context = web(request)
+    try:
+        meeting = check_meeting(values["body"], values["day"], values["time"] or None,
+                                where="sammanträde")  # fmt: skip
+        add_meetings(db=context.db, meetings=[meeting], clock=context.clock)
+    except CaseflowError as err:
+        return meetings_page(request, user, values=values, error=str(err),
+                             status_code=status_of(err))  # fmt: skip
+    added = urlencode({"added": f"{meeting[0]} {meeting[1].isoformat()}"})
+    return RedirectResponse(f"/meetings?{added}#sammantraden", status_code=303)
+
+
+@router.get("/meetings/{body}/{day}")
+def meeting(request: Request, user: User, body: str, day: str) -> Response:
+    name, when, _ = check_meeting(body, day, None, where="sammanträde")
+    context = web(request)
+    cases = agenda(db=context.db, body=name, day=when)
+    info = next(m for m in list_meetings(db=context.db, body=name) if m.day == when)
+    return render(request, "meeting.html",
+                  {"user": user, "meeting": info, "cases": cases,
+                   "labels": stage_labels(request)})  # fmt: skip
+
+
+# --- my deadlines -----------------------------------------------------------------------------

@@ -1,0 +1,209 @@
+"""Workflow definitions: the strict schema of `workflows/*.yaml` and `load_spec(path)`."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
+
+from caseflow.domain.roles import ROLES
+from caseflow.errors import WorkflowSpecError
+from caseflow.workflow.deadlines import DeadlineRule
+from caseflow.workflow.yamlpos import LocatedYaml, YamlSyntaxError, load_located
+
+Identifier = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$", max_length=64)]
+Outcome = Literal["completed", "rejected", "withdrawn"]
+ANY_OPEN_STATE = "*"
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+
+
+class StateSpec(_Strict):
+    name: Identifier
+    label: str = Field(min_length=1)
+    decision_point: str | None = None
+    final: bool = False
+
+
+class TransitionSpec(_Strict):
+    trigger: Identifier
+    source: list[str] | str
+    dest: str
+    label: str = Field(min_length=1)
+    roles: list[str] = Field(min_length=1)
+    conditions: list[str] = Field(default_factory=list)
+    outcome: Outcome | None = None
+    reason_required: bool = False
+
+    @property
+    def sources(self) -> list[str]:
+        return [self.source] if isinstance(self.source, str) else list(self.source)
+
+
+class WorkflowSpec(_Strict):
+    name: Identifier
+    version: int = Field(ge=1)
+    title: str = Field(min_length=1)
+    initial: str
+    states: list[StateSpec] = Field(min_length=1)
+    transitions: list[TransitionSpec] = Field(min_length=1)
+    deadlines: list[DeadlineRule] = Field(default_factory=list)
+
+    def state(self, name: str) -> StateSpec | None:
+        return next((s for s in self.states if s.name == name), None)
+
+    @property
+    def final_states(self) -> list[str]:
+        return [s.name for s in self.states if s.final]
+
+    def expanded_sources(self, transition: TransitionSpec) -> list[str]:
+        """The transition's sources with `"*"` replaced by every non-final state."""
+        if transition.source == ANY_OPEN_STATE:
+            return [s.name for s in self.states if not s.final]
+        return transition.sources
+
+
+def load_spec(path: Path, *, known_guards: Iterable[str]) -> WorkflowSpec:
+    """Read and validate one workflow file.
+
+    Raises:
+        WorkflowSpecError: every problem found, one per line, each as `FILE:LINE: message`.
+    """
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as err:
+        raise WorkflowSpecError(f"{path}: kan inte läsa filen: {err.strerror}") from err
+    return parse_spec(text, source=path, known_guards=known_guards)
+
+
+def parse_spec(text: str, *, source: Path, known_guards: Iterable[str]) -> WorkflowSpec:
+    """Validate workflow YAML `text`; `source` names it in errors and must match `name`."""
+    try:
+        located = load_located(text)
+    except YamlSyntaxError as err:
+        raise WorkflowSpecError(f"{source}:{err.line or '?'}: {err}") from err
+    if not isinstance(located.data, Mapping):
+        raise WorkflowSpecError(f"{source}:1: arbetsflödet måste vara en YAML-mappning")
+    try:
+        spec = WorkflowSpec.model_validate(located.data)
+    except ValidationError as err:
+        raise WorkflowSpecError(_format_validation(err, located, source)) from err
+    problems = _semantic_problems(spec, set(known_guards), source)
+    if problems:
+        raise WorkflowSpecError(
+            "\n".join(f"{source}:{located.line_of(p) or '?'}: {m}" for p, m in problems)
+        )
+    return spec
+
+
+def _format_validation(err: ValidationError, located: LocatedYaml, source: Path) -> str:
+    out = []
+    for item in err.errors():
+        loc = tuple(item["loc"])
+        where = ".".join(str(part) for part in loc) or "(roten)"
+        kind = item["type"]
+        message = "okänd nyckel" if kind == "extra_forbidden" else item["msg"]
+        out.append(f"{source}:{located.line_of(loc) or '?'}: {where}: {message}")
+    return "\n".join(out)
+
+
+def _semantic_problems(
+    spec: WorkflowSpec, guards: set[str], source: Path
+) -> list[tuple[tuple[str | int, ...], str]]:
+    problems: list[tuple[tuple[str | int, ...], str]] = []
+    names: dict[str, int] = {}
+    for i, state in enumerate(spec.states):
+        if state.name in names:
+            problems.append((("states", i), f"tillståndet {state.name!r} är deklarerat två gånger"))
+        names.setdefault(state.name, i)
+    if spec.name != source.stem:
+        problems.append((("name",), f"name {spec.name!r} måste vara filens namn {source.stem!r}"))
+    if spec.initial not in names:
+        problems.append((("initial",), f"okänt tillstånd {spec.initial!r}"))
+    elif spec.states[names[spec.initial]].final:
+        problems.append((("initial",), "starttillståndet kan inte vara ett sluttillstånd"))
+
+    edges: dict[str, set[str]] = {name: set() for name in names}
+    seen_moves: set[tuple[str, str]] = set()
+    for i, t in enumerate(spec.transitions):
+        at = ("transitions", i)
+        if t.source != ANY_OPEN_STATE:
+            for j, src in enumerate(t.sources):
+                path = (*at, "source", j) if isinstance(t.source, list) else (*at, "source")
+                if src not in names:
+                    problems.append((path, f"okänt tillstånd {src!r} i source"))
+                elif spec.states[names[src]].final:
+                    problems.append((path, f"{src!r} är ett sluttillstånd och kan inte lämnas"))
+        if t.dest not in names:
+            problems.append(((*at, "dest"), f"okänt tillstånd {t.dest!r} i dest"))
+        else:
+            dest_final = spec.states[names[t.dest]].final
+            if dest_final and t.outcome is None:
+                problems.append(
+                    (at, f"{t.trigger!r} leder till ett sluttillstånd och måste ange outcome")
+                )
+            if not dest_final and t.outcome is not None:
+                problems.append(((*at, "outcome"), "outcome får bara anges mot ett sluttillstånd"))
+        for j, role in enumerate(t.roles):
+            if role not in ROLES:
+                problems.append(((*at, "roles", j), f"okänd roll {role!r}"))
+        for j, guard in enumerate(t.conditions):
+            if guard not in guards:
+                problems.append(
+                    (
+                        (*at, "conditions", j),
+                        f"okänd guard {guard!r}; kända: {', '.join(sorted(guards))}",
+                    )
+                )
+        for src in spec.expanded_sources(t):
+            if src in edges and t.dest in names:
+                if (t.trigger, src) in seen_moves:
+                    problems.append((at, f"{t.trigger!r} från {src!r} är deklarerad två gånger"))
+                seen_moves.add((t.trigger, src))
+                edges[src].add(t.dest)
+
+    rule_names: set[str] = set()
+    for i, rule in enumerate(spec.deadlines):
+        at = ("deadlines", i)
+        if rule.name in rule_names:
+            problems.append(((*at, "name"), f"fristen {rule.name!r} är deklarerad två gånger"))
+        rule_names.add(rule.name)
+        if rule.stage is not None and rule.stage not in names:
+            problems.append(((*at, "stage"), f"okänt tillstånd {rule.stage!r}"))
+        for j, stage in enumerate(rule.stages):
+            if stage not in names:
+                problems.append(((*at, "stages", j), f"okänt tillstånd {stage!r}"))
+
+    if spec.initial in names:
+        reached = _reachable(spec.initial, edges)
+        for name, i in names.items():
+            if name not in reached:
+                problems.append(
+                    (("states", i), f"tillståndet {name!r} kan inte nås från {spec.initial!r}")
+                )
+    for name, i in names.items():
+        if not spec.states[i].final and not edges[name]:
+            problems.append(
+                (("states", i), f"tillståndet {name!r} är inte final men har ingen utgång")
+            )
+    return problems
+
+
+def _reachable(start: str, edges: Mapping[str, set[str]]) -> set[str]:
+    seen = {start}
+    todo = [start]
+    while todo:
+        for nxt in edges.get(todo.pop(), set()):
+            if nxt not in seen:
+                seen.add(nxt)
+                todo.append(nxt)
+    return seen
+
+
+def spec_to_dict(spec: WorkflowSpec) -> dict[str, Any]:
+    """The spec as plain data (for `workflow check --json` and tests)."""
+    return spec.model_dump(mode="json")
