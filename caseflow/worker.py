@@ -16,13 +16,14 @@ from typing import TYPE_CHECKING
 from apscheduler.schedulers.blocking import BlockingScheduler
 
 from caseflow.domain.workdays import local_date
-from caseflow.mail.smtp import SendSummary, send_due
+from caseflow.mail.delivery import SendSummary, send_due
 from caseflow.reminders.mail import queue_due
 from caseflow.reminders.plan import replan_all, replan_stale
 from caseflow.workflow.registry import WorkflowRegistry
 
 if TYPE_CHECKING:
     from caseflow.clock import Clock
+    from caseflow.mail.mailer import Mailer
     from caseflow.settings import Settings
     from caseflow.store.db import Database
 
@@ -63,13 +64,15 @@ def default_steps(
     settings: Settings,
     db: Database,
     clock: Clock,
+    mailer: Mailer,
     lease: timedelta = timedelta(minutes=5),
     stop: threading.Event | None = None,
     workflows: WorkflowRegistry | None = None,
 ) -> list[Step]:
     """The worker's steps, in the order they run each tick: with `workflows`, re-plan every
     open case once per (Stockholm) day, re-plan the cases moves marked stale, queue due
-    reminders; then send the outbox, so a reminder due now goes out in the same tick.
+    reminders; then send the outbox through `mailer`, so a reminder due now goes out in the
+    same tick.
     """
     planned_on: list[date] = []
 
@@ -103,13 +106,9 @@ def default_steps(
         """Send due mail in batches until the backlog is empty (or a stop is asked for)."""
         total = SendSummary()
         while stop is None or not stop.is_set():
-            summary = send_due(db=db, settings=settings, clock=clock, limit=BATCH, lease=lease)
-            total = SendSummary(
-                claimed=total.claimed + summary.claimed,
-                sent=total.sent + summary.sent,
-                retried=total.retried + summary.retried,
-                failed=total.failed + summary.failed,
-            )
+            summary = send_due(db=db, mailer=mailer, mail_from=settings.mail_from, clock=clock,
+                               limit=BATCH, lease=lease)  # fmt: skip
+            total += summary
             if summary.claimed < BATCH:
                 break
         return total if total.claimed else None
@@ -123,6 +122,7 @@ def run_worker(
     settings: Settings,
     db: Database,
     clock: Clock,
+    mailer: Mailer,
     interval_seconds: float = 30,
     once: bool = False,
     lease: timedelta = timedelta(minutes=5),
@@ -134,12 +134,13 @@ def run_worker(
     One BlockingScheduler job (id "tick", max_instances=1, coalesce=True): a slow tick delays
     the next instead of overlapping it. On a signal the scheduler stops, the running tick
     finishes the message it is sending and its batch, and run_worker returns. Must be called
-    from the main thread (signal handlers); `steps` defaults to `default_steps(...)`.
+    from the main thread (signal handlers); `steps` defaults to `default_steps(...)`, which
+    sends the outbox through `mailer`.
     """
     stop = threading.Event()
     if steps is None:
-        steps = default_steps(settings=settings, db=db, clock=clock, lease=lease, stop=stop,
-                              workflows=workflows)  # fmt: skip
+        steps = default_steps(settings=settings, db=db, clock=clock, mailer=mailer, lease=lease,
+                              stop=stop, workflows=workflows)  # fmt: skip
     if once:
         tick(steps)
         return

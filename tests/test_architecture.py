@@ -7,9 +7,9 @@ Layers, innermost first; a module may import its own layer and those before it, 
               scheduler library, ever, not even through another module
     store     store/ — the database adapter (SQLModel tables, Database, repository queries)
     service   cases/, meetings/, reminders/, memo/service|store, portfolio/service|files|snapshots,
-              mail/outbox — use cases over the store, returning data
-    adapter   talks to the outside world and imports only pure modules (none yet: mail/smtp
-              still runs the outbox loop)
+              mail/outbox|delivery — use cases over the store, returning data
+    adapter   mail/smtp — talks to the outside world and imports only pure modules: it
+              implements mail/mailer's protocol, and entry points pass it to mail/delivery
     entry     cli/, web/, worker — parse, call services, present; web never imports cli
 """
 
@@ -36,7 +36,7 @@ PURE_PREFIXES = (
 )  # fmt: skip
 STORE_PREFIXES = ("caseflow.store",)
 ENTRY_PREFIXES = ("caseflow.cli", "caseflow.web", "caseflow.worker", "caseflow.__main__")
-ADAPTER_PREFIXES: tuple[str, ...] = ()
+ADAPTER_PREFIXES = ("caseflow.mail.smtp",)
 
 
 def _under(module: str, prefixes: tuple[str, ...]) -> bool:

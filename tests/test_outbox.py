@@ -1,5 +1,6 @@
 """The outbox end to end: enqueue in the caller's transaction, claim, deliver to a real SMTP
 server (aiosmtpd on loopback), retry, fail, and a worker killed with SIGKILL mid-batch.
+(tests/test_delivery.py runs the delivery rules over every mailer.)
 
 DB-backed tests run on every backend of the `database` fixture (SQLite, and PostgreSQL when
 CASEFLOW_TEST_DATABASE_URL is set).
@@ -11,7 +12,6 @@ import asyncio
 import json
 import os
 import signal
-import socket
 import subprocess
 import sys
 import threading
@@ -19,18 +19,17 @@ import time
 from collections import Counter
 from collections.abc import Iterator
 from datetime import timedelta
-from email import message_from_bytes, policy
 from email.message import EmailMessage
 from pathlib import Path
 from typing import Any
 
 import pytest
-from aiosmtpd.controller import Controller
 from sqlmodel import select
 
 import caseflow.cli.outbox  # noqa: F401  (registers `outbox` and `worker` on the app)
 from caseflow.clock import FakeClock, SystemClock
 from caseflow.errors import InputError
+from caseflow.mail.delivery import SendSummary, deliver, send_due
 from caseflow.mail.outbox import (
     MAX_ATTEMPTS,
     backoff,
@@ -40,77 +39,17 @@ from caseflow.mail.outbox import (
     list_messages,
     make_message_id,
 )
-from caseflow.mail.smtp import deliver, send_due
+from caseflow.mail.smtp import SmtpMailer
 from caseflow.settings import Settings
 from caseflow.store.db import Database
 from caseflow.store.models import OutboxMessage
 from caseflow.worker import run_worker
 from tests.conftest import BACKENDS, Run, cli_runner
+from tests.smtp_sink import Sink, free_port, start_server
 
 DOMAIN = "region.se"
 SUBJECT = "Påminnelse: slutrapport för RUN/479/2024 – åäö ÅÄÖ"
 LEASE = timedelta(minutes=5)
-
-
-class Sink:
-    """An aiosmtpd handler that records what it accepts and refuses chosen recipients."""
-
-    def __init__(self) -> None:
-        self.messages: list[EmailMessage] = []
-        self.sessions: set[int] = set()
-        self.ehlo = 0
-        self.delay = 0.0
-        self.temporary: set[str] = set()  # 451 at RCPT
-        self.permanent: set[str] = set()  # 550 at RCPT
-        self.refused_data: set[str] = set()  # 554 at DATA
-        self.lock = threading.Lock()
-
-    async def handle_EHLO(
-        self, server: Any, session: Any, envelope: Any, hostname: str, responses: list[str]
-    ) -> list[str]:
-        session.host_name = hostname
-        self.ehlo += 1
-        return responses
-
-    async def handle_RCPT(
-        self, server: Any, session: Any, envelope: Any, address: str, rcpt_options: list[str]
-    ) -> str:
-        if address in self.temporary:
-            return "451 4.3.0 försök senare"
-        if address in self.permanent:
-            return "550 5.1.1 okänd mottagare"
-        envelope.rcpt_tos.append(address)
-        return "250 OK"
-
-    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
-        if set(envelope.rcpt_tos) & self.refused_data:
-            return "554 5.6.0 meddelandet avvisas"
-        if self.delay:
-            await asyncio.sleep(self.delay)
-        wire = envelope.original_content.replace(b"\r\n", b"\n")
-        parsed = message_from_bytes(wire, policy=policy.default)
-        assert isinstance(parsed, EmailMessage)
-        with self.lock:
-            self.messages.append(parsed)
-            self.sessions.add(id(session))
-        return "250 2.0.0 OK"
-
-    def ids(self) -> list[str]:
-        with self.lock:
-            return [str(m["Message-ID"]) for m in self.messages]
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
-
-
-def start_server(sink: Sink, port: int) -> Controller:
-    controller = Controller(sink, hostname="127.0.0.1", port=port)
-    controller.start()
-    return controller
 
 
 @pytest.fixture
@@ -130,6 +69,12 @@ def settings(port: int) -> Settings:
     return Settings(
         smtp_host="127.0.0.1", smtp_port=port, mail_from=f"Caseflow <caseflow@{DOMAIN}>"
     )
+
+
+def smtp_send(*, db: Database, settings: Settings, clock: FakeClock) -> SendSummary:
+    """One `send_due` pass through the SMTP mailer `settings` describe."""
+    mailer = SmtpMailer.from_settings(settings)
+    return send_due(db=db, mailer=mailer, mail_from=settings.mail_from, clock=clock)
 
 
 def add(db: Database, now: Any, recipients: list[str], *, prefix: str = "m") -> list[str]:
@@ -285,7 +230,7 @@ def test_delivered_with_stable_message_id_utf8_subject_and_both_parts(
     database: Database, clock: FakeClock, sink: Sink, settings: Settings
 ) -> None:
     [message_id] = add(database, clock.now(), ["anna@region.se"])
-    summary = send_due(db=database, settings=settings, clock=clock)
+    summary = smtp_send(db=database, settings=settings, clock=clock)
     assert (summary.claimed, summary.sent, summary.retried, summary.failed) == (1, 1, 0, 0)
     [mail] = sink.messages
     assert mail["Message-ID"] == message_id
@@ -300,14 +245,14 @@ def test_delivered_with_stable_message_id_utf8_subject_and_both_parts(
     assert html.get_content() == "<p>Hej 0!</p>\n"
     stored = row(database, message_id)
     assert (stored.status, stored.sent_at, stored.attempts) == ("sent", clock.now(), 1)
-    assert send_due(db=database, settings=settings, clock=clock).claimed == 0
+    assert smtp_send(db=database, settings=settings, clock=clock).claimed == 0
 
 
 def test_one_connection_is_reused_for_a_batch(
     database: Database, clock: FakeClock, sink: Sink, settings: Settings
 ) -> None:
     add(database, clock.now(), [f"p{i}@region.se" for i in range(5)])
-    assert send_due(db=database, settings=settings, clock=clock).sent == 5
+    assert smtp_send(db=database, settings=settings, clock=clock).sent == 5
     assert len(sink.messages) == 5
     assert sink.ehlo == 1 and len(sink.sessions) == 1
 
@@ -317,21 +262,21 @@ def test_temporary_refusal_is_retried_with_backoff_then_sent(
 ) -> None:
     ids = add(database, clock.now(), ["a@region.se", "b@region.se", "c@region.se"])
     sink.temporary.add("b@region.se")
-    summary = send_due(db=database, settings=settings, clock=clock)
+    summary = smtp_send(db=database, settings=settings, clock=clock)
     assert (summary.sent, summary.retried, summary.failed) == (2, 1, 0)
     assert sink.ehlo == 1  # a and c went over the connection on which b was refused
     waiting = row(database, ids[1])
     assert waiting.status == "pending" and waiting.last_error == "451 4.3.0 försök senare"
     assert waiting.next_attempt_at == clock.now() + timedelta(minutes=1)
 
-    assert send_due(db=database, settings=settings, clock=clock).claimed == 0  # not due yet
+    assert smtp_send(db=database, settings=settings, clock=clock).claimed == 0  # not due yet
     clock.advance(timedelta(minutes=1))
-    assert send_due(db=database, settings=settings, clock=clock).retried == 1
+    assert smtp_send(db=database, settings=settings, clock=clock).retried == 1
     assert row(database, ids[1]).next_attempt_at == clock.now() + timedelta(minutes=2)
 
     sink.temporary.clear()
     clock.advance(timedelta(minutes=2))
-    assert send_due(db=database, settings=settings, clock=clock).sent == 1
+    assert smtp_send(db=database, settings=settings, clock=clock).sent == 1
     done = row(database, ids[1])
     assert (done.status, done.attempts) == ("sent", 3)
     assert sorted(sink.ids()) == sorted(ids)
@@ -346,7 +291,7 @@ def test_permanent_refusal_fails_with_the_servers_answer(
 ) -> None:
     ids = add(database, clock.now(), ["okand@region.se", "anna@region.se"])
     (sink.permanent if stage == "rcpt" else sink.refused_data).add("okand@region.se")
-    summary = send_due(db=database, settings=settings, clock=clock)
+    summary = smtp_send(db=database, settings=settings, clock=clock)
     assert (summary.sent, summary.retried, summary.failed) == (1, 0, 1)
     failed = row(database, ids[0])
     assert (failed.status, failed.last_error, failed.attempts) == ("failed", answer, 1)
@@ -360,7 +305,7 @@ def test_outbox_list_shows_the_failed_message_and_the_servers_answer(
     # psycopg connection is a ResourceWarning (an error here).
     ids = add(sqlite_db, clock.now(), ["okand@region.se", "anna@region.se"])
     sink.permanent.add("okand@region.se")
-    send_due(db=sqlite_db, settings=settings, clock=clock)
+    smtp_send(db=sqlite_db, settings=settings, clock=clock)
     code, out, _ = cli("outbox", "list", "--status", "failed")
     assert code == 0
     assert "okand@region.se" in out and "550 5.1.1 okänd mottagare" in out
@@ -378,7 +323,7 @@ def test_server_down_means_retry_and_nothing_lost(
     database: Database, clock: FakeClock, port: int, settings: Settings
 ) -> None:
     ids = add(database, clock.now(), ["a@region.se", "b@region.se"])
-    summary = send_due(db=database, settings=settings, clock=clock)  # nothing listens on `port`
+    summary = smtp_send(db=database, settings=settings, clock=clock)  # nothing listens on `port`
     assert (summary.sent, summary.retried, summary.failed) == (0, 2, 0)
     waiting = row(database, ids[0])
     assert waiting.status == "pending" and waiting.last_error is not None
@@ -388,7 +333,7 @@ def test_server_down_means_retry_and_nothing_lost(
     controller = start_server(handler, port)
     try:
         clock.advance(timedelta(minutes=1))
-        assert send_due(db=database, settings=settings, clock=clock).sent == 2
+        assert smtp_send(db=database, settings=settings, clock=clock).sent == 2
     finally:
         controller.stop()
     assert sorted(handler.ids()) == sorted(ids)
@@ -400,7 +345,7 @@ def test_gives_up_after_max_attempts_with_the_last_error(
 ) -> None:
     [message_id] = add(sqlite_db, clock.now(), ["anna@region.se"])
     for attempt in range(1, MAX_ATTEMPTS + 1):
-        summary = send_due(db=sqlite_db, settings=settings, clock=clock)
+        summary = smtp_send(db=sqlite_db, settings=settings, clock=clock)
         assert summary.claimed == 1
         clock.advance(backoff(attempt))
     gone = row(sqlite_db, message_id)
@@ -415,7 +360,12 @@ def test_deliver_reports_each_result_as_soon_as_it_is_known(
     messages = claim_due(db=sqlite_db, now=clock.now(), limit=10, lease=LEASE)
     seen: list[int] = []
     results = asyncio.run(
-        deliver(messages, settings, on_result=lambda r: seen.append(len(sink.messages)))
+        deliver(
+            messages,
+            SmtpMailer.from_settings(settings),
+            mail_from=settings.mail_from,
+            on_result=lambda r: seen.append(len(sink.messages)),
+        )
     )
     assert [r.ok for r in results] == [True, True]
     assert seen == [1, 2]  # the first was reported before the second was sent
@@ -446,7 +396,13 @@ def test_run_worker_once_sends_the_outbox(
     sqlite_db: Database, clock: FakeClock, sink: Sink, settings: Settings
 ) -> None:
     ids = add(sqlite_db, clock.now(), [f"p{i}@region.se" for i in range(3)])
-    run_worker(settings=settings, db=sqlite_db, clock=clock, once=True)
+    run_worker(
+        settings=settings,
+        db=sqlite_db,
+        clock=clock,
+        once=True,
+        mailer=SmtpMailer.from_settings(settings),
+    )
     assert sorted(sink.ids()) == sorted(ids)
 
 

@@ -11,8 +11,9 @@ import typer
 
 from caseflow.cli.app import app, obj, out
 from caseflow.domain.textformat import format_local
+from caseflow.mail.delivery import send_due
 from caseflow.mail.outbox import STATUSES, list_messages
-from caseflow.mail.smtp import send_due
+from caseflow.mail.smtp import SmtpMailer
 from caseflow.store.models import OutboxMessage
 from caseflow.worker import run_worker
 
@@ -68,7 +69,9 @@ def outbox_send_once(
 ) -> None:
     """Skicka det som står på tur nu (en omgång) och skriv vad som hände."""
     context = obj(ctx)
-    summary = send_due(db=context.db, settings=context.settings, clock=context.clock, limit=limit)
+    mailer = SmtpMailer.from_settings(context.settings)
+    summary = send_due(db=context.db, mailer=mailer, mail_from=context.settings.mail_from,
+                       clock=context.clock, limit=limit)  # fmt: skip
     out(str(summary))
 
 
@@ -92,5 +95,6 @@ def worker(
     logging.getLogger("apscheduler").setLevel(logging.WARNING)
     run_worker(
         settings=context.settings, db=context.db, clock=context.clock,
+        mailer=SmtpMailer.from_settings(context.settings),
         interval_seconds=interval, lease=timedelta(seconds=lease), workflows=context.workflows,
     )  # fmt: skip

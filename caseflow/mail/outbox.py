@@ -1,6 +1,6 @@
 """The e-mail outbox: rows written in the caller's transaction, claimed and marked by the worker.
 
-Mail is never sent here (see `caseflow.mail.smtp`); this module only stores, leases and records.
+Mail is never sent here (see `caseflow.mail.delivery`); this module only stores, leases and records.
 """
 
 from __future__ import annotations

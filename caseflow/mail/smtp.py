@@ -1,38 +1,25 @@
-"""The SMTP adapter: deliver outbox messages over one aiosmtplib connection per batch, and
-`send_due`, one pass of the outbox (claim, deliver, mark each message as soon as it is known).
+"""The SMTP transport: `SmtpMailer`, the `Mailer` protocol over aiosmtplib (one connection per
+batch, one SMTP transaction per message). Knows nothing of the outbox or the database.
 """
 
 from __future__ import annotations
 
-import asyncio
-import email.utils
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
-from datetime import timedelta
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from email.message import EmailMessage
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
 import aiosmtplib
 
-from caseflow.mail.outbox import (
-    backoff,
-    claim_due,
-    mark_failed,
-    mark_retry,
-    mark_sent,
-    should_give_up,
-)
+from caseflow.mail.mailer import SendResult
 
 if TYPE_CHECKING:
-    from caseflow.clock import Clock
     from caseflow.settings import Settings
-    from caseflow.store.db import Database
-    from caseflow.store.models import OutboxMessage
 
 TIMEOUT_SECONDS = 30.0
 """Per SMTP command (connect, each reply); a silent server is a temporary error."""
 
-#: The connection is gone: this message and every later one of the batch are temporary.
+#: The connection is gone: this message and every later one on it are temporary.
 _CONNECTION_ERRORS: tuple[type[BaseException], ...] = (
     aiosmtplib.SMTPConnectError,
     aiosmtplib.SMTPServerDisconnected,
@@ -43,65 +30,87 @@ _CONNECTION_ERRORS: tuple[type[BaseException], ...] = (
 _SMTP_TROUBLE: tuple[type[BaseException], ...] = (*_CONNECTION_ERRORS, aiosmtplib.SMTPException)
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class DeliveryResult:
-    """What became of one message.
+class SmtpMailer:
+    """A `Mailer` that sends over SMTP to `host:port`.
 
-    `ok`: the server accepted it. Otherwise `temporary` tells whether to try again later
-    (4xx, connection trouble) or give up (5xx, an address that cannot be sent); `error` is the
-    server's code and text, or what went wrong with the connection.
+    `security`: "none" (plain), "starttls" (upgrade after connecting) or "tls" (implicit TLS);
+    with a `user`, it logs in with `password`. `timeout` is per SMTP command, in seconds.
     """
 
-    message_id: str
-    ok: bool
-    temporary: bool = False
-    error: str | None = None
+    def __init__(
+        self,
+        *,
+        host: str,
+        port: int,
+        security: Literal["none", "starttls", "tls"] = "none",
+        user: str | None = None,
+        password: str | None = None,
+        timeout: float = TIMEOUT_SECONDS,
+    ) -> None:
+        self.host, self.port, self.security = host, port, security
+        self.user, self.password, self.timeout = user, password, timeout
 
+    @classmethod
+    def from_settings(cls, settings: Settings) -> SmtpMailer:
+        """The mailer CASEFLOW_SMTP_HOST, _PORT, _SECURITY, _USER and _PASSWORD describe."""
+        return cls(host=settings.smtp_host, port=settings.smtp_port,
+                   security=settings.smtp_security, user=settings.smtp_user,
+                   password=settings.smtp_password)  # fmt: skip
 
-@dataclass(frozen=True, slots=True)
-class SendSummary:
-    """One `send_due` pass: messages claimed, and how each ended."""
-
-    claimed: int = 0
-    sent: int = 0
-    retried: int = 0
-    failed: int = 0
-
-    def __str__(self) -> str:
-        return (
-            f"skickade {self.sent}, försöker igen senare {self.retried}, misslyckades {self.failed}"
+    def _client(self) -> aiosmtplib.SMTP:
+        login = self.user is not None
+        return aiosmtplib.SMTP(
+            hostname=self.host,
+            port=self.port,
+            use_tls=self.security == "tls",
+            start_tls=self.security == "starttls",
+            username=self.user if login else None,
+            password=(self.password or "") if login else None,
+            timeout=self.timeout,
         )
 
+    @asynccontextmanager
+    async def connect(self) -> AsyncIterator[SmtpConnection]:
+        """Connect (EHLO, STARTTLS, login as configured); QUIT on exit.
 
-def build_email(message: OutboxMessage, *, mail_from: str) -> EmailMessage:
-    """The e-mail for an outbox row: From, To, Subject, Date (when it was enqueued, so every
-    attempt carries the same Date and Message-ID), the stable Message-ID, plain text and an
-    optional HTML alternative, UTF-8 in quoted-printable (no 8BITMIME needed)."""
-    mail = EmailMessage()
-    mail["From"] = mail_from
-    mail["To"] = message.recipient
-    mail["Subject"] = message.subject
-    mail["Date"] = email.utils.format_datetime(message.created_at)
-    mail["Message-ID"] = message.message_id
-    mail.set_content(message.body_text, charset="utf-8", cte="quoted-printable")
-    if message.body_html is not None:
-        mail.add_alternative(
-            message.body_html, subtype="html", charset="utf-8", cte="quoted-printable"
-        )
-    return mail
+        A refused or silent connection, a 421/554 greeting, TLS or login trouble raise nothing:
+        every send on the connection is then TEMPORARY, "ingen anslutning till host:port: …".
+        """
+        client = self._client()
+        broken: str | None = None
+        try:
+            await client.connect()
+        except _SMTP_TROUBLE as err:
+            broken = f"ingen anslutning till {self.host}:{self.port}: {_describe(err)}"
+        try:
+            yield SmtpConnection(client, broken=broken)
+        finally:
+            await _close(client)
 
 
-def _client(settings: Settings, timeout: float) -> aiosmtplib.SMTP:
-    login = settings.smtp_user is not None
-    return aiosmtplib.SMTP(
-        hostname=settings.smtp_host,
-        port=settings.smtp_port,
-        use_tls=settings.smtp_security == "tls",
-        start_tls=settings.smtp_security == "starttls",
-        username=settings.smtp_user if login else None,
-        password=(settings.smtp_password or "") if login else None,
-        timeout=timeout,
-    )
+class SmtpConnection:
+    """One SMTP connection; see `MailConnection.send`."""
+
+    def __init__(self, client: aiosmtplib.SMTP, *, broken: str | None = None) -> None:
+        self._client = client
+        self._broken = broken
+
+    async def send(self, mail: EmailMessage) -> SendResult:
+        """One SMTP transaction for `mail` (envelope from its From and To headers).
+
+        A 4xx answer is TEMPORARY, a 5xx answer PERMANENT (the answer keeps code and text); a
+        dropped or silent connection is TEMPORARY for this message and every later one.
+        """
+        if self._broken is not None:
+            return SendResult.temporary(self._broken)
+        try:
+            await self._client.send_message(mail)
+        except _CONNECTION_ERRORS as err:
+            self._broken = f"anslutningen bröts: {_describe(err)}"
+            return SendResult.temporary(self._broken)
+        except Exception as err:
+            return _classify(err)
+        return SendResult.accepted()
 
 
 def _describe(err: BaseException) -> str:
@@ -113,79 +122,19 @@ def _describe(err: BaseException) -> str:
     return f"{type(err).__name__}: {err}".strip().rstrip(":")
 
 
-def _classify(message_id: str, err: Exception) -> DeliveryResult:
+def _classify(err: Exception) -> SendResult:
     if isinstance(err, aiosmtplib.SMTPRecipientsRefused) and err.recipients:
         code = err.recipients[0].code
     elif isinstance(err, aiosmtplib.SMTPResponseException):
         code = err.code
     elif isinstance(err, ValueError | aiosmtplib.SMTPNotSupported):
         # The address or message cannot be sent to this server at all (e.g. needs SMTPUTF8).
-        return DeliveryResult(message_id=message_id, ok=False, error=_describe(err))
+        return SendResult.permanent(_describe(err))
     else:
         code = 400  # unexpected: try again later; MAX_ATTEMPTS ends it
-    temporary = not 500 <= code < 600
-    return DeliveryResult(
-        message_id=message_id, ok=False, temporary=temporary, error=_describe(err)
-    )
-
-
-async def deliver(
-    messages: Sequence[OutboxMessage],
-    settings: Settings,
-    *,
-    on_result: Callable[[DeliveryResult], None] | None = None,
-    smtp_timeout: float = TIMEOUT_SECONDS,
-) -> list[DeliveryResult]:
-    """Send `messages` over ONE SMTP connection (connect, one transaction per message, QUIT).
-
-    Classification: a 4xx reply is temporary, a 5xx reply permanent (the error keeps the code
-    and text); a refused, dropped or silent connection is temporary for the message in
-    flight and every later one. `on_result` is called with each result as soon as it is known
-    (before the next message is sent), so the caller can record it at once.
-
-    Returns:
-        One result per message, in order. Never raises for SMTP or network trouble.
-    """
-    results: list[DeliveryResult] = []
-
-    def report(result: DeliveryResult) -> None:
-        results.append(result)
-        if on_result is not None:
-            on_result(result)
-
-    if not messages:
-        return results
-    client = _client(settings, smtp_timeout)
-    try:
-        await client.connect()
-    except _SMTP_TROUBLE as err:
-        # Refused, a 421/554 greeting, TLS or login trouble: nothing was sent; all wait.
-        error = f"ingen anslutning till {settings.smtp_host}:{settings.smtp_port}: {_describe(err)}"
-        for message in messages:
-            report(DeliveryResult(message_id=message.message_id, ok=False, temporary=True,
-                                  error=error))  # fmt: skip
-        return results
-    broken: str | None = None
-    try:
-        for message in messages:
-            if broken is not None:
-                report(DeliveryResult(message_id=message.message_id, ok=False, temporary=True,
-                                      error=broken))  # fmt: skip
-                continue
-            mail = build_email(message, mail_from=settings.mail_from)
-            try:
-                await client.send_message(mail, recipients=[message.recipient])
-            except _CONNECTION_ERRORS as err:
-                broken = f"anslutningen bröts: {_describe(err)}"
-                report(DeliveryResult(message_id=message.message_id, ok=False, temporary=True,
-                                      error=broken))  # fmt: skip
-            except Exception as err:
-                report(_classify(message.message_id, err))
-            else:
-                report(DeliveryResult(message_id=message.message_id, ok=True))
-    finally:
-        await _close(client)
-    return results
+    if 500 <= code < 600:
+        return SendResult.permanent(_describe(err))
+    return SendResult.temporary(_describe(err))
 
 
 async def _close(client: aiosmtplib.SMTP) -> None:
@@ -195,46 +144,3 @@ async def _close(client: aiosmtplib.SMTP) -> None:
         await client.quit()
     except _SMTP_TROUBLE:
         client.close()
-
-
-def send_due(
-    *,
-    db: Database,
-    settings: Settings,
-    clock: Clock,
-    limit: int = 100,
-    lease: timedelta = timedelta(minutes=5),
-) -> SendSummary:
-    """One pass: claim up to `limit` due messages, deliver them, mark each one.
-
-    A message is marked sent only after the server accepted it, and right then (before the next
-    one is sent): a worker killed in between can cause at most one duplicate, and that carries
-    the same Message-ID. Temporary errors wait `backoff(attempts)`; after MAX_ATTEMPTS, or on a
-    permanent error, the message is failed with the last error. `lease` must exceed the time one
-    batch takes (see `claim_due`).
-
-    Raises:
-        Database errors only; SMTP trouble is recorded on the messages.
-    """
-    messages = claim_due(db=db, now=clock.now(), limit=limit, lease=lease)
-    if not messages:
-        return SendSummary()
-    attempts = {m.message_id: m.attempts for m in messages}
-    counts = {"sent": 0, "retried": 0, "failed": 0}
-
-    def record(result: DeliveryResult) -> None:
-        error = result.error or "okänt fel"
-        if result.ok:
-            mark_sent(db=db, message_id=result.message_id, now=clock.now())
-            counts["sent"] += 1
-        elif result.temporary and not should_give_up(attempts[result.message_id]):
-            delay = backoff(attempts[result.message_id])
-            mark_retry(db=db, message_id=result.message_id, now=clock.now(), error=error,
-                       delay=delay)  # fmt: skip
-            counts["retried"] += 1
-        else:
-            mark_failed(db=db, message_id=result.message_id, error=error)
-            counts["failed"] += 1
-
-    asyncio.run(deliver(messages, settings, on_result=record))
-    return SendSummary(claimed=len(messages), **counts)

@@ -1,0 +1,151 @@
+"""Delivering the outbox through any `Mailer`: `send_due` claims due rows, hands them to the
+mailer over one connection and marks each sent, retried (with backoff) or failed as soon as known.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import email.utils
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import timedelta
+from email.message import EmailMessage
+from typing import TYPE_CHECKING
+
+from caseflow.mail.mailer import Outcome, SendResult
+from caseflow.mail.outbox import (
+    backoff,
+    claim_due,
+    mark_failed,
+    mark_retry,
+    mark_sent,
+    should_give_up,
+)
+
+if TYPE_CHECKING:
+    from caseflow.clock import Clock
+    from caseflow.mail.mailer import Mailer
+    from caseflow.store.db import Database
+    from caseflow.store.models import OutboxMessage
+
+
+@dataclass(frozen=True, slots=True)
+class DeliveryResult:
+    """What the mailer made of the outbox message `message_id`."""
+
+    message_id: str
+    result: SendResult
+
+    @property
+    def ok(self) -> bool:
+        return self.result.ok
+
+
+@dataclass(frozen=True, slots=True)
+class SendSummary:
+    """One `send_due` pass (or several, added up): messages claimed, and how each ended."""
+
+    claimed: int = 0
+    sent: int = 0
+    retried: int = 0
+    failed: int = 0
+
+    def __add__(self, other: SendSummary) -> SendSummary:
+        return SendSummary(self.claimed + other.claimed, self.sent + other.sent,
+                           self.retried + other.retried, self.failed + other.failed)  # fmt: skip
+
+    def __str__(self) -> str:
+        return (
+            f"skickade {self.sent}, försöker igen senare {self.retried}, misslyckades {self.failed}"
+        )
+
+
+def build_email(message: OutboxMessage, *, mail_from: str) -> EmailMessage:
+    """The e-mail for an outbox row: From, To, Subject, Date (when it was enqueued, so every
+    attempt carries the same Date and Message-ID), the stable Message-ID, plain text and an
+    optional HTML alternative, UTF-8 in quoted-printable (no 8BITMIME needed)."""
+    mail = EmailMessage()
+    mail["From"] = mail_from
+    mail["To"] = message.recipient
+    mail["Subject"] = message.subject
+    mail["Date"] = email.utils.format_datetime(message.created_at)
+    mail["Message-ID"] = message.message_id
+    mail.set_content(message.body_text, charset="utf-8", cte="quoted-printable")
+    if message.body_html is not None:
+        mail.add_alternative(
+            message.body_html, subtype="html", charset="utf-8", cte="quoted-printable"
+        )
+    return mail
+
+
+async def deliver(
+    messages: Sequence[OutboxMessage],
+    mailer: Mailer,
+    *,
+    mail_from: str,
+    on_result: Callable[[DeliveryResult], None] | None = None,
+) -> list[DeliveryResult]:
+    """Send `messages` over ONE connection of `mailer`, in order, without touching the database.
+
+    `on_result` is called with each result as soon as it is known (before the next message is
+    sent), so the caller can record it at once. No connection is opened for no messages.
+
+    Returns:
+        One result per message, in order. Never raises for transport trouble (see `Mailer`).
+    """
+    results: list[DeliveryResult] = []
+    if not messages:
+        return results
+    async with mailer.connect() as connection:
+        for message in messages:
+            mail = build_email(message, mail_from=mail_from)
+            result = DeliveryResult(message.message_id, await connection.send(mail))
+            results.append(result)
+            if on_result is not None:
+                on_result(result)
+    return results
+
+
+def send_due(
+    *,
+    db: Database,
+    mailer: Mailer,
+    mail_from: str,
+    clock: Clock,
+    limit: int = 100,
+    lease: timedelta = timedelta(minutes=5),
+) -> SendSummary:
+    """One pass: claim up to `limit` due messages, deliver them through `mailer` (From:
+    `mail_from`), mark each one.
+
+    A message is marked sent only after the server accepted it, and right then (before the next
+    one is sent): a worker killed in between can cause at most one duplicate, and that carries
+    the same Message-ID. Temporary errors wait `backoff(attempts)`; after MAX_ATTEMPTS, or on a
+    permanent error, the message is failed with the last error. `lease` must exceed the time one
+    batch takes (see `claim_due`).
+
+    Raises:
+        Database errors only; transport trouble is recorded on the messages.
+    """
+    messages = claim_due(db=db, now=clock.now(), limit=limit, lease=lease)
+    if not messages:
+        return SendSummary()
+    attempts = {m.message_id: m.attempts for m in messages}
+    counts = {"sent": 0, "retried": 0, "failed": 0}
+
+    def record(delivery: DeliveryResult) -> None:
+        message_id, result = delivery.message_id, delivery.result
+        error = result.answer or "okänt fel"
+        if result.ok:
+            mark_sent(db=db, message_id=message_id, now=clock.now())
+            counts["sent"] += 1
+        elif result.outcome is Outcome.TEMPORARY and not should_give_up(attempts[message_id]):
+            delay = backoff(attempts[message_id])
+            mark_retry(db=db, message_id=message_id, now=clock.now(), error=error, delay=delay)
+            counts["retried"] += 1
+        else:
+            mark_failed(db=db, message_id=message_id, error=error)
+            counts["failed"] += 1
+
+    asyncio.run(deliver(messages, mailer, mail_from=mail_from, on_result=record))
+    return SendSummary(claimed=len(messages), **counts)
