@@ -10,10 +10,10 @@ from typing import Annotated
 import typer
 
 from caseflow.cli.app import app, obj, out
+from caseflow.cli.mailer import build_mailer
 from caseflow.domain.textformat import format_local
 from caseflow.mail.delivery import send_due
 from caseflow.mail.outbox import STATUSES, list_messages
-from caseflow.mail.smtp import SmtpMailer
 from caseflow.store.models import OutboxMessage
 from caseflow.worker import run_worker
 
@@ -69,7 +69,7 @@ def outbox_send_once(
 ) -> None:
     """Skicka det som står på tur nu (en omgång) och skriv vad som hände."""
     context = obj(ctx)
-    mailer = SmtpMailer.from_settings(context.settings)
+    mailer = build_mailer(context.settings)
     summary = send_due(db=context.db, mailer=mailer, mail_from=context.settings.mail_from,
                        clock=context.clock, limit=limit)  # fmt: skip
     out(str(summary))
@@ -95,6 +95,6 @@ def worker(
     logging.getLogger("apscheduler").setLevel(logging.WARNING)
     run_worker(
         settings=context.settings, db=context.db, clock=context.clock,
-        mailer=SmtpMailer.from_settings(context.settings),
+        mailer=build_mailer(context.settings),
         interval_seconds=interval, lease=timedelta(seconds=lease), workflows=context.workflows,
     )  # fmt: skip

@@ -70,11 +70,11 @@ def reminders_run_once(
     """En körning för cron: köa påminnelser som ska skickas och skicka utkorgen."""
     from datetime import datetime
 
+    from caseflow.cli.mailer import build_mailer
     from caseflow.clock import Clock, FakeClock
     from caseflow.domain.textformat import STOCKHOLM
     from caseflow.errors import InputError
     from caseflow.mail.delivery import send_due
-    from caseflow.mail.smtp import SmtpMailer
     from caseflow.reminders.mail import queue_due
 
     context = obj(ctx)
@@ -89,6 +89,6 @@ def reminders_run_once(
                        clock=clock)  # fmt: skip
     lonely = f" ({queued.without_recipient} utan mottagare)" if queued.without_recipient else ""
     out(f"köade {queued.reminders} påminnelser som {queued.messages} e-brev{lonely}")
-    mailer = SmtpMailer.from_settings(context.settings)
+    mailer = build_mailer(context.settings)
     sent = send_due(db=context.db, mailer=mailer, mail_from=context.settings.mail_from, clock=clock)
     out(str(sent))
