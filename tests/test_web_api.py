@@ -458,7 +458,8 @@ def test_memo_render_decision_and_unreported(seeded: Web) -> None:
     text = "\n".join(p.text for p in document.paragraphs)
     assert "Strategisk planering i det regionala utvecklingsarbetet" in text
 
-    markdown = bo.post(RUN479 + "/memos", json={"format": "md", "memo_date": "2024-11-22"})
+    markdown = bo.post(RUN479 + "/memos", json={"format": "md", "memo_date": "2024-11-22",
+                                                "signatory": BO})  # fmt: skip
     assert markdown.headers["content-type"] == "text/markdown; charset=utf-8"
     assert "RUN/479/2024" in markdown.text
     renders = anna.get(RUN479 + "/memos").json()

@@ -264,6 +264,10 @@ def test_memo_renders_downloads_and_is_finalized(seeded: Web) -> None:
     bad_date = anna.post(f"{CASE_URL}/memo", data={"csrf_token": token, "memo_date": "i morgon"})
     assert bad_date.status_code == 400 and "memo_date" in alert_of(bad_date.text)
     bo = seeded.client("bo@example.se")
+    named = anna.post(f"{CASE_URL}/memo", data={"csrf_token": token, "format": "md",
+                                                "memo_date": "2024-11-22",
+                                                "signatory": "bo@example.se"})  # fmt: skip
+    assert named.status_code == 200
     done = bo.post(f"{CASE_URL}/memo/finalize", data={"csrf_token": csrf_of(bo),
                                                       "decided_on": "2024-11-22"})  # fmt: skip
     assert done.status_code == 303

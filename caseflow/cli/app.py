@@ -97,6 +97,7 @@ def register_commands() -> None:
         calendar,
         case,
         db,
+        decisions,
         meetings,
         memo,
         outbox,

@@ -20,6 +20,8 @@ from caseflow.cases.engine import (
 from caseflow.cli.app import AppContext, obj, out
 from caseflow.cli.options import ActorOpt, case_app, cases_app, funder_app, parse_date_option
 from caseflow.domain.casedoc import parse_case_doc, parse_field_value
+from caseflow.domain.decisions import EVENT_KINDS as DECISION_EVENTS
+from caseflow.domain.decisions import event_text
 from caseflow.domain.dnr import parse_dnr
 from caseflow.domain.funders import FUNDER_STATUS_LABELS, FUNDERS
 from caseflow.domain.textformat import format_local, format_sek
@@ -304,6 +306,8 @@ def case_history(ctx: typer.Context, dnr: str, as_json: JsonOpt = False) -> None
             head = f"{format_local(e.at)}  {e.actor:<28} "
             if e.kind == "transition":
                 body = f"{e.trigger}: {e.from_stage} → {e.to_stage}"
+            elif e.kind in DECISION_EVENTS:
+                body = event_text(e.kind, e.changes) or e.kind
             elif e.kind == "edit":
                 body = "ändrade " + ", ".join(
                     f"{k} {v[0]!r} → {v[1]!r}" for k, v in (e.changes or {}).items()

@@ -81,7 +81,7 @@ def meetings_agenda(ctx: typer.Context, day: str, body: BodyOpt = "RUN") -> None
         out(f"  {case.diarienummer}\t{case.title}")
     if not cases:
         out("  (inga ärenden)")
-    decisions = [d for d in unreported(db=context.db) if d.decided_on <= parsed]
+    decisions = unreported(db=context.db, up_to=parsed)
     out("Anmälan av delegationsbeslut")
     for d in decisions:
         out(f"  {d.decided_on}\t{d.diarienummer}\t{d.title}\tpunkt {d.delegation_point}")

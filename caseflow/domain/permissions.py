@@ -12,6 +12,8 @@ RULES: dict[str, tuple[str, tuple[str, ...]]] = {
     "edit_case": ("ändra ärenden", ("handlaggare", "admin")),
     "render_memo": ("skriva memon", ("handlaggare", "beslutsfattare", "admin")),
     "finalize_memo": ("signera beslut", ("beslutsfattare",)),
+    "annul_decision": ("upphäva beslut", ("beslutsfattare", "admin")),
+    "report_decisions": ("anmäla delegationsbeslut till nämnden", ("namndsekreterare", "admin")),
     "schedule_case": (
         "sätta ärenden på dagordningen",
         ("handlaggare", "namndsekreterare", "admin"),

@@ -104,8 +104,9 @@ def render_memo(
         data = markdown_to_docx(text.markdown, template=templates / "memo.docx", title=title)
     record_render(db=db, dnr=dnr, kind=memo_kind, fmt=fmt,
                   template_version=text.template_version, content_hash=content_hash(data),
-                  memo_date=memo_date, warnings=text.warnings, actor=actor,
-                  clock=clock)  # fmt: skip
+                  memo_date=memo_date, warnings=text.warnings, actor=actor, clock=clock,
+                  signatory_email=signatory_email.strip().lower() if signatory_email else None,
+                  signatory_name=(signer or config.signatory).name)  # fmt: skip
     filename = f"{memo_kind}-{case['diarienummer'].replace('/', '-')}.{fmt}"
     return RenderedMemo(data, memo_kind, fmt, tuple(text.warnings), filename)
 

@@ -10,25 +10,30 @@ from sqlmodel import Session, col, select
 
 from caseflow.cases.engine import check_roles
 from caseflow.clock import Clock
+from caseflow.domain.decisions import DECISION, check_decision_date, check_signer
 from caseflow.domain.dnr import parse_dnr
-from caseflow.errors import InputError
+from caseflow.domain.workdays import local_date
+from caseflow.errors import DuplicateError, InputError
 from caseflow.store.db import Database
-from caseflow.store.models import Case, Decision, MemoRender
+from caseflow.store.models import Case, CaseEvent, Decision, MemoRender
 from caseflow.store.repo import require_case, require_person
 
 
 def record_render(
     *, db: Database, dnr: str, kind: str, fmt: str, template_version: str, content_hash: str,
     memo_date: date, warnings: list[str], actor: str, clock: Clock,
+    signatory_email: str | None = None, signatory_name: str | None = None,
 ) -> MemoRender:  # fmt: skip
-    """Store that a memo was rendered (what, from which template, its hash, by whom, when)."""
+    """Store that a memo was rendered (what, from which template, its hash, by whom, when, and
+    who it names as signatory: only they may sign its decision)."""
     with db.write() as session:
         case = require_case(session=session, dnr=parse_dnr(dnr))
         assert case.id is not None
         row = MemoRender(
             case_id=case.id, kind=kind, format=fmt, template_version=template_version,
             content_hash=content_hash, memo_date=memo_date, warnings=warnings,
-            created_by=actor, created_at=clock.now(),
+            created_by=actor, created_at=clock.now(), signatory_email=signatory_email,
+            signatory_name=signatory_name,
         )  # fmt: skip
         session.add(row)
         return row
@@ -52,16 +57,23 @@ def finalize(
     *, db: Database, dnr: str, signed_by: str, decided_on: date, delegation_points: dict[str, str],
     clock: Clock,
 ) -> Decision:  # fmt: skip
-    """Record the decision of the case's latest rendered memo, signed by a `beslutsfattare`.
+    """Record the decision of the case's latest rendered memo, with a `decision` history event.
 
+    The signer must be a `beslutsfattare` and the memo's signatory; the date not before the
+    memo's date nor after today (Europe/Stockholm). A render has at most one live decision (a
+    partial unique index backs the check, so a concurrent second one fails the same way).
     `delegation_points` maps memo kind → delegation point; a kind with one is a delegation
     decision, to be reported at the board's next meeting.
 
     Raises:
-        UnknownCaseError, UnknownPersonError, PermissionDeniedError, InputError (no memo yet).
+        UnknownCaseError, UnknownPersonError, PermissionDeniedError, InputError (no memo yet,
+        wrong signer, date), DuplicateError (the memo already has a decision).
     """
-    with db.write() as session:
-        case = require_case(session=session, dnr=parse_dnr(dnr))
+    number = parse_dnr(dnr)
+    taken = f"{number}: memot har redan ett beslut; upphäv det först om det ska ersättas"
+    now = clock.now()
+    with db.write(duplicate=taken) as session:
+        case = require_case(session=session, dnr=number, for_update=True)
         person = require_person(session=session, email=signed_by)
         check_roles(person.email, person.roles, ["beslutsfattare"], "signera beslut")
         stmt = (
@@ -74,14 +86,52 @@ def finalize(
             raise InputError(
                 f"{case.diarienummer}: inget memo är skrivet än (`caseflow memo render`)"
             )
-        assert case.id is not None
+        assert case.id is not None and memo.id is not None
+        check_signer(email=person.email, name=person.name, signatory_email=memo.signatory_email,
+                     signatory_name=memo.signatory_name, dnr=case.diarienummer)  # fmt: skip
+        check_decision_date(decided_on, memo_date=memo.memo_date, today=local_date(now),
+                            dnr=case.diarienummer)  # fmt: skip
+        existing = live_decision(session=session, memo_id=memo.id)
+        if existing is not None:
+            raise DuplicateError(
+                f"{case.diarienummer}: memot från {memo.memo_date} har redan ett beslut "
+                f"(nr {existing.id}, fattat {existing.decided_on} av {existing.signed_by}); "
+                "upphäv det först om det ska ersättas"
+            )
         decision = Decision(
             case_id=case.id, memo_id=memo.id, kind=memo.kind,
             delegation_point=delegation_points.get(memo.kind), decided_on=decided_on,
-            signed_by=person.email, created_at=clock.now(),
+            signed_by=person.email, created_at=now,
         )  # fmt: skip
         session.add(decision)
+        session.flush()
+        session.add(decision_event(case, decision, kind=DECISION, actor=person.email, at=now))
         return decision
+
+
+def live_decision(*, session: Session, memo_id: int) -> Decision | None:
+    """The render's decision that is not annulled, if any."""
+    stmt = select(Decision).where(
+        Decision.memo_id == memo_id, col(Decision.annulled_at).is_(None)
+    )  # fmt: skip
+    return session.exec(stmt).first()
+
+
+def decision_event(
+    case: Case, decision: Decision, *, kind: str, actor: str, at: Any,
+    reason: str | None = None, extra: dict[str, Any] | None = None,
+) -> CaseEvent:  # fmt: skip
+    """A history entry about `decision`; the case's fields and row version are unchanged."""
+    assert case.id is not None
+    changes = {
+        "decision_id": decision.id, "kind": decision.kind,
+        "delegation_point": decision.delegation_point,
+        "decided_on": decision.decided_on.isoformat(), "signed_by": decision.signed_by,
+        **(extra or {}),
+    }  # fmt: skip
+    return CaseEvent(case_id=case.id, at=at, actor=actor, kind=kind, from_stage=case.stage,
+                     to_stage=case.stage, reason=reason, changes=changes,
+                     row_version=case.row_version)  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -98,15 +148,22 @@ class UnreportedDecision:
         return {**self.__dict__, "decided_on": self.decided_on.isoformat()}
 
 
-def unreported(*, db: Database) -> list[UnreportedDecision]:
-    """Delegation decisions not yet reported to the board, oldest first."""
+def unreported(*, db: Database, up_to: date | None = None) -> list[UnreportedDecision]:
+    """Delegation decisions neither reported to the board nor annulled, oldest first; with
+    `up_to`, only those taken on or before that day (a meeting's)."""
     with db.read() as session:
         stmt = (
             select(Decision, Case)
             .join(Case, col(Case.id) == col(Decision.case_id))
-            .where(col(Decision.delegation_point).is_not(None), col(Decision.reported_on).is_(None))
+            .where(
+                col(Decision.delegation_point).is_not(None),
+                col(Decision.reported_on).is_(None),
+                col(Decision.annulled_at).is_(None),
+            )  # fmt: skip
             .order_by(col(Decision.decided_on), col(Decision.id))
         )
+        if up_to is not None:
+            stmt = stmt.where(col(Decision.decided_on) <= up_to)
         return [
             UnreportedDecision(
                 id=d.id or 0,

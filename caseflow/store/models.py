@@ -177,12 +177,28 @@ class MemoRender(SQLModel, table=True):
     warnings: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     created_by: str = Field(max_length=254)
     created_at: datetime = _utc_column()
+    # Who the memo names as signatory: a person (--signatory) or the board's default (name only).
+    # Only they may sign its decision; both None on renders stored before revision 0008.
+    signatory_email: str | None = Field(default=None, max_length=254)
+    signatory_name: str | None = Field(default=None, max_length=200)
 
 
 class Decision(SQLModel, table=True):
-    """A signed decision; a delegation decision is reported at the board's next meeting."""
+    """A signed decision; a delegation decision is reported at the board's next meeting.
+
+    One live (not annulled) decision per memo render, enforced by a partial unique index.
+    """
 
     __tablename__ = "decisions"
+    __table_args__ = (
+        sa.Index(
+            "uq_decisions_memo_live",
+            "memo_id",
+            unique=True,
+            sqlite_where=sa.text("annulled_at IS NULL"),
+            postgresql_where=sa.text("annulled_at IS NULL"),
+        ),  # fmt: skip
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     case_id: int = Field(foreign_key="cases.id", index=True)
@@ -193,6 +209,13 @@ class Decision(SQLModel, table=True):
     signed_by: str = Field(max_length=254)
     created_at: datetime = _utc_column()
     reported_on: date | None = None  # the meeting it was reported at (anmäld)
+    reported_meeting_id: int | None = Field(default=None, foreign_key="meetings.id")
+    reported_paragraph: str | None = Field(default=None, max_length=20)  # "§ 12" in the minutes
+    reported_by: str | None = Field(default=None, max_length=254)
+    reported_at: datetime | None = _utc_column(nullable=True)
+    annulled_at: datetime | None = _utc_column(nullable=True)
+    annulled_by: str | None = Field(default=None, max_length=254)
+    annul_reason: str | None = None
 
 
 class Meeting(SQLModel, table=True):

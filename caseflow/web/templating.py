@@ -11,6 +11,7 @@ from fastapi.templating import Jinja2Templates
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from starlette.responses import Response
 
+from caseflow.domain.decisions import event_text
 from caseflow.domain.funders import FUNDER_STATUS_LABELS, FUNDERS
 from caseflow.domain.roles import ROLES
 from caseflow.domain.textformat import format_local, format_sek
@@ -47,7 +48,8 @@ _env = Environment(
     auto_reload=False,
 )
 _env.filters.update(sek=_sek, when=_when, case_url=_dnr_path, role_names=_role_names)
-_env.globals.update(ROLES=ROLES, FUNDERS=FUNDERS, FUNDER_STATUSES=FUNDER_STATUS_LABELS)
+_env.globals.update(ROLES=ROLES, FUNDERS=FUNDERS, FUNDER_STATUSES=FUNDER_STATUS_LABELS,
+                    decision_event_text=event_text)  # fmt: skip
 templates = Jinja2Templates(env=_env)
 
 

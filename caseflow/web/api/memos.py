@@ -70,7 +70,7 @@ def write_memo(
     rendered = render_memo(
         db=ctx.db, memos_dir=ctx.settings.memos_dir, clock=ctx.clock, dnr=dnr, fmt=given.format,
         memo_date=given.memo_date or local_date(ctx.clock.now()), actor=user.email,
-        kind=given.kind or None,
+        kind=given.kind or None, signatory_email=given.signatory or None,
     )  # fmt: skip
     return download(rendered.data, fmt=rendered.fmt, filename=rendered.filename,
                     headers={"X-Memo-Warnings": str(len(rendered.warnings))})  # fmt: skip
@@ -79,8 +79,9 @@ def write_memo(
 @router.post(
     CASE + "/decision", status_code=201, tags=[MEMOS], summary="Registrera beslutet",
     description="Beslutet i ärendets senaste memo, signerat av den som anropar "
-    "(rollen beslutsfattare).",
-    responses=errors(400, 403, 404),
+    "(rollen beslutsfattare), som måste vara memots undertecknare. 409: memot har redan ett "
+    "gällande beslut.",
+    responses=errors(400, 403, 404, 409),
 )  # fmt: skip
 def decide(
     user: ApiUser, ctx: Context, prefix: Prefix, serial: Serial, year: Year,

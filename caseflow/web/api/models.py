@@ -109,6 +109,9 @@ class MemoBody(Body):
     format: Literal["docx", "md", "html"] = "docx"
     memo_date: date | None = Field(default=None, description="Memots datum (i dag om det saknas)")
     kind: str | None = Field(default=None, max_length=64, description="Memotyp (väljs annars)")
+    signatory: str | None = Field(
+        default=None, max_length=254, description="Undertecknare (e-post); annars nämndens"
+    )
 
 
 class DecisionBody(Body):

@@ -1,6 +1,6 @@
 """The JSON API under /api/v1 (bearer tokens; OpenAPI at /api/v1/openapi.json).
 
-The endpoints live in `cases`, `memos` and `meetings`; this module gathers them into
+The endpoints live in `cases`, `memos`, `decisions` and `meetings`; this module gathers them into
 the one `router` the application includes.
 """
 
@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from caseflow.web.api import cases, meetings, memos
+from caseflow.web.api import cases, decisions, meetings, memos
 from caseflow.web.api.common import PREFIX
 
 router = APIRouter()
-for _part in (cases, memos, meetings):
+for _part in (cases, memos, decisions, meetings):
     router.include_router(_part.router, prefix=PREFIX)

@@ -1,4 +1,5 @@
-"""Form posts on a case page: edit fields, set a funder, move, render/finalize a memo, schedule.
+"""Form posts on a case page: edit fields, set a funder, move, render/finalize a memo, annul a
+decision, schedule.
 
 Each post checks the CSRF token and the role, runs one engine call (one transaction) and
 redirects back (post/redirect/get); on bad input the page is shown again with the message and
@@ -19,6 +20,7 @@ from caseflow.domain.permissions import require
 from caseflow.domain.workdays import local_date
 from caseflow.errors import CaseflowError, InputError
 from caseflow.meetings.service import check_meeting, schedule_case, unschedule_case
+from caseflow.memo.decisions import annul
 from caseflow.memo.service import finalize_memo, render_memo
 from caseflow.web.downloads import download
 from caseflow.web.forms import changes_from, form_version
@@ -135,6 +137,7 @@ async def memo(request: Request, user: FormUser, prefix: str, serial: str, year:
             fmt=_text(form, "format", limit=10) or "docx",
             memo_date=_date(form, "memo_date", local_date(context.clock.now())),
             actor=user.email, kind=_text(form, "kind", limit=64) or None,
+            signatory_email=_text(form, "signatory", limit=254) or None,
         )  # fmt: skip
     except CaseflowError as err:
         return _failed(request, user, dnr, err)
@@ -159,7 +162,22 @@ async def finalize(request: Request, user: FormUser, prefix: str, serial: str,
     except CaseflowError as err:
         return _failed(request, user, dnr, err)
     note = " Anmäls vid nämndens nästa sammanträde." if decision.delegation_point else ""
-    return _back(dnr, f"Beslutet är registrerat {decision.decided_on}.{note}", "#memon")
+    return _back(dnr, f"Beslutet är registrerat {decision.decided_on}.{note}", "#beslut")
+
+
+@router.post(BASE + "/decision/annul")
+async def annul_decision(request: Request, user: FormUser, prefix: str, serial: str,
+                         year: str) -> Response:  # fmt: skip
+    dnr = dnr_of(prefix, serial, year)
+    form = await request.form()
+    context = web(request)
+    try:
+        require("annul_decision", user.email, user.roles)
+        decision = annul(db=context.db, dnr=dnr, reason=_text(form, "reason", limit=2000),
+                         actor=user.email, clock=context.clock)  # fmt: skip
+    except CaseflowError as err:
+        return _failed(request, user, dnr, err)
+    return _back(dnr, f"Beslut {decision.id} är upphävt.", "#beslut")
 
 
 @router.post(BASE + "/schedule")

@@ -17,11 +17,12 @@ from caseflow.domain.dnr import parse_dnr
 from caseflow.domain.permissions import allowed, require
 from caseflow.errors import CaseflowError, InputError
 from caseflow.meetings.service import MeetingInfo, list_meetings
+from caseflow.memo.decisions import DecisionRow, decisions_of
 from caseflow.memo.store import renders_of
 from caseflow.reminders.plan import ReminderRow, list_reminders
 from caseflow.store.casemap import case_to_dict
 from caseflow.store.models import CaseEvent, MemoRender
-from caseflow.store.repo import list_events, require_case
+from caseflow.store.repo import list_events, list_people, require_case
 from caseflow.web.context import WebContext
 from caseflow.web.forms import DATES, LABELS, TEXTAREAS, display
 from caseflow.web.security import PageUser, form_user, page_user, web
@@ -167,6 +168,8 @@ class CaseView:
     renders: list[MemoRender]
     reminders: list[ReminderRow]
     meetings: list[MeetingInfo]
+    decisions: list[DecisionRow]
+    signatories: list[tuple[str, str]]  # (e-mail, "name, title") of who may sign a memo
 
 
 def load_case_view(request: Request, dnr: str, user: PageUser) -> CaseView:
@@ -181,10 +184,14 @@ def load_case_view(request: Request, dnr: str, user: PageUser) -> CaseView:
         events = list(list_events(session=session, case_id=case.id))
         renders = renders_of(session=session, case_id=case.id)
         reminders = list_reminders(session.connection(), case_id=case.id, include_done=True)
+        decisions = decisions_of(session=session, case_id=case.id)
+        signatories = [(p.email, f"{p.name}, {p.title}") for p in list_people(session=session)
+                       if "beslutsfattare" in p.roles and p.title]  # fmt: skip
     return CaseView(
         case=data, row_version=case.row_version, case_id=case.id, moves=moves,
         events=events[::-1], renders=renders[::-1], reminders=reminders,
         meetings=list_meetings(db=context.db) if allowed("schedule_case", user.roles) else [],
+        decisions=decisions[::-1], signatories=signatories,
     )  # fmt: skip
 
 
@@ -205,6 +212,7 @@ def case_page(
          "can_edit": allowed("edit_case", user.roles),
          "can_memo": allowed("render_memo", user.roles),
          "can_finalize": allowed("finalize_memo", user.roles),
+         "can_annul": allowed("annul_decision", user.roles),
          "can_schedule": allowed("schedule_case", user.roles)},
         status_code=status_code,
     )  # fmt: skip

@@ -8,6 +8,7 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Depends, Query, Request
 from starlette.responses import RedirectResponse, Response
 
+from caseflow.domain.permissions import allowed, require
 from caseflow.errors import CaseflowError, InputError, PermissionDeniedError
 from caseflow.meetings.service import (
     add_meetings,
@@ -15,6 +16,7 @@ from caseflow.meetings.service import (
     check_meeting,
     list_meetings,
 )
+from caseflow.memo.decisions import report
 from caseflow.memo.store import unreported
 from caseflow.web.pages.cases import stage_labels
 from caseflow.web.security import PageUser, form_user, page_user, web
@@ -85,15 +87,50 @@ async def add_meeting(request: Request, user: FormUser) -> Response:
     return RedirectResponse(f"/meetings?{added}#sammantraden", status_code=303)
 
 
-@router.get("/meetings/{body}/{day}")
-def meeting(request: Request, user: User, body: str, day: str) -> Response:
+def meeting_page(
+    request: Request, user: PageUser, body: str, day: str, *, error: str | None = None,
+    message: str | None = None, status_code: int = 200,
+) -> Response:  # fmt: skip
+    """A meeting: its agenda and the delegation decisions to report at it."""
     name, when, _ = check_meeting(body, day, None, where="sammanträde")
     context = web(request)
     cases = agenda(db=context.db, body=name, day=when)
     info = next(m for m in list_meetings(db=context.db, body=name) if m.day == when)
     return render(request, "meeting.html",
                   {"user": user, "meeting": info, "cases": cases,
-                   "labels": stage_labels(request)})  # fmt: skip
+                   "decisions": unreported(db=context.db, up_to=when),
+                   "can_report": allowed("report_decisions", user.roles),
+                   "labels": stage_labels(request), "error": error, "message": message},
+                  status_code=status_code)  # fmt: skip
+
+
+@router.get("/meetings/{body}/{day}")
+def meeting(
+    request: Request, user: User, body: str, day: str,
+    done: Annotated[str | None, Query(max_length=300)] = None,
+) -> Response:  # fmt: skip
+    return meeting_page(request, user, body, day, message=done)
+
+
+@router.post("/meetings/{body}/{day}/report")
+async def report_decisions(request: Request, user: FormUser, body: str, day: str) -> Response:
+    """Mark the waiting delegation decisions reported (anmälda) at this meeting, in one go."""
+    name, when, _ = check_meeting(body, day, None, where="sammanträde")
+    form = await request.form()
+    paragraph = str(form.get("paragraph", ""))[:40].strip() or None
+    context = web(request)
+    try:
+        require("report_decisions", user.email, user.roles)
+        rows = report(db=context.db, body=name, day=when, paragraph=paragraph, actor=user.email,
+                      clock=context.clock)  # fmt: skip
+    except CaseflowError as err:
+        return meeting_page(request, user, name, when.isoformat(), error=str(err),
+                            status_code=status_of(err))  # fmt: skip
+    text = (f"{len(rows)} delegationsbeslut anmälda vid sammanträdet." if rows
+            else "Inga delegationsbeslut väntade på anmälan.")  # fmt: skip
+    query = urlencode({"done": text})
+    return RedirectResponse(f"/meetings/{name}/{when.isoformat()}?{query}#anmalan",
+                            status_code=303)  # fmt: skip
 
 
 # --- my deadlines -----------------------------------------------------------------------------

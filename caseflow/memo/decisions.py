@@ -1,0 +1,212 @@
+"""Decisions after they are taken: list them, annul one, report (anmäla) them at a meeting.
+
+Each change is one transaction that also appends the event to the case's history.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from sqlmodel import Session, col, select
+
+from caseflow.clock import Clock
+from caseflow.domain.casedoc import check_text
+from caseflow.domain.decisions import ANNULMENT, REPORT, normalise_paragraph
+from caseflow.domain.dnr import parse_dnr
+from caseflow.domain.permissions import require
+from caseflow.domain.workdays import local_date
+from caseflow.errors import InputError, NotFoundError
+from caseflow.meetings.service import require_meeting
+from caseflow.memo.store import decision_event
+from caseflow.store.db import Database
+from caseflow.store.models import Case, Decision, Meeting
+from caseflow.store.repo import require_case, require_person
+
+
+@dataclass(frozen=True)
+class DecisionRow:
+    """A decision as lists and pages show it."""
+
+    id: int
+    diarienummer: str
+    title: str
+    kind: str
+    delegation_point: str | None
+    decided_on: date
+    signed_by: str
+    memo_id: int | None
+    reported_on: date | None
+    meeting: str | None  # "RUN 2024-12-11"
+    paragraph: str | None
+    annulled_at: datetime | None
+    annulled_by: str | None
+    annul_reason: str | None
+
+    @property
+    def status(self) -> str:
+        """In Swedish: upphävt, anmält vid …, ej anmält, or gäller (not a delegation decision)."""
+        if self.annulled_at is not None:
+            return "upphävt"
+        if self.reported_on is not None:
+            paragraph = f" {self.paragraph}" if self.paragraph else ""
+            return f"anmält vid {self.meeting or self.reported_on}{paragraph}"
+        return "ej anmält" if self.delegation_point else "gäller"
+
+    def as_json(self) -> dict[str, Any]:
+        data = dict(self.__dict__)
+        for name in ("decided_on", "reported_on", "annulled_at"):
+            value = data[name]
+            data[name] = value.isoformat() if value is not None else None
+        return data
+
+
+def _rows(session: Session, *filters: Any) -> list[DecisionRow]:
+    stmt = (
+        select(Decision, Case, Meeting)
+        .join(Case, col(Case.id) == col(Decision.case_id))
+        .outerjoin(Meeting, col(Meeting.id) == col(Decision.reported_meeting_id))
+        .where(*filters)
+        .order_by(col(Decision.decided_on), col(Decision.id))
+    )
+    return [
+        DecisionRow(
+            id=d.id or 0,
+            diarienummer=c.diarienummer,
+            title=c.title,
+            kind=d.kind,
+            delegation_point=d.delegation_point,
+            decided_on=d.decided_on,
+            signed_by=d.signed_by,
+            memo_id=d.memo_id,
+            reported_on=d.reported_on,
+            meeting=f"{m.body} {m.day.isoformat()}" if m is not None else None,
+            paragraph=d.reported_paragraph,
+            annulled_at=d.annulled_at,
+            annulled_by=d.annulled_by,
+            annul_reason=d.annul_reason,
+        )  # fmt: skip
+        for d, c, m in session.exec(stmt).all()
+    ]
+
+
+def list_decisions(*, db: Database, unreported_only: bool = False) -> list[DecisionRow]:
+    """Every decision, oldest first; `unreported_only`: live delegation decisions not reported."""
+    filters: list[Any] = []
+    if unreported_only:
+        filters = [
+            col(Decision.delegation_point).is_not(None),
+            col(Decision.reported_on).is_(None),
+            col(Decision.annulled_at).is_(None),
+        ]
+    with db.read() as session:
+        return _rows(session, *filters)
+
+
+def decisions_of(*, session: Session, case_id: int) -> list[DecisionRow]:
+    """A case's decisions, oldest first, in the caller's session."""
+    return _rows(session, col(Decision.case_id) == case_id)
+
+
+def annul(
+    *, db: Database, dnr: str, reason: str, actor: str, clock: Clock,
+    decision_id: int | None = None,
+) -> Decision:  # fmt: skip
+    """Annul the case's latest live decision (or the one given), with a reason; a new decision
+    may then be registered. A decision already reported to the board stays.
+
+    Raises:
+        UnknownCaseError, UnknownPersonError, PermissionDeniedError (needs beslutsfattare or
+        admin), InputError (no reason, nothing to annul, already reported).
+    """
+    why = check_text(reason, field="motivering", max_length=2000)
+    if not why:
+        raise InputError("ett beslut upphävs bara med en motivering")
+    now = clock.now()
+    with db.write() as session:
+        case = require_case(session=session, dnr=parse_dnr(dnr), for_update=True)
+        person = require_person(session=session, email=actor)
+        require("annul_decision", person.email, person.roles)
+        stmt = select(Decision).where(
+            Decision.case_id == case.id, col(Decision.annulled_at).is_(None)
+        )  # fmt: skip
+        if decision_id is not None:
+            stmt = stmt.where(Decision.id == decision_id)
+        decision = session.exec(stmt.order_by(col(Decision.id).desc())).first()
+        if decision is None:
+            which = f"beslut {decision_id}" if decision_id is not None else "något gällande beslut"
+            raise InputError(f"{case.diarienummer} har inte {which} att upphäva")
+        if decision.reported_on is not None:
+            raise InputError(
+                f"{case.diarienummer}: beslut {decision.id} är redan anmält till nämnden "
+                f"({decision.reported_on}) och kan inte upphävas här"
+            )
+        decision.annulled_at, decision.annulled_by, decision.annul_reason = now, person.email, why
+        session.add(decision)
+        session.add(decision_event(case, decision, kind=ANNULMENT, actor=person.email, at=now,
+                                   reason=why))  # fmt: skip
+        return decision
+
+
+def report(
+    *, db: Database, body: str, day: date, actor: str, clock: Clock,
+    paragraph: str | None = None,
+) -> list[DecisionRow]:  # fmt: skip
+    """Mark every live delegation decision taken up to the meeting and not yet reported as
+    reported (anmält) at it: the meeting's date, the meeting, the minutes' paragraph.
+
+    Returns the decisions marked (none: nothing was waiting).
+
+    Raises:
+        NotFoundError (no such meeting), UnknownPersonError, PermissionDeniedError (needs
+        namndsekreterare or admin), InputError (bad paragraph, a meeting not yet held).
+    """
+    section = normalise_paragraph(paragraph)
+    now = clock.now()
+    with db.write() as session:
+        person = require_person(session=session, email=actor)
+        require("report_decisions", person.email, person.roles)
+        meeting = require_meeting(session, body=body, day=day)
+        if meeting.day > local_date(now):
+            raise InputError(
+                f"sammanträdet {body} {day} har inte hållits än; beslut anmäls vid eller efter "
+                "sammanträdet"
+            )
+        stmt = (
+            select(Decision, Case)
+            .join(Case, col(Case.id) == col(Decision.case_id))
+            .where(
+                col(Decision.delegation_point).is_not(None),
+                col(Decision.reported_on).is_(None),
+                col(Decision.annulled_at).is_(None),
+                col(Decision.decided_on) <= day,
+            )  # fmt: skip
+            .order_by(col(Decision.decided_on), col(Decision.id))
+            .with_for_update(of=Decision)
+        )
+        found = list(session.exec(stmt).all())
+        where = f"{meeting.body} {meeting.day.isoformat()}"
+        for decision, case in found:
+            decision.reported_on, decision.reported_meeting_id = meeting.day, meeting.id
+            decision.reported_paragraph, decision.reported_by = section, person.email
+            decision.reported_at = now
+            session.add(decision)
+            session.add(decision_event(case, decision, kind=REPORT, actor=person.email, at=now,
+                                       extra={"meeting": where, "paragraph": section}))  # fmt: skip
+        session.flush()
+        ids = [d.id for d, _ in found]
+        return _rows(session, col(Decision.id).in_(ids)) if ids else []
+
+
+def require_decision(*, db: Database, decision_id: int) -> DecisionRow:
+    """One decision by number.
+
+    Raises:
+        NotFoundError: no such decision.
+    """
+    with db.read() as session:
+        rows = _rows(session, col(Decision.id) == decision_id)
+    if not rows:
+        raise NotFoundError(f"beslut {decision_id} finns inte")
+    return rows[0]
