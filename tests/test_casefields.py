@@ -23,7 +23,7 @@ from caseflow.portfolio.report import ReportProject
 from caseflow.portfolio.sheet import COLUMNS
 from caseflow.store.casemap import PLAIN_FIELDS, case_to_dict, new_case
 from caseflow.store.models import Case
-from caseflow.web.api.models import CaseOut
+from caseflow.web.api.models import CaseOut, CaseSummary
 from caseflow.web.forms import LABELS, display
 from tests.webkit import Web
 
@@ -129,6 +129,7 @@ def test_case_out_has_the_api_fields_and_refuses_an_unknown_one() -> None:
     CaseOut.model_validate(answer)
     with pytest.raises(ValidationError, match="not_declared"):
         CaseOut.model_validate({**answer, "not_declared": 1})
+    assert set(CaseSummary.model_fields) - {"updated_at"} <= set(CASE_KEYS)
     del answer["anchoring_body"]
     with pytest.raises(ValidationError, match="anchoring_body"):
         CaseOut.model_validate(answer)
