@@ -35,7 +35,7 @@ from caseflow.errors import (
 )
 from caseflow.reminders.plan import cancel_planned, move_changes_plan, replan
 from caseflow.store import movestore
-from caseflow.store.casemap import PLAIN_FIELDS, case_to_dict, funder_row, new_case
+from caseflow.store.casemap import case_to_dict, funder_row, new_case, plain_values
 from caseflow.store.db import Database
 from caseflow.store.models import Case, CaseEvent, Person
 from caseflow.store.repo import get_case, require_case, require_person
@@ -219,10 +219,7 @@ def _import_update(
     """Apply an imported document's differences to `case` as one recorded `import` event."""
     before = case_to_dict(case)
     wf = workflows.get(doc.workflow)
-    values: dict[str, Any] = {k: getattr(doc, k) for k in differing if k in PLAIN_FIELDS}
-    for name in ("other_diarienummer", "decision_basis"):
-        if name in differing:
-            values[name] = list(getattr(doc, name))
+    values = plain_values(doc, differing)
     if "funders" in differing:
         case.funders.clear()
         session.flush()
@@ -293,10 +290,7 @@ def edit_case(
         diff = {k: [current[k], wanted[k]] for k in changes if wanted[k] != current[k]}
         if not diff:
             return EditResult(case.diarienummer, {}, case.row_version)
-        values = {k: getattr(doc, k) for k in diff if k in PLAIN_FIELDS}
-        for name in ("other_diarienummer", "decision_basis"):
-            if name in diff:
-                values[name] = list(getattr(doc, name))
+        values = plain_values(doc, diff)
         version = _bump(session, case, values, now)
         assert case.id is not None
         session.add(

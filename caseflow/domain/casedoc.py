@@ -9,22 +9,21 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
+from caseflow.domain.casefields import (
+    EDITABLE_FIELDS,
+    FIELDS,
+    FIRST_DAY,
+    LAST_DAY,
+    MAX_SEK,
+    fields_of,
+)
 from caseflow.domain.dnr import parse_dnr
 from caseflow.domain.funders import FUNDERS, check_funder_code
 from caseflow.errors import InputError, InvalidDiarienummerError
 
 FunderStatus = Literal["planned", "applied", "granted", "rejected"]
 Outcome = Literal["completed", "rejected", "withdrawn"]
-MAX_SEK = 10**13  # ten trillion kronor: far above any project, well inside a 64-bit integer
 _EMAIL = re.compile(r"^[^@\s<>,;\"']+@[^@\s<>,;\"']+\.[^@\s<>,;\"']+$")
-
-#: Fields `case edit --set` may change; stage/outcome move only through triggers.
-EDITABLE_FIELDS: tuple[str, ...] = (
-    "other_diarienummer", "title", "purpose", "area", "priority", "start_date", "end_date",
-    "owner", "owner_is_region", "total_budget_sek", "own_financing", "follow_up_status",
-    "follow_up_comment", "final_report_date", "handlaggare", "background", "decision_basis",
-    "anchoring_body", "anchoring_date",
-)  # fmt: skip
 
 
 def check_email(value: str) -> str:
@@ -40,8 +39,6 @@ def check_email(value: str) -> str:
 
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")  # and lone surrogates
-#: Dates a case may carry: the diarienummer years; outside them deadline arithmetic overflows.
-FIRST_DAY, LAST_DAY = date(1900, 1, 1), date(2199, 12, 31)
 
 
 def check_day(value: date, *, field: str) -> date:
@@ -106,44 +103,63 @@ class FunderDoc(_Strict):
             raise PydanticCustomError("funder_code", str(err)) from None
 
 
+def declared(name: str) -> Any:
+    """The pydantic Field of a declared case field: its default and bounds (casefields.py)."""
+    spec = FIELDS[name]
+    bounds: dict[str, Any] = {}
+    if spec.max_length is not None:
+        bounds["max_length"] = spec.max_length
+    if spec.required and spec.kind == "text":
+        bounds["min_length"] = 1
+    if spec.bounds is not None:
+        bounds["ge"], bounds["le"] = spec.bounds
+    if spec.required:
+        return Field(**bounds)
+    if spec.is_list:
+        return Field(default_factory=list, **bounds)
+    return Field(default=spec.default, **bounds)
+
+
+# The case JSON. Each field's type is written here, for the type checker; its default and bounds
+# come from the declaration, and tests/test_casefields.py checks that the two agree.
 class CaseDoc(_Strict):
-    diarienummer: str
-    other_diarienummer: list[str] = Field(default_factory=list)
-    title: str = Field(min_length=1, max_length=500)
-    purpose: str | None = None
-    area: str | None = Field(default=None, max_length=300)
-    priority: str | None = Field(default=None, max_length=300)
-    start_date: date | None = None
-    end_date: date | None = None
-    owner: str | None = Field(default=None, max_length=300)
-    owner_is_region: bool = True
-    total_budget_sek: int | None = Field(default=None, ge=0, le=MAX_SEK)
-    funders: list[FunderDoc] = Field(default_factory=list)
-    own_financing: str | None = None
-    follow_up_status: str | None = Field(default=None, max_length=200)
-    follow_up_comment: str | None = None
-    final_report_date: date | None = None
-    stage: str | None = None
-    outcome: Outcome | None = None
-    handlaggare: str | None = None
-    background: str | None = None
-    decision_basis: list[str] = Field(default_factory=list)
-    anchoring_body: str | None = Field(default=None, max_length=300)
-    anchoring_date: date | None = None
-    workflow: str = "regional_project"
-    workflow_version: int | None = Field(default=None, ge=1, le=2**31 - 1)
+    diarienummer: str = declared("diarienummer")
+    other_diarienummer: list[str] = declared("other_diarienummer")
+    title: str = declared("title")
+    purpose: str | None = declared("purpose")
+    area: str | None = declared("area")
+    priority: str | None = declared("priority")
+    start_date: date | None = declared("start_date")
+    end_date: date | None = declared("end_date")
+    owner: str | None = declared("owner")
+    owner_is_region: bool = declared("owner_is_region")
+    total_budget_sek: int | None = declared("total_budget_sek")
+    funders: list[FunderDoc] = declared("funders")
+    own_financing: str | None = declared("own_financing")
+    follow_up_status: str | None = declared("follow_up_status")
+    follow_up_comment: str | None = declared("follow_up_comment")
+    final_report_date: date | None = declared("final_report_date")
+    stage: str | None = declared("stage")
+    outcome: Outcome | None = declared("outcome")
+    handlaggare: str | None = declared("handlaggare")
+    background: str | None = declared("background")
+    decision_basis: list[str] = declared("decision_basis")
+    anchoring_body: str | None = declared("anchoring_body")
+    anchoring_date: date | None = declared("anchoring_date")
+    workflow: str = declared("workflow")
+    workflow_version: int | None = declared("workflow_version")
 
     @field_validator("diarienummer")
     @classmethod
     def _dnr(cls, value: str) -> str:
         return _dnr_or_error(value)
 
-    @field_validator("other_diarienummer")
+    @field_validator(*fields_of("dnr_list"))
     @classmethod
     def _other_dnr(cls, values: list[str]) -> list[str]:
         return [_dnr_or_error(v) for v in values]
 
-    @field_validator("handlaggare")
+    @field_validator(*fields_of("email"))
     @classmethod
     def _email(cls, value: str | None) -> str | None:
         if value is None or value == "":
@@ -252,28 +268,32 @@ def parse_field_value(field: str, raw: str) -> Any:
         InputError: the field cannot be edited this way.
     """
     check_editable(field)
+    kind = FIELDS[field].kind
     text = raw.strip()
-    if field == "other_diarienummer":
+    if kind == "dnr_list":
         return [part.strip() for part in text.split(",") if part.strip()]
-    if field == "decision_basis":  # one document per line
+    if kind == "lines":  # e.g. one document per line
         return [part.strip() for part in text.splitlines() if part.strip()]
-    if field == "title":
+    if FIELDS[field].required:
         return text
     if text == "" or text.lower() == "null":
         return None
-    if field == "owner_is_region":
+    if kind == "bool":
         lowered = text.lower()
         if lowered in {"true", "ja", "yes", "1"}:
             return True
         if lowered in {"false", "nej", "no", "0"}:
             return False
-        raise InputError(f"owner_is_region: skriv true eller false (fick {raw!r})")
-    if field == "total_budget_sek":
+        raise InputError(f"{field}: skriv true eller false (fick {raw!r})")
+    if kind == "amount":
         cleaned = text.replace(" ", "").replace("\u00a0", "")
         if not re.fullmatch(r"-?\d+", cleaned):
-            raise InputError(f"total_budget_sek: måste vara ett heltal (kronor) (fick {raw!r})")
+            raise InputError(f"{field}: måste vara ett heltal (kronor) (fick {raw!r})")
         return int(cleaned)
     return text
 
 
-__all__ = ["FUNDERS", "CaseDoc", "FunderDoc", "parse_case_doc"]
+__all__ = [
+    "EDITABLE_FIELDS", "FIRST_DAY", "FUNDERS", "LAST_DAY", "MAX_SEK", "CaseDoc", "FunderDoc",
+    "parse_case_doc",
+]  # fmt: skip

@@ -2,19 +2,31 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
 from caseflow.domain.casedoc import CaseDoc, FunderDoc
+from caseflow.domain.casefields import CASE_FIELDS
 from caseflow.domain.dnr import parse_dnr
 from caseflow.store.models import Case, CaseFunder
 
-#: Plain columns shared one-to-one by CaseDoc and Case.
-PLAIN_FIELDS: tuple[str, ...] = (
-    "title", "purpose", "area", "priority", "start_date", "end_date", "owner", "owner_is_region",
-    "total_budget_sek", "own_financing", "follow_up_status", "follow_up_comment",
-    "final_report_date", "handlaggare", "background", "anchoring_body", "anchoring_date",
+#: Columns shared one-to-one by CaseDoc and Case that a change or an import may set; the
+#: diarienummer (three columns), the funders (their own table), stage and outcome (moves) and
+#: the workflow (fixed at creation) are handled on their own.
+PLAIN_FIELDS: tuple[str, ...] = tuple(
+    f.name for f in CASE_FIELDS
+    if f.column and f.kind not in ("stage", "outcome", "workflow", "version")
 )  # fmt: skip
+
+
+def plain_values(doc: CaseDoc, names: Iterable[str]) -> dict[str, Any]:
+    """The PLAIN_FIELDS among `names` as column values from `doc` (lists copied, not shared)."""
+    return {
+        name: list(value) if isinstance(value := getattr(doc, name), list) else value
+        for name in names
+        if name in PLAIN_FIELDS
+    }
 
 
 def _json_value(value: Any) -> Any:
@@ -33,26 +45,15 @@ def funder_to_dict(funder: CaseFunder) -> dict[str, Any]:
 
 def case_to_dict(case: Case) -> dict[str, Any]:
     """The case as the documented JSON object (keys in the documented order)."""
-    out: dict[str, Any] = {
-        "diarienummer": case.diarienummer,
-        "other_diarienummer": list(case.other_diarienummer),
-    }
-    for name in PLAIN_FIELDS:
-        out[name] = _json_value(getattr(case, name))
-    out["funders"] = [funder_to_dict(f) for f in case.funders]
-    out["decision_basis"] = list(case.decision_basis)
-    out["stage"] = case.stage
-    out["outcome"] = case.outcome
-    out["workflow"] = case.workflow
-    out["workflow_version"] = case.workflow_version
-    order = [
-        "diarienummer", "other_diarienummer", "title", "purpose", "area", "priority",
-        "start_date", "end_date", "owner", "owner_is_region", "total_budget_sek", "funders",
-        "own_financing", "follow_up_status", "follow_up_comment", "final_report_date", "stage",
-        "outcome", "handlaggare", "background", "decision_basis", "anchoring_body",
-        "anchoring_date", "workflow", "workflow_version",
-    ]  # fmt: skip
-    return {key: out[key] for key in order}
+    out: dict[str, Any] = {}
+    for spec in CASE_FIELDS:
+        if spec.kind == "funders":
+            out[spec.name] = [funder_to_dict(f) for f in getattr(case, spec.name)]
+        elif spec.is_list:
+            out[spec.name] = list(getattr(case, spec.name))
+        else:
+            out[spec.name] = _json_value(getattr(case, spec.name))
+    return out
 
 
 def new_case(doc: CaseDoc, *, stage: str, workflow_version: int, now: Any) -> Case:
@@ -62,15 +63,13 @@ def new_case(doc: CaseDoc, *, stage: str, workflow_version: int, now: Any) -> Ca
         dnr_prefix=dnr.prefix,
         dnr_serial=dnr.serial,
         dnr_year=dnr.year,
-        other_diarienummer=list(doc.other_diarienummer),
-        decision_basis=list(doc.decision_basis),
         stage=stage,
         outcome=doc.outcome,
         workflow=doc.workflow,
         workflow_version=workflow_version,
         created_at=now,
         updated_at=now,
-        **{name: getattr(doc, name) for name in PLAIN_FIELDS},
+        **plain_values(doc, PLAIN_FIELDS),
     )
     case.funders = [funder_row(f, position=i) for i, f in enumerate(doc.funders)]
     return case

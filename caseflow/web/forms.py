@@ -6,44 +6,30 @@ from typing import Any
 
 from starlette.datastructures import FormData
 
-from caseflow.domain.casedoc import EDITABLE_FIELDS, parse_field_value
+from caseflow.domain.casedoc import parse_field_value
+from caseflow.domain.casefields import CASE_FIELDS, FIELDS
 from caseflow.errors import InputError
 
-LABELS: dict[str, str] = {
-    "title": "Projektnamn",
-    "other_diarienummer": "Andra diarienummer (kommaseparerade)",
-    "purpose": "Syfte",
-    "area": "Område",
-    "priority": "Prioritering",
-    "start_date": "Startdatum",
-    "end_date": "Slutdatum",
-    "owner": "Projektägare",
-    "owner_is_region": "Regionen äger projektet",
-    "total_budget_sek": "Total budget (kr)",
-    "own_financing": "Egen medfinansiering",
-    "follow_up_status": "Uppföljningsstatus",
-    "follow_up_comment": "Uppföljningskommentar",
-    "final_report_date": "Slutrapport inlämnad",
-    "handlaggare": "Handläggare (e-post)",
-    "background": "Ärendebeskrivning",
-    "decision_basis": "Beslutsunderlag (ett per rad)",
-    "anchoring_body": "Förankrat i",
-    "anchoring_date": "Förankrat datum",
-}
-DATES = {"start_date", "end_date", "final_report_date", "anchoring_date"}
-TEXTAREAS = {"purpose", "own_financing", "follow_up_comment", "background", "decision_basis"}
-assert set(LABELS) == set(EDITABLE_FIELDS)
+# The form opens with the project name (the page's heading), then follows the case JSON.
+_FORM_FIELDS = sorted((f for f in CASE_FIELDS if f.editable), key=lambda f: f.name != "title")
+#: The editable fields in form order, with their labels.
+LABELS: dict[str, str] = {f.name: f.form_label for f in _FORM_FIELDS}
+#: Each form field's kind: the template picks the input (date, number keyboard, e-mail, yes/no).
+KINDS: dict[str, str] = {f.name: f.kind for f in _FORM_FIELDS}
+TEXTAREAS = {f.name for f in _FORM_FIELDS if f.kind in ("long_text", "lines")}
+REQUIRED = {f.name for f in _FORM_FIELDS if f.required}
 
 
 def display(name: str, value: Any) -> str:
     """A field's current value as the form shows it (parse_field_value reads it back)."""
     if value is None:
         return ""
-    if name == "other_diarienummer":
+    kind = FIELDS[name].kind
+    if kind == "dnr_list":
         return ", ".join(value)
-    if name == "decision_basis":
+    if kind == "lines":
         return "\n".join(value)
-    if name == "owner_is_region":
+    if kind == "bool":
         return "true" if value else "false"
     return str(value)
 

@@ -3,15 +3,31 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
-from pydantic import BaseModel, Field, TypeAdapter, ValidationError, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    TypeAdapter,
+    ValidationError,
+    create_model,
+    field_validator,
+)
 from pydantic_core import PydanticCustomError
 
 from caseflow.domain.casedoc import EDITABLE_FIELDS, MAX_SEK, CaseDoc, FunderStatus, Outcome
+from caseflow.domain.casefields import (
+    CASE_FIELDS,
+    FIRST_DAY,
+    LAST_DAY,
+    MAX_VERSION,
+    CaseField,
+    fields_of,
+)
 from caseflow.web.api.common import Body, check_json
 
-VERSION_MAX = 2**31 - 1  # row and workflow versions are 32-bit columns
+VERSION_MAX = MAX_VERSION
 
 
 def _version() -> Any:
@@ -25,8 +41,8 @@ def _reason() -> Any:
 
 # A case's dates plan its deadlines, and a date near year 1 or 9999 overflows that arithmetic
 # (OverflowError, a 500); the diarienummer's own years are the sensible range.
-DATE_MIN, DATE_MAX = date(1900, 1, 1), date(2199, 12, 31)
-CASE_DATES = ("start_date", "end_date", "final_report_date", "anchoring_date")
+DATE_MIN, DATE_MAX = FIRST_DAY, LAST_DAY
+CASE_DATES = fields_of("date")
 _DATE = TypeAdapter(date)
 
 
@@ -151,36 +167,31 @@ class FunderOut(BaseModel):
     case_id: str | None
 
 
-class CaseOut(BaseModel):
-    """The case JSON (`caseflow case export`) plus its row version and last change."""
+_OUT_TYPES: dict[str, Any] = {
+    "date": date, "amount": int, "bool": bool, "lines": list[str], "dnr_list": list[str],
+    "funders": list[FunderOut], "outcome": Outcome, "version": int,
+}  # fmt: skip
 
-    diarienummer: str
-    other_diarienummer: list[str]
-    title: str
-    purpose: str | None
-    area: str | None
-    priority: str | None
-    start_date: date | None
-    end_date: date | None
-    owner: str | None
-    owner_is_region: bool
-    total_budget_sek: int | None
-    funders: list[FunderOut]
-    own_financing: str | None
-    follow_up_status: str | None
-    follow_up_comment: str | None
-    final_report_date: date | None
-    stage: str
-    outcome: Outcome | None
-    handlaggare: str | None
-    background: str | None
-    decision_basis: list[str]
-    anchoring_body: str | None
-    anchoring_date: date | None
-    workflow: str
-    workflow_version: int
-    row_version: int
-    updated_at: datetime
+
+def _out_type(spec: CaseField) -> Any:
+    kind = _OUT_TYPES.get(spec.kind, str)
+    return kind | None if spec.nullable else kind
+
+
+# Built from the declaration, so a declared field cannot be missing from the answer; and
+# extra="forbid" makes a key the declaration lacks fail (a 500 and a failing test), where the
+# default would silently drop it. The type checker sees a plain BaseModel.
+if TYPE_CHECKING:
+    CaseOut = BaseModel
+else:
+    CaseOut = create_model(
+        "CaseOut",
+        __config__=ConfigDict(extra="forbid"),
+        __doc__="The case JSON (`caseflow case export`) plus its row version and last change.",
+        **{spec.name: (_out_type(spec), ...) for spec in CASE_FIELDS if spec.api},
+        row_version=(int, ...),
+        updated_at=(datetime, ...),
+    )
 
 
 class EditOut(BaseModel):

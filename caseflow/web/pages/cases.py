@@ -24,7 +24,7 @@ from caseflow.store.casemap import case_to_dict
 from caseflow.store.models import CaseEvent, MemoRender
 from caseflow.store.repo import list_events, list_people, require_case
 from caseflow.web.context import WebContext
-from caseflow.web.forms import DATES, LABELS, TEXTAREAS, display
+from caseflow.web.forms import KINDS, LABELS, REQUIRED, TEXTAREAS, display
 from caseflow.web.security import PageUser, form_user, page_user, web
 from caseflow.web.templating import render
 from caseflow.workflow.machine import Move
@@ -207,7 +207,8 @@ def case_page(
     return render(
         request, "case.html",
         {"user": user, "view": view, "c": view.case, "labels": stage_labels(request),
-         "fields": LABELS, "dates": DATES, "textareas": TEXTAREAS, "shown": shown,
+         "fields": LABELS, "kinds": KINDS, "textareas": TEXTAREAS, "required": REQUIRED,
+         "shown": shown,
          "error": error, "message": message,
          "can_edit": allowed("edit_case", user.roles),
          "can_memo": allowed("render_memo", user.roles),
