@@ -50,6 +50,8 @@ from caseflow.settings import PROJECT_ROOT
 from caseflow.workflow.machine import CompiledWorkflow
 from caseflow.workflow.registry import load_registry
 
+WORKFLOWS = load_registry(PROJECT_ROOT / "workflows")
+
 AS_OF = date(2025, 9, 30)
 AREA = "Regionalt utvecklingsansvar - Utvecklingskraft i hela Jämtland Härjedalen"
 PRIORITY = "Kompetensförsörjning och kompetensutveckling i hela länet"
@@ -65,7 +67,7 @@ SHOWN = (
 
 @pytest.fixture(scope="module")
 def workflow() -> CompiledWorkflow:
-    return load_registry(PROJECT_ROOT / "workflows").get("regional_project")
+    return WORKFLOWS.get("regional_project")
 
 
 def funder(code: str, amount: int | None, status: str) -> dict[str, Any]:
@@ -152,7 +154,7 @@ def portfolio() -> list[dict[str, Any]]:
 
 
 def make_report(workflow: CompiledWorkflow, diff: PortfolioDiff | None = None) -> PortfolioReport:
-    return build_report(portfolio(), workflow, as_of=AS_OF, diff=diff)
+    return build_report(portfolio(), WORKFLOWS, as_of=AS_OF, diff=diff)
 
 
 DIFF = PortfolioDiff(

@@ -14,20 +14,23 @@ from caseflow.errors import DuplicateError, InputError, NotFoundError
 from caseflow.portfolio import snapshots
 from caseflow.portfolio.report import PortfolioDiff
 from caseflow.portfolio.snapshots import (
+    StageNames,
     diff_portfolios,
     list_snapshots,
     load_snapshot,
     take_snapshot,
     workflow_stage_labels,
 )
+from caseflow.settings import PROJECT_ROOT
 from caseflow.store.casemap import case_to_dict
 from caseflow.store.db import Database
 from caseflow.store.models import PortfolioSnapshot
 from caseflow.store.repo import list_cases
-from caseflow.workflow.registry import WorkflowRegistry
+from caseflow.workflow.registry import WorkflowRegistry, load_registry
 from tests.factories import OFFICER, add_people, complete_fields, make_case
 
 NBSP = "\u00a0"
+WORKFLOWS = load_registry(PROJECT_ROOT / "workflows")
 FEB = "RUN 2025-02-12"
 APR = "RUN 2025-04-09"
 LABELS = {
@@ -221,7 +224,7 @@ def test_diff_between_two_stored_snapshots(
     diff = diff_portfolios(
         load_snapshot(db=db, label=FEB), load_snapshot(db=db, label=APR),
         label_from=FEB, label_to=APR,
-        stage_labels=workflow_stage_labels(workflows.get("regional_project")),
+        stage_names=StageNames(workflows),
     )  # fmt: skip
 
     assert [(p.diarienummer, p.changes) for p in diff.new] == [("RUN/40/2025", ())]
@@ -270,7 +273,9 @@ def funder(code: str, amount: int | None, status: str) -> dict[str, Any]:
 
 
 def diff(before: list[dict[str, Any]], after: list[dict[str, Any]]) -> PortfolioDiff:
-    return diff_portfolios(before, after, label_from=FEB, label_to=APR, stage_labels=LABELS)
+    return diff_portfolios(
+        before, after, label_from=FEB, label_to=APR, stage_names=StageNames(WORKFLOWS)
+    )
 
 
 def changes_of(before: dict[str, Any], after: dict[str, Any]) -> tuple[str, ...]:
@@ -327,10 +332,9 @@ def test_stage_change_uses_the_stage_labels() -> None:
 
 
 def test_stage_move_that_keeps_its_label_is_no_change() -> None:
-    decision_points = {"bp_planering": "BP – Planering", "application_sent": "BP – Planering"}
     result = diff_portfolios(
         [case(stage="bp_planering")], [case(stage="application_sent")],
-        label_from=FEB, label_to=APR, stage_labels=decision_points,
+        label_from=FEB, label_to=APR, stage_names=StageNames(WORKFLOWS, decision_point=True),
     )  # fmt: skip
     assert result.is_empty
 

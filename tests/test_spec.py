@@ -140,3 +140,44 @@ def test_shared_machine_diagram_is_mermaid() -> None:
     assert "stateDiagram-v2" in text
     assert "application_sent --> bp_genomforande: grant [funding_granted]" in text
     assert WORKFLOW.exists()
+
+
+POINTED = VALID.replace("{name: a, label: A}", "{name: a, label: A, decision_point: P – Plan}") + (
+    "decision_points:\n  - {name: P – Plan, meaning: Planeras., stage: a}\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "expected"),
+    [
+        ("decision_point: P – Plan}", "decision_point: P – Okänd}",
+         "demo.yaml:6: okänd beslutspunkt 'P – Okänd'"),
+        ("stage: a}", "stage: b}", "demo.yaml:13: tillståndet 'b' har inte"),
+        ("stage: a}", "stage: q}", "demo.yaml:13: okänt tillstånd 'q'"),
+        ("{name: z, label: Z, final: true}", "{name: z, label: Z, final: true, running: true}",
+         "demo.yaml:8: ett sluttillstånd kan inte vara running"),
+        ("{name: b, label: B}", "{name: b, label: B, running: yes please}",
+         "demo.yaml:7: states.1.running"),
+        ("meaning: Planeras.", "meaning: Planeras., colour: red",
+         "demo.yaml:13: decision_points.0.colour: okänd nyckel"),
+    ],
+)  # fmt: skip
+def test_state_vocabulary_mistakes_name_file_and_line(old: str, new: str, expected: str) -> None:
+    assert old in POINTED
+    assert expected in check(POINTED.replace(old, new, 1))
+
+
+def test_state_vocabulary_is_asked_of_the_workflow() -> None:
+    text = POINTED.replace("{name: b, label: B}", "{name: b, label: B, running: true}")
+    spec = parse_spec(text, source=SOURCE, known_guards=GUARDS)
+    assert spec.running_states == {"b"}
+    assert spec.decision_point_stage("p - PLAN") == "a"
+    assert spec.decision_point_stage("Q – Plan") is None
+
+
+def test_shipped_workflow_says_which_stages_run() -> None:
+    wf = load_registry(PROJECT_ROOT / "workflows").get("regional_project")
+    assert wf.spec.running_states == {"bp_genomforande", "follow_up"}
+    assert wf.is_running("follow_up") and not wf.is_running("closed")
+    assert wf.spec.decision_point_stage("BP - Planering") == "bp_planering"
+    assert wf.spec.decision_point_stage("BP – Genomförande") == "bp_genomforande"

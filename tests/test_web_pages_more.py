@@ -36,7 +36,7 @@ def add_meeting(web: Web, day: str, time: str | None = "09:00") -> None:
 
 def schedule(web: Web, dnr: str, day: str) -> None:
     schedule_case(db=web.db, dnr=dnr, body="RUN", day=date.fromisoformat(day), actor=SARA,
-                  clock=web.clock, rules=web.workflows.default.spec.deadlines)  # fmt: skip
+                  clock=web.clock, rules_for=web.workflows.deadline_rules())  # fmt: skip
 
 
 @pytest.fixture
@@ -204,7 +204,7 @@ def test_my_deadlines_and_meetings(filled: Web) -> None:
 
 def test_done_deadlines_only_with_all(filled: Web) -> None:
     unschedule_case(db=filled.db, dnr="RUN/1/2025", body="RUN", day=date(2025, 4, 10),
-                    clock=filled.clock, rules=filled.workflows.default.spec.deadlines)  # fmt: skip
+                    clock=filled.clock, rules_for=filled.workflows.deadline_rules())  # fmt: skip
     client = filled.client(ANNA)
     assert "Presidiets genomgång" not in client.get("/deadlines").text
     everything = client.get("/deadlines?all=1")

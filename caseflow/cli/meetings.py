@@ -100,9 +100,9 @@ def case_schedule(
     """Sätt ärendet på ett sammanträdes dagordning."""
     context = obj(ctx)
     name, day, _ = check_meeting(body, meeting, None, where="--meeting")
-    rules = context.workflows.default.spec.deadlines
+    rules = context.workflows.deadline_rules()
     added = schedule_case(db=context.db, dnr=dnr, body=name, day=day, actor=actor,
-                          clock=context.clock, rules=rules)  # fmt: skip
+                          clock=context.clock, rules_for=rules)  # fmt: skip
     out(f"{dnr} {'står nu' if added else 'stod redan'} på dagordningen {name} {day}")
 
 
@@ -117,5 +117,5 @@ def case_unschedule(
     context = obj(ctx)
     name, day, _ = check_meeting(body, meeting, None, where="--meeting")
     removed = unschedule_case(db=context.db, dnr=dnr, body=name, day=day, clock=context.clock,
-                              rules=context.workflows.default.spec.deadlines)  # fmt: skip
+                              rules_for=context.workflows.deadline_rules())  # fmt: skip
     out(f"{dnr} {'togs bort från' if removed else 'stod inte på'} dagordningen {name} {day}")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from datetime import date
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -19,12 +19,13 @@ from caseflow.portfolio.report import PortfolioDiff
 from caseflow.portfolio.service import current_cases
 from caseflow.portfolio.service import portfolio_report as build_report_of
 
+if TYPE_CHECKING:
+    from caseflow.portfolio.snapshots import StageNames
+
 portfolio_app = typer.Typer(
     help="Nämndens projektportfölj: import, rapport, ögonblicksbilder.", no_args_is_help=True
 )
 app.add_typer(portfolio_app, name="portfolio")
-
-WORKFLOW = "regional_project"
 
 
 @portfolio_app.command("import")
@@ -39,7 +40,8 @@ def portfolio_import(
     """Importera rapporten (.txt), ett kalkylark (.xlsx/.csv) eller rapportens .md (allt eller
     inget)."""
     context = obj(ctx)
-    docs = read_portfolio(file, context.workflows.get(WORKFLOW))
+    # A report's rows name no workflow: they are read as new cases would start (the default).
+    docs = read_portfolio(file, context.workflows.default)
     summary = import_cases(
         db=context.db, workflows=context.workflows, docs=docs, actor=actor,
         clock=context.clock, update=update,
@@ -67,10 +69,11 @@ def summary_lines(summary: ImportSummary) -> list[str]:
     return lines
 
 
-def stage_labels(context: AppContext) -> dict[str, str]:
-    """Stage → what the report shows for it (its decision point, else its label)."""
-    wf = context.workflows.get(WORKFLOW)
-    return {s.name: s.decision_point or s.label for s in wf.spec.states}
+def stage_names(context: AppContext) -> StageNames:
+    """What the report shows for a case's stage (its decision point, else its label)."""
+    from caseflow.portfolio.snapshots import StageNames
+
+    return StageNames(context.workflows, decision_point=True)
 
 
 @portfolio_app.command("report")
@@ -104,7 +107,7 @@ def portfolio_report(
     if since is not None:
         before = load_snapshot(db=context.db, label=since)
         diff = diff_portfolios(
-            before, cases, label_from=since, label_to=f"{day}", stage_labels=stage_labels(context)
+            before, cases, label_from=since, label_to=f"{day}", stage_names=stage_names(context)
         )
     report = build_report_of(cases=cases, workflows=context.workflows, as_of=day, area=area,
                              diff=diff, where="--area")  # fmt: skip
@@ -152,7 +155,7 @@ def portfolio_diff(ctx: typer.Context, label_a: str, label_b: str) -> None:
     before = load_snapshot(db=context.db, label=label_a)
     after = load_snapshot(db=context.db, label=label_b)
     diff = diff_portfolios(
-        before, after, label_from=label_a, label_to=label_b, stage_labels=stage_labels(context)
+        before, after, label_from=label_a, label_to=label_b, stage_names=stage_names(context)
     )
     for line in diff_lines(diff):
         out(line)

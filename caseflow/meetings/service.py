@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -163,10 +163,11 @@ def _agenda_item(session: Any, *, meeting_id: int | None, case_id: int | None) -
 
 def schedule_case(
     *, db: Database, dnr: str, body: str, day: date, actor: str, clock: Clock,
-    rules: Sequence[DeadlineRule] = (),
+    rules_for: Mapping[str, Sequence[DeadlineRule]] | None = None,
 ) -> bool:  # fmt: skip
-    """Put a case on a meeting's agenda (and plan the meeting's deadlines for it from `rules`,
-    in the same transaction); False if it already was."""
+    """Put a case on a meeting's agenda (and plan the meeting's deadlines for it from its own
+    workflow's rules in `rules_for`, by workflow name, in the same transaction); False if it
+    already was."""
     now = clock.now()
     with db.write() as session:
         case = require_case(session=session, dnr=parse_dnr(dnr))
@@ -178,16 +179,17 @@ def schedule_case(
         session.add(AgendaItem(meeting_id=meeting.id, case_id=case.id, added_by=actor,
                                added_at=now))  # fmt: skip
         session.flush()
+        rules = (rules_for or {}).get(case.workflow, ())
         replan(session.connection(), case_id=case.id, rules=rules, today=local_date(now), now=now)
         return True
 
 
 def unschedule_case(
     *, db: Database, dnr: str, body: str, day: date, clock: Clock,
-    rules: Sequence[DeadlineRule] = (),
+    rules_for: Mapping[str, Sequence[DeadlineRule]] | None = None,
 ) -> bool:  # fmt: skip
     """Take a case off a meeting's agenda (its reminders for that meeting are cancelled in the
-    same transaction); False if it was not on it."""
+    same transaction, by its own workflow's rules in `rules_for`); False if it was not on it."""
     now = clock.now()
     with db.write() as session:
         case = require_case(session=session, dnr=parse_dnr(dnr))
@@ -198,6 +200,7 @@ def unschedule_case(
         assert case.id is not None
         session.delete(found)
         session.flush()
+        rules = (rules_for or {}).get(case.workflow, ())
         replan(session.connection(), case_id=case.id, rules=rules, today=local_date(now), now=now)
         return True
 

@@ -56,6 +56,21 @@ class KindConfig(_Strict):
     delegation_point: str | None = None
 
 
+class KindWhen(_Strict):
+    """Conditions on a case; a rule holds when every condition given holds."""
+
+    stage: list[str] | None = None  # the case's stage is one of these
+    owner_is_region: bool | None = None
+    own_funds: bool | None = None  # some funder is one of `own_funds`
+    own_funds_reach_limit: bool | None = None  # their amounts sum to `delegation_limit_sek`+
+    eu_funded: bool | None = None  # some funder is one of `eu_funds`
+
+
+class KindRule(_Strict):
+    kind: str
+    when: KindWhen = KindWhen()
+
+
 class BoardConfig(_Strict):
     board: str
     board_name: str
@@ -69,6 +84,7 @@ class BoardConfig(_Strict):
     eu_funds: list[str] = Field(default_factory=list)
     funders: dict[str, FunderWording] = Field(default_factory=dict)
     kinds: dict[str, KindConfig]
+    choose: list[KindRule] = Field(min_length=1)  # the first rule that holds picks the kind
 
 
 def load_board(path: Path) -> BoardConfig:
@@ -94,6 +110,13 @@ def load_board(path: Path) -> BoardConfig:
     ]
     if unknown:
         raise InputError(f"{path}: okänd finansiärskod {unknown[0]!r}")
+    for i, rule in enumerate(config.choose):
+        if rule.kind not in config.kinds:
+            line = located.line_of(("choose", i, "kind"))
+            raise InputError(
+                f"{path}:{line or '?'}: choose.{i}.kind: okänd memotyp {rule.kind!r} "
+                f"(finns: {', '.join(config.kinds)})"
+            )
     for kind in config.kinds.values():
         if not (path.parent / "templates" / kind.template).is_file():
             raise InputError(f"{path}: mallen templates/{kind.template} finns inte")
@@ -120,18 +143,29 @@ class MemoCheck:
 
 
 def choose_kind(case: Mapping[str, Any], board: BoardConfig) -> str:
-    """The memo kind a case calls for: a partner decision when another organisation owns the
-    project; a memo to the board when the region's co-financing reaches the delegation limit or
-    co-finances an EU project; otherwise a delegation decision."""
-    if not case["owner_is_region"]:
-        return "delegationsbeslut_samverkanspart"
+    """The memo kind a case calls for: the kind of the first rule in `board.choose` whose every
+    condition holds (board.yaml: a partner decision when another organisation owns the project;
+    a memo to the board when the region's co-financing reaches the delegation limit or
+    co-finances an EU project; otherwise a delegation decision).
+
+    Raises:
+        InputError: no rule holds.
+    """
     funders = case["funders"]
     own = sum(f["amount_sek"] or 0 for f in funders if f["code"] in board.own_funds)
-    has_own = any(f["code"] in board.own_funds for f in funders)
-    eu = any(f["code"] in board.eu_funds for f in funders)
-    if own >= board.delegation_limit_sek or (eu and has_own):
-        return "tjansteskrivelse"
-    return "delegationsbeslut"
+    facts = {
+        "owner_is_region": bool(case["owner_is_region"]),
+        "own_funds": any(f["code"] in board.own_funds for f in funders),
+        "own_funds_reach_limit": own >= board.delegation_limit_sek,
+        "eu_funded": any(f["code"] in board.eu_funds for f in funders),
+    }
+    for rule in board.choose:
+        when = rule.when
+        if when.stage is not None and case["stage"] not in when.stage:
+            continue
+        if all(getattr(when, name) in (None, value) for name, value in facts.items()):
+            return rule.kind
+    raise InputError(f"{case['diarienummer']}: ingen regel i choose passar; ange memotyp")
 
 
 def check_memo(

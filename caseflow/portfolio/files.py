@@ -47,7 +47,11 @@ def read_portfolio(path: Path, workflow: CompiledWorkflow) -> list[CaseDoc]:
             rows = _sheet_cases(_csv_rows(text, where), workflow, where)
         else:
             rows = _markdown_cases(text, workflow, where)
-    return [parse_case_doc(case, where=f"{where}:{line}") for line, case in rows]
+    # The rows name no workflow: they belong to the one they were read by.
+    return [
+        parse_case_doc({"workflow": workflow.name, **case}, where=f"{where}:{line}")
+        for line, case in rows
+    ]
 
 
 def _csv_rows(text: str, where: str) -> list[tuple[int, list[str]]]:

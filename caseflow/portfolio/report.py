@@ -1,6 +1,7 @@
 """The board's portfolio report as plain data: areas → priorities → projects, plus changes.
 
-Built from stored cases by `build_report` (pure: takes case dicts and the workflow); rendered by
+Built from stored cases by `build_report` (pure: takes case dicts and the workflows, each case read
+by its own workflow: decision points, legend, final stages come from the YAML); rendered by
 the modules in `caseflow/portfolio/render/` (html, md, docx, xlsx). Layout follows seed 000,
 "Projekt med extern finansiering (Regionala utvecklingsnämnden)".
 """
@@ -14,14 +15,9 @@ from typing import Any
 
 from caseflow.domain.funders import FUNDERS
 from caseflow.workflow.machine import CompiledWorkflow
+from caseflow.workflow.registry import WorkflowRegistry
 
 REPORT_TITLE = "Projekt med extern finansiering (Regionala utvecklingsnämnden)"
-LEGEND = (
-    "Beslutspunkt: BP – Planering = Arbete med projektansökan pågår. "
-    "BP – Genomförande = Extern finansiering är beviljad."
-)
-#: Stages where a project is running and needs a fresh follow-up comment for each report.
-RUNNING_STAGES = frozenset({"bp_genomforande", "follow_up"})
 
 
 @dataclass(frozen=True)
@@ -94,7 +90,7 @@ class PortfolioReport:
     title: str
     as_of: date
     areas: tuple[AreaGroup, ...]
-    legend: str = LEGEND
+    legend: str = ""  # "Beslutspunkt: BP – Planering = …", from the workflows' decision_points
     diff: PortfolioDiff | None = None
     filter_area: str | None = None
 
@@ -150,23 +146,41 @@ def group_projects(projects: Iterable[ReportProject]) -> tuple[AreaGroup, ...]:
     )
 
 
+def legend(workflows: Iterable[CompiledWorkflow]) -> str:
+    """`Beslutspunkt: BP – Planering = Arbete med … BP – Genomförande = …` from every declared
+    decision point (each name once), or "" when no workflow declares any."""
+    meanings: dict[str, str] = {}
+    for workflow in workflows:
+        for point in workflow.spec.decision_points:
+            meanings.setdefault(point.name, point.meaning)
+    if not meanings:
+        return ""
+    return "Beslutspunkt: " + " ".join(f"{name} = {text}" for name, text in meanings.items())
+
+
 def build_report(
     cases: Sequence[Mapping[str, Any]],
-    workflow: CompiledWorkflow,
+    workflows: WorkflowRegistry,
     *,
     as_of: date,
     area: str | None = None,
     diff: PortfolioDiff | None = None,
     include_closed: bool = False,
 ) -> PortfolioReport:
-    """The report for `cases` (in registration order). Closed cases are left out by default."""
-    projects = [
-        project_from_case(c, workflow)
-        for c in cases
-        if (include_closed or not workflow.is_final(c["stage"]))
-        and (area is None or c["area"] == area)
-    ]
+    """The report for `cases` (in registration order), each read by its own workflow. Cases in a
+    final stage are left out by default.
+
+    Raises:
+        WorkflowSpecError: a case names a workflow that is not loaded.
+    """
+    projects = []
+    for c in cases:
+        workflow = workflows.get(c["workflow"])
+        if (include_closed or not workflow.is_final(c["stage"])) and (
+            area is None or c["area"] == area
+        ):
+            projects.append(project_from_case(c, workflow))
     return PortfolioReport(
         title=REPORT_TITLE, as_of=as_of, areas=group_projects(projects), diff=diff,
-        filter_area=area,
+        filter_area=area, legend=legend(workflows.all()),
     )  # fmt: skip

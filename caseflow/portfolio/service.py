@@ -12,8 +12,6 @@ from caseflow.store.db import Database
 from caseflow.store.repo import list_cases
 from caseflow.workflow.registry import WorkflowRegistry
 
-WORKFLOW = "regional_project"
-
 
 def current_cases(db: Database) -> list[dict[str, Any]]:
     """Every stored case as case JSON, in registration order."""
@@ -38,7 +36,7 @@ def portfolio_report(
     if area is not None and not any(c["area"] == area for c in cases):
         known = known_areas(cases)
         raise InputError(f"{where}: inget projekt i området {area!r}; områden: {'; '.join(known)}")
-    return build_report(cases, workflows.get(WORKFLOW), as_of=as_of, area=area, diff=diff)
+    return build_report(cases, workflows, as_of=as_of, area=area, diff=diff)
 
 
 def report_filename(report: PortfolioReport, fmt: str) -> str:

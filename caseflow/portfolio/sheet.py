@@ -127,7 +127,7 @@ def row_to_case(
     stage = _stage(values, workflow, fail)
     if stage is not None:
         case["stage"] = stage
-    default_status = "granted" if stage in {"bp_genomforande", "follow_up"} else "planned"
+    default_status = funder_status_default(stage, workflow)
     funders: list[dict[str, Any]] = []
     if values.get("funders"):
         try:
@@ -166,20 +166,22 @@ def _stage(values: Mapping[str, str | None], workflow: CompiledWorkflow, fail: A
     return None
 
 
+def funder_status_default(stage: str | None, workflow: CompiledWorkflow) -> str:
+    """Funders read from a report row are granted once the project runs (`running: true`: the
+    report's legend, BP – Genomförande = external financing is granted), else planned."""
+    return "granted" if stage is not None and workflow.is_running(stage) else "planned"
+
+
 def stage_from_decision_point(text: str, workflow: CompiledWorkflow, fail: Any) -> str:
-    """`BP - Planering` → the first stage with that decision point (dashes and spaces loose)."""
-    wanted = _loose(text)
-    for state in workflow.spec.states:
-        if state.decision_point and _loose(state.decision_point) == wanted:
-            return state.name
-    points = sorted({s.decision_point for s in workflow.spec.states if s.decision_point})
+    """`BP - Planering` → the stage the workflow's `decision_points` read it as (dashes, spaces
+    and case loose)."""
+    stage = workflow.spec.decision_point_stage(text)
+    if stage is not None:
+        return stage
+    points = sorted(p.name for p in workflow.spec.decision_points)
     raise fail(
         "decision_point", f"okänd beslutspunkt {text.strip()!r}; giltiga: {', '.join(points)}"
     )
-
-
-def _loose(text: str) -> str:
-    return "".join(ch for ch in text.lower() if ch.isalnum())
 
 
 def _funder_cell(code: str, value: str, default_status: str, fail: Any) -> dict[str, Any]:

@@ -21,11 +21,12 @@ from caseflow.domain.dnr import parse_dnr
 from caseflow.domain.funders import FUNDER_STATUS_LABELS, FUNDERS
 from caseflow.domain.textformat import STOCKHOLM
 from caseflow.errors import DuplicateError, InputError, NotFoundError
-from caseflow.portfolio.report import RUNNING_STAGES, PortfolioDiff, ProjectChange
+from caseflow.portfolio.report import PortfolioDiff, ProjectChange
 from caseflow.store.casemap import case_to_dict
 from caseflow.store.db import Database
 from caseflow.store.models import Case, PortfolioSnapshot
 from caseflow.workflow.machine import CompiledWorkflow
+from caseflow.workflow.registry import WorkflowRegistry
 
 Cases = Sequence[Mapping[str, Any]]
 
@@ -196,14 +197,32 @@ def _status(status: str) -> str:
     return FUNDER_STATUS_LABELS.get(status, status)
 
 
+@dataclass(frozen=True, slots=True)
+class StageNames:
+    """How the diff names a case's stage: by its own workflow's label, or (`decision_point`) the
+    decision point the report shows, else the label; a stage or workflow not loaded as itself."""
+
+    workflows: WorkflowRegistry
+    decision_point: bool = False
+
+    def __call__(self, case: Mapping[str, Any]) -> str:
+        workflow = self.workflows.find(case["workflow"])
+        state = workflow.state(case["stage"]) if workflow else None
+        if state is None:
+            return str(case["stage"])
+        return (state.decision_point if self.decision_point else None) or state.label
+
+    def is_running(self, case: Mapping[str, Any]) -> bool:
+        workflow = self.workflows.find(case["workflow"])
+        return workflow is not None and workflow.is_running(case["stage"])
+
+
 def _project_changes(
-    before: Mapping[str, Any], after: Mapping[str, Any], stage_labels: Mapping[str, str]
+    before: Mapping[str, Any], after: Mapping[str, Any], stage_names: StageNames
 ) -> list[str]:
-    """Every reported difference, in Swedish; a stage move that keeps its label is not one."""
+    """Every reported difference, in Swedish; a stage move that keeps its name is not one."""
     out = _change("titel", before["title"], after["title"], str)
-    old_stage = stage_labels.get(before["stage"], before["stage"])
-    new_stage = stage_labels.get(after["stage"], after["stage"])
-    out += _change("steg", old_stage, new_stage, str)
+    out += _change("steg", stage_names(before), stage_names(after), str)
     out += _change("total budget", before["total_budget_sek"], after["total_budget_sek"], _sek)
     out += _funder_changes(before, after)
     out += _change("slutdatum", before["end_date"], after["end_date"], _date_text)
@@ -226,9 +245,12 @@ def _follow_up(case: Mapping[str, Any]) -> tuple[str, str]:
     return (case["follow_up_status"] or "").strip(), (case["follow_up_comment"] or "").strip()
 
 
-def _stale(before: Mapping[str, Any], after: Mapping[str, Any], label_from: str) -> str | None:
-    """Why a running project needs a fresh follow-up, or None if it got one."""
-    if after["stage"] not in RUNNING_STAGES or _follow_up(before) != _follow_up(after):
+def _stale(
+    before: Mapping[str, Any], after: Mapping[str, Any], label_from: str, stage_names: StageNames
+) -> str | None:
+    """Why a running project (`running: true` in its workflow) needs a fresh follow-up, or None
+    if it got one."""
+    if not stage_names.is_running(after) or _follow_up(before) != _follow_up(after):
         return None
     if _follow_up(after) == ("", ""):
         return "uppföljningsstatus och kommentar saknas"
@@ -241,15 +263,16 @@ def diff_portfolios(
     *,
     label_from: str,
     label_to: str,
-    stage_labels: Mapping[str, str],
+    stage_names: StageNames,
 ) -> PortfolioDiff:
     """What changed in the portfolio from `before` to `after` (case dicts), by diarienummer.
 
     Closed cases (an outcome set) are not in the portfolio: one closed since `before` is
-    removed, with its outcome. `changed` reports title, stage (as `stage_labels` names it;
-    unknown stages as themselves), total budget, funders (added, removed, status, amount) and
+    removed, with its outcome. `changed` reports title, stage (as `stage_names` names it, by
+    the case's own workflow), total budget, funders (added, removed, status, amount) and
     end date. `stale_comments` lists running projects whose follow-up status and comment equal
-    those in `before`. Every list is ordered by diarienummer (prefix, year, serial).
+    those in `before` (running: as the case's workflow says). Every list is ordered by
+    diarienummer (prefix, year, serial).
     """
     old, new = _portfolio(before), _portfolio(after)
     after_all = {c["diarienummer"]: c for c in after}
@@ -265,9 +288,9 @@ def diff_portfolios(
             removed.append(ProjectChange(dnr, old[dnr]["title"], (reason,)))
         else:
             title = new[dnr]["title"]
-            if changes := _project_changes(old[dnr], new[dnr], stage_labels):
+            if changes := _project_changes(old[dnr], new[dnr], stage_names):
                 changed.append(ProjectChange(dnr, title, tuple(changes)))
-            if why := _stale(old[dnr], new[dnr], label_from):
+            if why := _stale(old[dnr], new[dnr], label_from, stage_names):
                 stale.append(ProjectChange(dnr, title, (why,)))
     return PortfolioDiff(
         label_from=label_from, label_to=label_to, new=tuple(added), removed=tuple(removed),

@@ -13,8 +13,10 @@ How the reader decides, where the text itself does not say:
   it: the first of them (in column order) whose text does not end a sentence, else the comment;
 - the follow-up status is the first paragraph of the follow-up column (the PDF indents it by one
   space, which is how its start is found);
-- funders are "planned" for a project at BP – Planering and "granted" at BP – Genomförande (the
-  report's own legend: BP – Genomförande = external financing is granted).
+- funders are "planned", or "granted" in a running stage (`running: true`; the report's own legend:
+  BP – Genomförande = external financing is granted);
+- the decision point starts with the first word of a point the workflow declares (`BP`), on one
+  line (`BP – Planering`) or two (`BP` + `– Genomförande`).
 """
 
 from __future__ import annotations
@@ -28,7 +30,7 @@ from typing import Any
 from caseflow.domain.amounts import parse_amount
 from caseflow.domain.funders import match_funders, unknown_funder_message, words
 from caseflow.errors import InputError
-from caseflow.portfolio.sheet import stage_from_decision_point
+from caseflow.portfolio.sheet import funder_status_default, stage_from_decision_point
 from caseflow.workflow.machine import CompiledWorkflow
 
 TITLE_COLUMN_WIDTH = 27
@@ -79,7 +81,7 @@ def parse_portfolio_text(
     """
     lines = [_Line(i, raw) for i, raw in enumerate(text.splitlines(), start=1)]
     cleaned = _strip_page_furniture(lines, where)
-    blocks = _split_blocks(cleaned, where)
+    blocks = _split_blocks(cleaned, where, _point_heads(workflow))
     if not blocks:
         raise InputError(
             f"{where}: hittar inga projekt (inget diarienummer efter kolumnrubrikerna)"
@@ -144,7 +146,12 @@ def _paragraphs(items: Sequence[_Line]) -> list[list[_Line]]:
     return [p for p in paragraphs if p]
 
 
-def _split_blocks(items: list[_Line | _Area], where: str) -> list[_Block]:
+def _point_heads(workflow: CompiledWorkflow) -> frozenset[str]:
+    """The first words of the workflow's decision points: `BP` for `BP – Planering`."""
+    return frozenset(re.split(r"\s*[-–]\s*|\s+", p.name)[0] for p in workflow.spec.decision_points)
+
+
+def _split_blocks(items: list[_Line | _Area], where: str, heads: frozenset[str]) -> list[_Block]:
     blocks: list[_Block] = []
     area: str | None = None
     priority: str | None = None
@@ -163,7 +170,7 @@ def _split_blocks(items: list[_Line | _Area], where: str) -> list[_Block]:
         if match is None:
             if current is not None:
                 current.body.append(item)
-                if _is_decision_point(current.body):
+                if _is_decision_point(current.body, heads):
                     blocks.append(current)
                     current = None
             else:
@@ -214,15 +221,15 @@ def _check_spill(paragraphs: list[list[_Line]], where: str) -> None:
                 raise _error(where, ln, "projektblock utan diarienummer")
 
 
-def _is_decision_point(body: list[_Line]) -> bool:
-    """The block ends with `BP - Planering` or `BP` + `- Genomförande`."""
+def _is_decision_point(body: list[_Line], heads: frozenset[str]) -> bool:
+    """The block ends with `BP - Planering` or `BP` + `- Genomförande` (`BP`: one of `heads`)."""
     texts = [ln.text for ln in body if ln.text]
     if not texts:
         return False
     last = texts[-1]
-    if re.match(r"^BP\s*[-–]\s*\S", last):
+    if any(re.match(rf"^{re.escape(head)}\s*[-–]\s*\S", last) for head in heads):
         return True
-    return len(texts) >= 2 and texts[-2] == "BP" and re.match(r"^[-–]\s*\S", last) is not None
+    return len(texts) >= 2 and texts[-2] in heads and re.match(r"^[-–]\s*\S", last) is not None
 
 
 # --- one block -------------------------------------------------------------------------------
@@ -273,7 +280,10 @@ def _read_block(block: _Block, workflow: CompiledWorkflow, where: str) -> dict[s
     after_dates = _index(body, end_label + 1, lambda ln: bool(_DATE.match(ln.text)))
     rest = body[need(after_dates, "slutdatum") + 1 :]
     status_at = _index(rest, 0, lambda ln: ln.raw[:1] == " " and bool(ln.text))
-    point_at = _index(rest, 0, lambda ln: ln.text == "BP" or ln.text.startswith("BP "))
+    heads = _point_heads(workflow)
+    point_at = _index(
+        rest, 0, lambda ln: ln.text in heads or ln.text.startswith(tuple(h + " " for h in heads))
+    )
     point_at = need(point_at, "beslutspunkt")
     if status_at is None or status_at > point_at:
         status_at = point_at
@@ -297,7 +307,7 @@ def _read_block(block: _Block, workflow: CompiledWorkflow, where: str) -> dict[s
     purpose_text, comment = _attach_spill(block.spill, purpose_text, comment)
     owner_is_region, owner = _owner(owner_lines)
     budget, funders, own = _finance(finance, where)
-    status_default = "granted" if stage in {"bp_genomforande", "follow_up"} else "planned"
+    status_default = funder_status_default(stage, workflow)
     return {
         "diarienummer": dnr_text,
         "other_diarienummer": block.numbers[1:],

@@ -105,6 +105,11 @@ class CompiledWorkflow:
         state = self._states.get(stage)
         return state is not None and state.final
 
+    def is_running(self, stage: str) -> bool:
+        """Whether a case in `stage` is a project being carried out (`running: true`)."""
+        state = self._states.get(stage)
+        return state is not None and state.running
+
     def transition(self, trigger: str, stage: str) -> TransitionSpec:
         """The transition `trigger` takes from `stage`.
 

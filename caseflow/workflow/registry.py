@@ -4,11 +4,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from caseflow.domain.casedoc import CaseDoc
 from caseflow.errors import WorkflowSpecError
 from caseflow.workflow.deadlines import DeadlineRule
 from caseflow.workflow.guards import GUARDS
 from caseflow.workflow.machine import CompiledWorkflow
 from caseflow.workflow.spec import load_spec
+
+#: The one place the default workflow is named: the case document's default.
+DEFAULT_WORKFLOW: str = CaseDoc.model_fields["workflow"].default
 
 
 class WorkflowRegistry:
@@ -30,8 +34,24 @@ class WorkflowRegistry:
                 f"okänt arbetsflöde {name!r}; laddade: {', '.join(self._workflows) or 'inga'}"
             ) from None
 
+    def find(self, name: str) -> CompiledWorkflow | None:
+        """The workflow called `name`, or None (e.g. for a snapshot of a removed workflow)."""
+        return self._workflows.get(name)
+
     def names(self) -> list[str]:
         return sorted(self._workflows)
+
+    def all(self) -> list[CompiledWorkflow]:
+        """Every loaded workflow, by name."""
+        return [self._workflows[name] for name in self.names()]
+
+    def stage_labels(self) -> dict[str, str]:
+        """Stage → label over every workflow (the default's first), for lists of many cases."""
+        labels: dict[str, str] = {}
+        for wf in (self.default, *self.all()):
+            for state in wf.spec.states:
+                labels.setdefault(state.name, state.label)
+        return labels
 
     def deadline_rules(self) -> dict[str, list[DeadlineRule]]:
         """Each workflow's deadline rules, by workflow name."""
@@ -39,11 +59,10 @@ class WorkflowRegistry:
 
     @property
     def default(self) -> CompiledWorkflow:
-        return (
-            self.get("regional_project")
-            if "regional_project" in self._workflows
-            else self.get(self.names()[0])
-        )
+        """The workflow a new case starts in when it names none (and that rows without a
+        workflow, as in the board's report, are read by): CaseDoc's default if loaded, else the
+        first by name."""
+        return self._workflows.get(DEFAULT_WORKFLOW) or self.get(self.names()[0])
 
 
 def compile_file(path: Path) -> CompiledWorkflow:

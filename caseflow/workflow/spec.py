@@ -25,8 +25,18 @@ class _Strict(BaseModel):
 class StateSpec(_Strict):
     name: Identifier
     label: str = Field(min_length=1)
-    decision_point: str | None = None
+    decision_point: str | None = None  # a name from `decision_points`
     final: bool = False
+    running: bool = False  # the project is being carried out (its financing is granted)
+
+
+class DecisionPointSpec(_Strict):
+    """A column value of the board's portfolio report (`BP – Planering`), what it means (the
+    report's legend) and the stage a report row giving only this point is read back as."""
+
+    name: str = Field(min_length=1)
+    meaning: str = Field(min_length=1)
+    stage: Identifier
 
 
 class TransitionSpec(_Strict):
@@ -51,6 +61,7 @@ class WorkflowSpec(_Strict):
     initial: str
     states: list[StateSpec] = Field(min_length=1)
     transitions: list[TransitionSpec] = Field(min_length=1)
+    decision_points: list[DecisionPointSpec] = Field(default_factory=list)
     deadlines: list[DeadlineRule] = Field(default_factory=list)
 
     def state(self, name: str) -> StateSpec | None:
@@ -60,11 +71,28 @@ class WorkflowSpec(_Strict):
     def final_states(self) -> list[str]:
         return [s.name for s in self.states if s.final]
 
+    @property
+    def running_states(self) -> frozenset[str]:
+        """The stages where the project is carried out (`running: true`)."""
+        return frozenset(s.name for s in self.states if s.running)
+
+    def decision_point_stage(self, text: str) -> str | None:
+        """The stage a report row with decision point `text` is read as (dashes, spaces and case
+        loose: `BP - planering` is `BP – Planering`); None if no decision point is called so."""
+        wanted = loose_text(text)
+        found = next((p for p in self.decision_points if loose_text(p.name) == wanted), None)
+        return found.stage if found else None
+
     def expanded_sources(self, transition: TransitionSpec) -> list[str]:
         """The transition's sources with `"*"` replaced by every non-final state."""
         if transition.source == ANY_OPEN_STATE:
             return [s.name for s in self.states if not s.final]
         return transition.sources
+
+
+def loose_text(text: str) -> str:
+    """`text` with only its letters and digits, lower-cased: how report phrases are compared."""
+    return "".join(ch for ch in text.lower() if ch.isalnum())
 
 
 def load_spec(path: Path, *, known_guards: Iterable[str]) -> WorkflowSpec:
@@ -166,6 +194,8 @@ def _semantic_problems(
                 seen_moves.add((t.trigger, src))
                 edges[src].add(t.dest)
 
+    problems += _decision_point_problems(spec, names)
+
     rule_names: set[str] = set()
     for i, rule in enumerate(spec.deadlines):
         at = ("deadlines", i)
@@ -190,6 +220,37 @@ def _semantic_problems(
             problems.append(
                 (("states", i), f"tillståndet {name!r} är inte final men har ingen utgång")
             )
+    return problems
+
+
+def _decision_point_problems(
+    spec: WorkflowSpec, names: Mapping[str, int]
+) -> list[tuple[tuple[str | int, ...], str]]:
+    problems: list[tuple[tuple[str | int, ...], str]] = []
+    points: dict[str, int] = {}
+    for i, point in enumerate(spec.decision_points):
+        at = ("decision_points", i)
+        if loose_text(point.name) in points:
+            problems.append(((*at, "name"), f"beslutspunkten {point.name!r} finns två gånger"))
+        points.setdefault(loose_text(point.name), i)
+        if point.stage not in names:
+            problems.append(((*at, "stage"), f"okänt tillstånd {point.stage!r}"))
+        elif loose_text(spec.states[names[point.stage]].decision_point or "") != loose_text(
+            point.name
+        ):
+            message = f"tillståndet {point.stage!r} har inte beslutspunkten {point.name!r}"
+            problems.append(((*at, "stage"), message))
+    for i, state in enumerate(spec.states):
+        at = ("states", i)
+        if state.decision_point is not None and loose_text(state.decision_point) not in points:
+            problems.append(
+                (
+                    (*at, "decision_point"),
+                    f"okänd beslutspunkt {state.decision_point!r}; deklarera den i decision_points",
+                )
+            )
+        if state.running and state.final:
+            problems.append(((*at, "running"), "ett sluttillstånd kan inte vara running"))
     return problems
 
 

@@ -122,7 +122,7 @@ def _seed(db: Database, meeting_day: date) -> None:
     fire(db=db, workflows=workflows, dnr=AXE_CASE, trigger="start_planning", actor=HANDLAGGARE,
          clock=clock)  # fmt: skip
     schedule_case(db=db, dnr=AXE_CASE, body=MEETING_BODY, day=meeting_day, actor=HANDLAGGARE,
-                  clock=clock, rules=workflows.default.spec.deadlines)  # fmt: skip
+                  clock=clock, rules_for=workflows.deadline_rules())  # fmt: skip
     render_memo(db=db, memos_dir=PROJECT_ROOT / "memos", clock=clock, dnr=AXE_CASE, fmt="md",
                 memo_date=date.today(), actor=HANDLAGGARE)  # fmt: skip
 

@@ -82,7 +82,7 @@ def schedule(
     dnr = dnr_of(prefix, serial, year)
     require("schedule_case", user.email, user.roles)
     done = schedule_case(db=ctx.db, dnr=dnr, body=name, day=when, actor=user.email,
-                         clock=ctx.clock, rules=ctx.workflows.default.spec.deadlines)  # fmt: skip
+                         clock=ctx.clock, rules_for=ctx.workflows.deadline_rules())  # fmt: skip
     return AgendaChange(diarienummer=dnr, body=name, day=when, on_agenda=True, changed=done)
 
 
@@ -99,7 +99,7 @@ def unschedule(
     dnr = dnr_of(prefix, serial, year)
     require("schedule_case", user.email, user.roles)
     done = unschedule_case(db=ctx.db, dnr=dnr, body=name, day=when, clock=ctx.clock,
-                           rules=ctx.workflows.default.spec.deadlines)  # fmt: skip
+                           rules_for=ctx.workflows.deadline_rules())  # fmt: skip
     return AgendaChange(diarienummer=dnr, body=name, day=when, on_agenda=False, changed=done)
 
 

@@ -190,14 +190,14 @@ async def schedule(request: Request, user: FormUser, prefix: str, serial: str,
         require("schedule_case", user.email, user.roles)
         body, _, day = _text(form, "meeting", limit=40).partition(" ")
         name, when, _ = check_meeting(body, day, None, where="sammanträde")
-        rules = context.workflows.default.spec.deadlines
+        rules = context.workflows.deadline_rules()
         if _text(form, "action", limit=10) == "remove":
             done = unschedule_case(db=context.db, dnr=dnr, body=name, day=when,
-                                   clock=context.clock, rules=rules)  # fmt: skip
+                                   clock=context.clock, rules_for=rules)  # fmt: skip
             text = "Borttaget från dagordningen." if done else "Stod inte på dagordningen."
         else:
             done = schedule_case(db=context.db, dnr=dnr, body=name, day=when, actor=user.email,
-                                 clock=context.clock, rules=rules)  # fmt: skip
+                                 clock=context.clock, rules_for=rules)  # fmt: skip
             text = "Satt på dagordningen." if done else "Stod redan på dagordningen."
     except CaseflowError as err:
         return _failed(request, user, dnr, err)

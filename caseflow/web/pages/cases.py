@@ -34,9 +34,15 @@ User = Annotated[PageUser, Depends(page_user)]
 FormUser = Annotated[PageUser, Depends(form_user)]
 
 
-def stage_labels(request: Request) -> dict[str, str]:
-    spec = web(request).workflows.default.spec
-    return {s.name: s.label for s in spec.states}
+def stage_labels(request: Request, workflow: str | None = None) -> dict[str, str]:
+    """Stage → label over every workflow (lists and the board show cases of any of them); with
+    `workflow`, that workflow's own labels win (a case page)."""
+    workflows = web(request).workflows
+    labels = workflows.stage_labels()
+    own = workflows.find(workflow) if workflow else None
+    if own is not None:
+        labels |= {s.name: s.label for s in own.spec.states}
+    return labels
 
 
 @router.get("/board")
@@ -206,7 +212,8 @@ def case_page(
         shown.update(values)
     return render(
         request, "case.html",
-        {"user": user, "view": view, "c": view.case, "labels": stage_labels(request),
+        {"user": user, "view": view, "c": view.case,
+         "labels": stage_labels(request, view.case["workflow"]),
          "fields": LABELS, "kinds": KINDS, "textareas": TEXTAREAS, "required": REQUIRED,
          "shown": shown,
          "error": error, "message": message,
