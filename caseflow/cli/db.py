@@ -4,20 +4,21 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-from alembic import command
-from alembic.config import Config
 from sqlalchemy import inspect
 
 from caseflow.cases.engine import add_person
 from caseflow.cli.app import app, obj, out
 from caseflow.errors import CaseflowError, WorkflowSpecError
-from caseflow.settings import PROJECT_ROOT
+from caseflow.resources import data_dir
 from caseflow.store.db import Database
 from caseflow.store.repo import count_cases_by_stage, list_people
 from caseflow.workflow.registry import compile_file
+
+if TYPE_CHECKING:
+    from alembic.config import Config
 
 db_app = typer.Typer(help="Databasen.", no_args_is_help=True)
 person_app = typer.Typer(help="Personer (handläggare, beslutsfattare …).", no_args_is_help=True)
@@ -28,15 +29,21 @@ app.add_typer(workflow_app, name="workflow")
 
 
 def alembic_config(database: Database) -> Config:
-    """An Alembic config for the project's migrations, bound to `database`."""
-    config = Config(str(PROJECT_ROOT / "alembic.ini"))
-    config.set_main_option("script_location", str(PROJECT_ROOT / "alembic"))
+    """An Alembic config for the project's migrations (the checkout's `alembic/`, else the
+    wheel's copy), bound to `database`; built in code, so no alembic.ini is read."""
+    from alembic.config import Config
+
+    config = Config()
+    config.set_main_option("script_location", str(data_dir("alembic")))
+    config.set_main_option("path_separator", "os")
     config.attributes["database"] = database
     return config
 
 
 def upgrade_database(database: Database) -> None:
     """Run every pending migration."""
+    from alembic import command
+
     command.upgrade(alembic_config(database), "head")
 
 
