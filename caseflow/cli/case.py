@@ -17,7 +17,7 @@ from caseflow.cases.engine import (
     possible_moves,
     set_funder,
 )
-from caseflow.cli.app import AppContext, obj, out
+from caseflow.cli.app import AppContext, check_output, obj, out, write_output
 from caseflow.cli.options import ActorOpt, case_app, cases_app, funder_app, parse_date_option
 from caseflow.domain.casedoc import parse_case_doc, parse_field_value
 from caseflow.domain.dnr import parse_dnr
@@ -322,11 +322,13 @@ def cases_export(
     """Exportera alla ärenden som JSON."""
     if fmt != "json":
         raise typer.BadParameter(f"okänt format {fmt!r}; bara json", param_hint="--format")
+    if output:
+        check_output(output)
     with obj(ctx).db.read() as session:
         data = {"cases": [case_to_dict(c) for c in list_cases(session=session)]}
     text = json.dumps(data, ensure_ascii=False, indent=2) + "\n"
     if output:
-        output.write_text(text, encoding="utf-8")
+        write_output(output, text)
         out(f"skrev {len(data['cases'])} ärenden till {output}")
     else:
         typer.echo(text, nl=False)

@@ -10,7 +10,7 @@ import typer
 from sqlalchemy import inspect
 
 from caseflow.cases.engine import add_person
-from caseflow.cli.app import app, obj, out
+from caseflow.cli.app import app, check_output, obj, out, write_output
 from caseflow.errors import CaseflowError, WorkflowSpecError
 from caseflow.resources import data_dir
 from caseflow.store.db import Database
@@ -154,9 +154,11 @@ def workflow_diagram(
     output: Annotated[Path | None, typer.Option("-o", "--output")] = None,
 ) -> None:
     """Rita arbetsflödet som ett Mermaid-diagram."""
+    if output:
+        check_output(output)
     text = obj(ctx).workflows.get(name).diagram()
     if output:
-        output.write_text(text + "\n", encoding="utf-8")
+        write_output(output, text + "\n")
         out(f"skrev {output}")
     else:
         out(text)

@@ -10,7 +10,7 @@ from typing import Annotated
 import typer
 
 from caseflow.cases.engine import edit_case
-from caseflow.cli.app import AppContext, app, obj, out, write_output
+from caseflow.cli.app import AppContext, app, check_output, obj, out, write_output
 from caseflow.cli.options import ActorOpt, parse_date_option
 from caseflow.domain.textformat import STOCKHOLM, format_local
 from caseflow.errors import InputError
@@ -42,6 +42,8 @@ def memo_draft(
 ) -> None:
     """Skriv ett utkast till ärendebeskrivning från ärendets uppgifter."""
     context = obj(ctx)
+    if output is not None:
+        check_output(output)
     case, _ = load_case(context.db, dnr)
     text = draft_background(case, board(context.settings.memos_dir))
     if not text:
@@ -52,7 +54,7 @@ def memo_draft(
         out(f"sparade utkastet i {case['diarienummer']} (background); redigera med "
             "`caseflow memo background`")  # fmt: skip
     if output is not None:
-        output.write_text(text + "\n", encoding="utf-8")
+        write_output(output, text + "\n")
         out(f"skrev {output}")
     elif not save:
         out(text)
@@ -92,6 +94,7 @@ def memo_render(
 ) -> None:
     """Skriv ett beslutsmemo från ärendets uppgifter (docx, md eller html)."""
     context = obj(ctx)
+    check_output(output)  # before the render is stored
     chosen = (fmt or output.suffix.lstrip(".")).lower()
     given = parse_date_option("--date", on)
     memo = render_memo(

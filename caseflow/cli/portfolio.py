@@ -10,7 +10,7 @@ from typing import Annotated
 import typer
 
 from caseflow.cases.engine import ImportSummary, import_cases
-from caseflow.cli.app import AppContext, app, obj, out, write_output
+from caseflow.cli.app import AppContext, app, check_output, obj, out, write_output
 from caseflow.cli.options import ActorOpt, parse_date_option
 from caseflow.domain.textformat import STOCKHOLM
 from caseflow.errors import InputError
@@ -94,6 +94,7 @@ def portfolio_report(
     from caseflow.portfolio.snapshots import diff_portfolios, load_snapshot
 
     context = obj(ctx)
+    check_output(output)
     chosen = (fmt or output.suffix.lstrip(".")).lower()
     if chosen not in FORMATS:
         raise InputError(f"okänt format {chosen!r}; välj ett av {', '.join(FORMATS)}")
