@@ -8,9 +8,7 @@ from typing import Annotated
 import typer
 
 from caseflow.cli.app import app, check_output, obj, out, write_output
-from caseflow.domain.casedoc import check_email
 from caseflow.errors import InputError
-from caseflow.meetings.calendar import calendar_for
 
 
 @app.command("calendar")
@@ -25,6 +23,9 @@ def calendar(
     ] = None,
 ) -> None:
     """Sammanträden och frister som kalenderfil (iCalendar) med stabila UID."""
+    from caseflow.domain.casedoc import check_email
+    from caseflow.meetings.calendar import calendar_for
+
     if (person is None) == (body is None):
         raise InputError("ange antingen --person EMAIL eller --body NÄMND")
     check_output(output)

@@ -7,15 +7,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
-from sqlalchemy import inspect
 
-from caseflow.cases.engine import add_person
 from caseflow.cli.app import app, check_output, obj, out, write_output
 from caseflow.errors import CaseflowError, WorkflowSpecError
-from caseflow.resources import data_dir
-from caseflow.store.db import Database
-from caseflow.store.repo import count_cases_by_stage, list_people
-from caseflow.workflow.registry import compile_file
+
+if TYPE_CHECKING:
+    from caseflow.store.db import Database
+
 
 if TYPE_CHECKING:
     from alembic.config import Config
@@ -32,6 +30,8 @@ def alembic_config(database: Database) -> Config:
     """An Alembic config for the project's migrations (the checkout's `alembic/`, else the
     wheel's copy), bound to `database`; built in code, so no alembic.ini is read."""
     from alembic.config import Config
+
+    from caseflow.resources import data_dir
 
     config = Config()
     config.set_main_option("script_location", str(data_dir("alembic")))
@@ -66,6 +66,8 @@ def person_add(
     title: Annotated[str | None, typer.Option("--title")] = None,
 ) -> None:
     """Lägg till en person med roller (handlaggare, beslutsfattare, namndsekreterare, admin)."""
+    from caseflow.cases.engine import add_person
+
     context = obj(ctx)
     person = add_person(
         db=context.db, email=email, name=name, roles=role, phone=phone, unit=unit, title=title,
@@ -79,6 +81,8 @@ def person_list(
     ctx: typer.Context, as_json: Annotated[bool, typer.Option("--json")] = False
 ) -> None:
     """Lista personer."""
+    from caseflow.store.repo import list_people
+
     with obj(ctx).db.read() as session:
         people = list_people(session=session)
         rows = [
@@ -99,6 +103,8 @@ def workflow_check(
     file: Annotated[Path | None, typer.Argument(help="En fil; annars alla i workflows/.")] = None,
 ) -> None:
     """Validera arbetsflöden och visa ärenden i steg som den aktuella versionen saknar."""
+    from caseflow.workflow.registry import compile_file
+
     context = obj(ctx)
     files = [file] if file else sorted(context.settings.workflows_dir.glob("*.yaml"))
     if not files:
@@ -127,6 +133,10 @@ def workflow_check(
 
 def _stranded_cases(database: Database, workflows: list) -> list[str]:  # type: ignore[type-arg]
     """Cases sitting in states the current workflow versions no longer have."""
+    from sqlalchemy import inspect
+
+    from caseflow.store.repo import count_cases_by_stage
+
     if database.is_sqlite:
         path = database.engine.url.database
         if path and path != ":memory:" and not Path(path).exists():

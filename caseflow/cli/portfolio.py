@@ -5,19 +5,18 @@ from __future__ import annotations
 from collections import Counter
 from datetime import date
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from caseflow.cases.engine import ImportSummary, import_cases
 from caseflow.cli.app import AppContext, app, check_output, obj, out, write_output
 from caseflow.cli.options import ActorOpt, parse_date_option
-from caseflow.domain.textformat import STOCKHOLM
 from caseflow.errors import InputError
-from caseflow.portfolio.files import read_portfolio
-from caseflow.portfolio.report import PortfolioDiff
-from caseflow.portfolio.service import current_cases
-from caseflow.portfolio.service import portfolio_report as build_report_of
+
+if TYPE_CHECKING:
+    from caseflow.cases.engine import ImportSummary
+    from caseflow.portfolio.report import PortfolioDiff
+
 
 portfolio_app = typer.Typer(
     help="Nämndens projektportfölj: import, rapport, ögonblicksbilder.", no_args_is_help=True
@@ -38,6 +37,9 @@ def portfolio_import(
 ) -> None:
     """Importera rapporten (.txt), ett kalkylark (.xlsx/.csv) eller rapportens .md (allt eller
     inget)."""
+    from caseflow.cases.engine import import_cases
+    from caseflow.portfolio.files import read_portfolio
+
     context = obj(ctx)
     docs = read_portfolio(file, context.workflows.get(WORKFLOW))
     summary = import_cases(
@@ -90,7 +92,10 @@ def portfolio_report(
     ] = None,
 ) -> None:
     """Skriv portföljrapporten (grupperad på område och prioritering)."""
+    from caseflow.domain.textformat import STOCKHOLM
     from caseflow.portfolio.render import FORMATS, render_report
+    from caseflow.portfolio.service import current_cases
+    from caseflow.portfolio.service import portfolio_report as build_report_of
     from caseflow.portfolio.snapshots import diff_portfolios, load_snapshot
 
     context = obj(ctx)
