@@ -7,10 +7,12 @@ from __future__ import annotations
 
 import sys
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
+import typer.main
 
 from caseflow.clock import SystemClock
 from caseflow.errors import CaseflowError
@@ -158,12 +160,18 @@ def register_commands() -> None:
     )
 
 
+@cache
+def command() -> Any:
+    """The Click command built from `app`, once per process (building it inspects every
+    command's signature: a quarter of a second each time `main` is called in-process)."""
+    register_commands()
+    return typer.main.get_command(app)
+
+
 def main(argv: list[str] | None = None) -> None:
     """Entry point: run the app; user errors become one line on stderr and exit 1."""
-    register_commands()
-
     try:
-        app(args=argv, prog_name="caseflow")
+        command()(args=argv, prog_name="caseflow")
     except CaseflowError as err:
         typer.echo(f"fel: {err}", err=True)
         raise SystemExit(1) from None
