@@ -16,7 +16,6 @@ from caseflow.errors import InputError
 if TYPE_CHECKING:
     from caseflow.store.models import Case
 
-
 JsonOpt = Annotated[bool, typer.Option("--json", help="Skriv JSON.")]
 VersionOpt = Annotated[
     int | None,

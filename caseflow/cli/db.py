@@ -12,11 +12,9 @@ from caseflow.cli.app import app, check_output, obj, out, write_output
 from caseflow.errors import CaseflowError, WorkflowSpecError
 
 if TYPE_CHECKING:
-    from caseflow.store.db import Database
-
-
-if TYPE_CHECKING:
     from alembic.config import Config
+
+    from caseflow.store.db import Database
 
 db_app = typer.Typer(help="Databasen.", no_args_is_help=True)
 person_app = typer.Typer(help="Personer (handläggare, beslutsfattare …).", no_args_is_help=True)

@@ -14,7 +14,6 @@ from caseflow.cli.app import app, obj, out
 if TYPE_CHECKING:
     from caseflow.store.models import OutboxMessage
 
-
 outbox_app = typer.Typer(help="Utkorgen: e-post som väntar på att skickas.", no_args_is_help=True)
 app.add_typer(outbox_app, name="outbox")
 

@@ -17,7 +17,6 @@ if TYPE_CHECKING:
     from caseflow.cases.engine import ImportSummary
     from caseflow.portfolio.report import PortfolioDiff
 
-
 portfolio_app = typer.Typer(
     help="Nämndens projektportfölj: import, rapport, ögonblicksbilder.", no_args_is_help=True
 )
