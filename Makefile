@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 DEMO_DB ?= demo.db
 
-.PHONY: install demo test lint typecheck unit bench clean
+.PHONY: install demo test test-fast lint typecheck unit bench clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "caseflow needs Python >= 3.11")'
@@ -34,6 +34,10 @@ typecheck: $(STAMP)
 
 unit: $(STAMP)
 	$(BIN)/pytest
+
+## The fast subset (pure and SQLite unit tests, marked by tests/conftest.py): under 30 s.
+test-fast: $(STAMP)
+	$(BIN)/pytest -m fast -q
 
 ## Benchmarks (on demand; figures go to docs/benchmarks.md by hand).
 bench: $(STAMP)

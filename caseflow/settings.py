@@ -7,6 +7,9 @@ from typing import Literal
 
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from caseflow.resources import data_dir
+
+#: The checkout (or, installed, the site-packages folder): for tests and benchmarks only.
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -16,9 +19,9 @@ class Settings(BaseSettings):
     )
 
     database_url: str = "sqlite:///caseflow.db"
-    workflows_dir: Path = PROJECT_ROOT / "workflows"
-    memos_dir: Path = PROJECT_ROOT / "memos"
-    notifications_dir: Path = PROJECT_ROOT / "notifications"
+    workflows_dir: Path = data_dir("workflows")
+    memos_dir: Path = data_dir("memos")
+    notifications_dir: Path = data_dir("notifications")
     smtp_host: str = "127.0.0.1"
     smtp_port: int = 25
     smtp_security: Literal["none", "starttls", "tls"] = "none"

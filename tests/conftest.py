@@ -117,6 +117,54 @@ def cli(
     return cli_runner(sqlite_db.url, capsys)
 
 
+#: The fast subset (`pytest -m fast`, `make test-fast`): modules of pure and SQLite unit tests.
+#: Not here: browser (e2e), schemathesis, the wheel, subprocess-heavy modules (concurrency,
+#: outbox worker, serve), the hypothesis state machine, and the larger CLI and web suites.
+FAST_MODULES = frozenset({
+    "test_architecture.py", "test_calendar_ics.py", "test_caselist.py", "test_cli_errors.py",
+    "test_deadlines.py", "test_docs.py", "test_engine.py", "test_input_bounds.py",
+    "test_meetings.py", "test_memo_render.py", "test_portfolio_import.py",
+    "test_report_render.py", "test_resources.py", "test_snapshots.py", "test_spec.py",
+    "test_startup.py", "test_web_downloads.py", "test_workdays.py",
+})  # fmt: skip
+#: Tests in those modules that start LibreOffice or a server: not fast.
+NOT_FAST = frozenset(
+    {"test_libreoffice_converts_the_memo", "test_docx_converts_to_pdf_with_libreoffice"}
+)
+
+
+def _fast_only(config: pytest.Config) -> bool:
+    return str(config.getoption("markexpr", "")).strip() == "fast"
+
+
+def pytest_ignore_collect(collection_path: Path, config: pytest.Config) -> bool | None:
+    """With `-m fast`, modules outside the subset are not even imported (collection is most of
+    the time otherwise)."""
+    if not _fast_only(config):
+        return None
+    if collection_path.is_dir():
+        return collection_path.name == "e2e" or None
+    if collection_path.name.startswith("test_") and collection_path.suffix == ".py":
+        return collection_path.name not in FAST_MODULES or None
+    return None
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark the fast subset: tests of FAST_MODULES except PostgreSQL parameters, tests marked
+    slow and the LibreOffice conversions."""
+    for item in items:
+        if item.path.name not in FAST_MODULES or item.path.parent.name != "tests":
+            continue
+        callspec = getattr(item, "callspec", None)
+        on_postgres = callspec is not None and "postgresql" in callspec.params.values()
+        name = getattr(item, "originalname", item.name)
+        if on_postgres or "pg_database" in getattr(item, "fixturenames", ()):
+            continue
+        if item.get_closest_marker("slow") or name in NOT_FAST:
+            continue
+        item.add_marker(pytest.mark.fast)
+
+
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     if REQUIRE_PG and _pg_tests_run == 0 and exitstatus == 0:
         session.exitstatus = 1

@@ -29,8 +29,9 @@ IO_LIBRARIES = {
 }  # fmt: skip
 
 PURE_PREFIXES = (
-    "caseflow.errors", "caseflow.clock", "caseflow.settings", "caseflow.domain",
-    "caseflow.workflow", "caseflow.memo.compose", "caseflow.memo.render", "caseflow.memo.docx",
+    "caseflow.errors", "caseflow.clock", "caseflow.settings", "caseflow.resources",
+    "caseflow.domain", "caseflow.workflow", "caseflow.memo.compose", "caseflow.memo.render",
+    "caseflow.memo.docx",
     "caseflow.portfolio.report", "caseflow.portfolio.sheet", "caseflow.portfolio.text",
     "caseflow.portfolio.render", "caseflow.meetings.ics", "caseflow.mail.mailer",
 )  # fmt: skip

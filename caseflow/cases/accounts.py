@@ -12,6 +12,7 @@ import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import cache
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -33,8 +34,13 @@ MIN_PASSWORD = 10
 MAX_PASSWORD = 1024
 
 _hasher = PasswordHasher()
-# Verified when the e-mail is unknown, so a wrong address costs as long as a wrong password.
-_DUMMY_HASH = _hasher.hash("caseflow-no-such-user")
+
+
+@cache
+def _dummy_hash() -> str:
+    """Verified when the e-mail is unknown, so a wrong address costs as long as a wrong
+    password; computed on first use (an argon2 hash at import slowed every CLI start)."""
+    return _hasher.hash("caseflow-no-such-user")
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,7 +110,7 @@ def authenticate(*, db: Database, email: str, password: str) -> Principal | None
         person = get_person(session=session, email=address) if len(address) <= 254 else None
     stored = person.password_hash if person is not None else None
     try:
-        _hasher.verify(stored or _DUMMY_HASH, password[:MAX_PASSWORD])
+        _hasher.verify(stored or _dummy_hash(), password[:MAX_PASSWORD])
     except (VerificationError, InvalidHashError):
         return None
     if person is None or stored is None or person.id is None:

@@ -7,10 +7,8 @@ from typing import Annotated
 
 import typer
 
-from caseflow.cli.app import app, obj, out, write_output
-from caseflow.domain.casedoc import check_email
+from caseflow.cli.app import app, check_output, obj, out, write_output
 from caseflow.errors import InputError
-from caseflow.meetings.calendar import calendar_for
 
 
 @app.command("calendar")
@@ -25,8 +23,12 @@ def calendar(
     ] = None,
 ) -> None:
     """Sammanträden och frister som kalenderfil (iCalendar) med stabila UID."""
+    from caseflow.domain.casedoc import check_email
+    from caseflow.meetings.calendar import calendar_for
+
     if (person is None) == (body is None):
         raise InputError("ange antingen --person EMAIL eller --body NÄMND")
+    check_output(output)
     data, count = calendar_for(
         db=obj(ctx).db, base_url=obj(ctx).settings.base_url,
         person=check_email(person) if person is not None else None, body=body,

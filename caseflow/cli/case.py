@@ -4,31 +4,19 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from caseflow.cases.engine import (
-    add_person,
-    create_case,
-    edit_case,
-    fire,
-    import_cases,
-    possible_moves,
-    set_funder,
-)
-from caseflow.cli.app import AppContext, obj, out
+from caseflow.cli.app import AppContext, check_output, obj, out, write_output
 from caseflow.cli.options import ActorOpt, case_app, cases_app, funder_app, parse_date_option
-from caseflow.domain.casedoc import parse_case_doc, parse_field_value
 from caseflow.domain.decisions import EVENT_KINDS as DECISION_EVENTS
 from caseflow.domain.decisions import event_text
-from caseflow.domain.dnr import parse_dnr
-from caseflow.domain.funders import FUNDER_STATUS_LABELS, FUNDERS
-from caseflow.domain.textformat import format_local, format_sek
+from caseflow.domain.funders import FUNDERS
 from caseflow.errors import InputError
-from caseflow.store.casemap import case_to_dict
-from caseflow.store.models import Case
-from caseflow.store.repo import get_person, list_cases, list_events, require_case
+
+if TYPE_CHECKING:
+    from caseflow.store.models import Case
 
 JsonOpt = Annotated[bool, typer.Option("--json", help="Skriv JSON.")]
 VersionOpt = Annotated[
@@ -78,6 +66,10 @@ def case_new(
     actor: ActorOpt = "cli",
 ) -> None:
     """Registrera ett nytt ärende."""
+    from caseflow.cases.engine import create_case
+    from caseflow.domain.casedoc import parse_case_doc
+    from caseflow.domain.dnr import parse_dnr
+
     context = obj(ctx)
     if from_json is not None:
         if dnr or title:
@@ -106,6 +98,9 @@ def case_edit(
     expect_version: VersionOpt = None,
 ) -> None:
     """Ändra fält; ändringen sparas i historiken."""
+    from caseflow.cases.engine import edit_case
+    from caseflow.domain.casedoc import parse_field_value
+
     context = obj(ctx)
     changes: dict[str, Any] = {}
     for item in assignments:
@@ -140,6 +135,8 @@ def funder_set(
     expect_version: VersionOpt = None,
 ) -> None:
     """Lägg till eller ändra en finansiär."""
+    from caseflow.cases.engine import set_funder
+
     context = obj(ctx)
     funder = {
         "code": code,
@@ -159,6 +156,9 @@ def funder_set(
 
 
 def _case_lines(case: Case, stage_label: str) -> list[str]:
+    from caseflow.domain.funders import FUNDER_STATUS_LABELS
+    from caseflow.domain.textformat import format_sek
+
     lines = [
         f"{case.diarienummer}  {case.title}",
         f"  Steg:             {stage_label} ({case.stage})"
@@ -202,6 +202,10 @@ def _follow_up(case: Case) -> str:
 @case_app.command("show")
 def case_show(ctx: typer.Context, dnr: str, as_json: JsonOpt = False) -> None:
     """Visa ett ärende."""
+    from caseflow.domain.dnr import parse_dnr
+    from caseflow.store.casemap import case_to_dict
+    from caseflow.store.repo import require_case
+
     context = obj(ctx)
     with context.db.read() as session:
         case = require_case(session=session, dnr=parse_dnr(dnr))
@@ -226,6 +230,9 @@ def case_list(
     as_json: JsonOpt = False,
 ) -> None:
     """Lista ärenden."""
+    from caseflow.store.casemap import case_to_dict
+    from caseflow.store.repo import list_cases
+
     context = obj(ctx)
     with context.db.read() as session:
         cases = list_cases(session=session, stage=stage)
@@ -247,6 +254,8 @@ def case_triggers(
     as_json: JsonOpt = False,
 ) -> None:
     """Visa möjliga förflyttningar nu och varför blockerade inte går."""
+    from caseflow.cases.engine import possible_moves
+
     context = obj(ctx)
     case, moves = possible_moves(db=context.db, workflows=context.workflows, dnr=dnr, actor=actor)
     if as_json:
@@ -277,6 +286,8 @@ def case_fire(
     expect_version: VersionOpt = None,
 ) -> None:
     """Flytta ärendet med en händelse (trigger)."""
+    from caseflow.cases.engine import fire
+
     context = obj(ctx)
     result = fire(
         db=context.db, workflows=context.workflows, dnr=dnr, trigger=trigger, actor=actor,
@@ -288,6 +299,10 @@ def case_fire(
 @case_app.command("history")
 def case_history(ctx: typer.Context, dnr: str, as_json: JsonOpt = False) -> None:
     """Visa ärendets historik."""
+    from caseflow.domain.dnr import parse_dnr
+    from caseflow.domain.textformat import format_local
+    from caseflow.store.repo import list_events, require_case
+
     context = obj(ctx)
     with context.db.read() as session:
         case = require_case(session=session, dnr=parse_dnr(dnr))
@@ -324,13 +339,18 @@ def cases_export(
     output: Annotated[Path | None, typer.Option("-o", "--output")] = None,
 ) -> None:
     """Exportera alla ärenden som JSON."""
+    from caseflow.store.casemap import case_to_dict
+    from caseflow.store.repo import list_cases
+
     if fmt != "json":
         raise typer.BadParameter(f"okänt format {fmt!r}; bara json", param_hint="--format")
+    if output:
+        check_output(output)
     with obj(ctx).db.read() as session:
         data = {"cases": [case_to_dict(c) for c in list_cases(session=session)]}
     text = json.dumps(data, ensure_ascii=False, indent=2) + "\n"
     if output:
-        output.write_text(text, encoding="utf-8")
+        write_output(output, text)
         out(f"skrev {len(data['cases'])} ärenden till {output}")
     else:
         typer.echo(text, nl=False)
@@ -338,6 +358,9 @@ def cases_export(
 
 def _import_people(context: AppContext, people: Any, *, where: str) -> int:
     """Add the people listed beside the cases (`{"people": [...]}`) who are not registered yet."""
+    from caseflow.cases.engine import add_person
+    from caseflow.store.repo import get_person
+
     if not isinstance(people, list):
         raise InputError(f"{where}: väntade en lista")
     added = 0
@@ -361,6 +384,9 @@ def _import_people(context: AppContext, people: Any, *, where: str) -> int:
 @cases_app.command("import")
 def cases_import(ctx: typer.Context, file: Path, actor: ActorOpt = "cli") -> None:
     """Importera ärenden från JSON (allt eller inget)."""
+    from caseflow.cases.engine import import_cases
+    from caseflow.domain.casedoc import parse_case_doc
+
     context = obj(ctx)
     data = read_json(file)
     items = data.get("cases") if isinstance(data, dict) else data

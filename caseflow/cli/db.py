@@ -4,20 +4,17 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-from alembic import command
-from alembic.config import Config
-from sqlalchemy import inspect
 
-from caseflow.cases.engine import add_person
-from caseflow.cli.app import app, obj, out
+from caseflow.cli.app import app, check_output, obj, out, write_output
 from caseflow.errors import CaseflowError, WorkflowSpecError
-from caseflow.settings import PROJECT_ROOT
-from caseflow.store.db import Database
-from caseflow.store.repo import count_cases_by_stage, list_people
-from caseflow.workflow.registry import compile_file
+
+if TYPE_CHECKING:
+    from alembic.config import Config
+
+    from caseflow.store.db import Database
 
 db_app = typer.Typer(help="Databasen.", no_args_is_help=True)
 person_app = typer.Typer(help="Personer (handläggare, beslutsfattare …).", no_args_is_help=True)
@@ -28,15 +25,23 @@ app.add_typer(workflow_app, name="workflow")
 
 
 def alembic_config(database: Database) -> Config:
-    """An Alembic config for the project's migrations, bound to `database`."""
-    config = Config(str(PROJECT_ROOT / "alembic.ini"))
-    config.set_main_option("script_location", str(PROJECT_ROOT / "alembic"))
+    """An Alembic config for the project's migrations (the checkout's `alembic/`, else the
+    wheel's copy), bound to `database`; built in code, so no alembic.ini is read."""
+    from alembic.config import Config
+
+    from caseflow.resources import data_dir
+
+    config = Config()
+    config.set_main_option("script_location", str(data_dir("alembic")))
+    config.set_main_option("path_separator", "os")
     config.attributes["database"] = database
     return config
 
 
 def upgrade_database(database: Database) -> None:
     """Run every pending migration."""
+    from alembic import command
+
     command.upgrade(alembic_config(database), "head")
 
 
@@ -59,6 +64,8 @@ def person_add(
     title: Annotated[str | None, typer.Option("--title")] = None,
 ) -> None:
     """Lägg till en person med roller (handlaggare, beslutsfattare, namndsekreterare, admin)."""
+    from caseflow.cases.engine import add_person
+
     context = obj(ctx)
     person = add_person(
         db=context.db, email=email, name=name, roles=role, phone=phone, unit=unit, title=title,
@@ -72,6 +79,8 @@ def person_list(
     ctx: typer.Context, as_json: Annotated[bool, typer.Option("--json")] = False
 ) -> None:
     """Lista personer."""
+    from caseflow.store.repo import list_people
+
     with obj(ctx).db.read() as session:
         people = list_people(session=session)
         rows = [
@@ -92,6 +101,8 @@ def workflow_check(
     file: Annotated[Path | None, typer.Argument(help="En fil; annars alla i workflows/.")] = None,
 ) -> None:
     """Validera arbetsflöden och visa ärenden i steg som den aktuella versionen saknar."""
+    from caseflow.workflow.registry import compile_file
+
     context = obj(ctx)
     files = [file] if file else sorted(context.settings.workflows_dir.glob("*.yaml"))
     if not files:
@@ -120,6 +131,10 @@ def workflow_check(
 
 def _stranded_cases(database: Database, workflows: list) -> list[str]:  # type: ignore[type-arg]
     """Cases sitting in states the current workflow versions no longer have."""
+    from sqlalchemy import inspect
+
+    from caseflow.store.repo import count_cases_by_stage
+
     if database.is_sqlite:
         path = database.engine.url.database
         if path and path != ":memory:" and not Path(path).exists():
@@ -147,9 +162,11 @@ def workflow_diagram(
     output: Annotated[Path | None, typer.Option("-o", "--output")] = None,
 ) -> None:
     """Rita arbetsflödet som ett Mermaid-diagram."""
+    if output:
+        check_output(output)
     text = obj(ctx).workflows.get(name).diagram()
     if output:
-        output.write_text(text + "\n", encoding="utf-8")
+        write_output(output, text + "\n")
         out(f"skrev {output}")
     else:
         out(text)

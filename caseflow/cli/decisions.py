@@ -10,8 +10,6 @@ import typer
 from caseflow.cli.app import obj, out
 from caseflow.cli.memo import JsonOpt, decisions_app
 from caseflow.cli.options import ActorOpt
-from caseflow.meetings.service import check_meeting
-from caseflow.memo.decisions import annul, list_decisions, report
 
 
 @decisions_app.command("annul")
@@ -22,6 +20,8 @@ def decisions_annul(
     actor: ActorOpt = "cli",
 ) -> None:
     """Upphäv ärendets senaste gällande beslut (beslutsfattare eller admin)."""
+    from caseflow.memo.decisions import annul
+
     context = obj(ctx)
     decision = annul(db=context.db, dnr=dnr, reason=reason, actor=actor, clock=context.clock)
     out(f"{dnr}: beslut {decision.id} ({decision.decided_on}) är upphävt; ett nytt beslut kan "
@@ -39,6 +39,9 @@ def decisions_report(
     actor: ActorOpt = "cli",
 ) -> None:
     """Anmäl delegationsbesluten (fattade senast sammanträdesdagen) vid sammanträdet."""
+    from caseflow.meetings.service import check_meeting
+    from caseflow.memo.decisions import report
+
     context = obj(ctx)
     name, day, _ = check_meeting(body, meeting, None, where="--meeting")
     rows = report(db=context.db, body=name, day=day, paragraph=paragraph, actor=actor,
@@ -61,6 +64,8 @@ def decisions_list(
     as_json: JsonOpt = False,
 ) -> None:
     """Alla beslut: vem, när, anmält vid vilket sammanträde eller ej anmält, upphävda."""
+    from caseflow.memo.decisions import list_decisions
+
     rows = list_decisions(db=obj(ctx).db, unreported_only=unreported_only)
     if as_json:
         out(json.dumps([r.as_json() | {"status": r.status} for r in rows], ensure_ascii=False,

@@ -10,16 +10,6 @@ import typer
 
 from caseflow.cli.app import app, obj, out
 from caseflow.cli.options import ActorOpt, case_app
-from caseflow.meetings.service import (
-    add_meetings,
-    agenda,
-    check_meeting,
-    list_meetings,
-    read_plan,
-    schedule_case,
-    unschedule_case,
-)
-from caseflow.memo.store import unreported
 
 meetings_app = typer.Typer(help="Nämndens sammanträden och dagordningar.", no_args_is_help=True)
 app.add_typer(meetings_app, name="meetings")
@@ -36,6 +26,8 @@ def meetings_add(
     time: Annotated[str | None, typer.Option("--time", help="Klockslag TT:MM.")] = None,
 ) -> None:
     """Lägg till ett sammanträde."""
+    from caseflow.meetings.service import add_meetings, check_meeting
+
     context = obj(ctx)
     meeting = check_meeting(body, day, time, where="sammanträde")
     add_meetings(db=context.db, meetings=[meeting], clock=context.clock)
@@ -45,6 +37,8 @@ def meetings_add(
 @meetings_app.command("import")
 def meetings_import(ctx: typer.Context, file: Path, body: BodyOpt = "RUN") -> None:
     """Importera ett års sammanträdesplan (YAML eller CSV), allt eller inget."""
+    from caseflow.meetings.service import add_meetings, read_plan
+
     context = obj(ctx)
     plan = read_plan(file, body=body)
     count = add_meetings(db=context.db, meetings=plan, clock=context.clock)
@@ -58,6 +52,8 @@ def meetings_list(
     as_json: JsonOpt = False,
 ) -> None:
     """Lista sammanträden."""
+    from caseflow.meetings.service import list_meetings
+
     rows = list_meetings(db=obj(ctx).db, body=body.upper() if body else None)
     if as_json:
         data = [
@@ -73,6 +69,9 @@ def meetings_list(
 @meetings_app.command("agenda")
 def meetings_agenda(ctx: typer.Context, day: str, body: BodyOpt = "RUN") -> None:
     """Ärendena på ett sammanträdes dagordning och delegationsbeslut att anmäla."""
+    from caseflow.meetings.service import agenda, check_meeting
+    from caseflow.memo.store import unreported
+
     context = obj(ctx)
     name, parsed, _ = check_meeting(body, day, None, where="sammanträde")
     cases = agenda(db=context.db, body=name, day=parsed)
@@ -98,6 +97,8 @@ def case_schedule(
     actor: ActorOpt = "cli",
 ) -> None:
     """Sätt ärendet på ett sammanträdes dagordning."""
+    from caseflow.meetings.service import check_meeting, schedule_case
+
     context = obj(ctx)
     name, day, _ = check_meeting(body, meeting, None, where="--meeting")
     rules = context.workflows.deadline_rules()
@@ -114,6 +115,8 @@ def case_unschedule(
     body: BodyOpt = "RUN",
 ) -> None:
     """Ta bort ärendet från ett sammanträdes dagordning (dess påminnelser ställs in)."""
+    from caseflow.meetings.service import check_meeting, unschedule_case
+
     context = obj(ctx)
     name, day, _ = check_meeting(body, meeting, None, where="--meeting")
     removed = unschedule_case(db=context.db, dnr=dnr, body=name, day=day, clock=context.clock,

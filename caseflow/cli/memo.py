@@ -9,14 +9,9 @@ from typing import Annotated
 
 import typer
 
-from caseflow.cases.engine import edit_case
-from caseflow.cli.app import AppContext, app, obj, out, write_output
+from caseflow.cli.app import AppContext, app, check_output, obj, out, write_output
 from caseflow.cli.options import ActorOpt, parse_date_option
-from caseflow.domain.textformat import STOCKHOLM, format_local
 from caseflow.errors import InputError
-from caseflow.memo.compose import draft_background
-from caseflow.memo.service import board, finalize_memo, load_case, render_memo
-from caseflow.memo.store import list_renders, unreported
 
 memo_app = typer.Typer(help="Beslutsmemon: utkast, rendering, beslut.", no_args_is_help=True)
 decisions_app = typer.Typer(help="Fattade beslut.", no_args_is_help=True)
@@ -27,6 +22,8 @@ JsonOpt = Annotated[bool, typer.Option("--json", help="Skriv JSON.")]
 
 
 def today(context: AppContext) -> date:
+    from caseflow.domain.textformat import STOCKHOLM
+
     return context.clock.now().astimezone(STOCKHOLM).date()
 
 
@@ -41,7 +38,13 @@ def memo_draft(
     actor: ActorOpt = "cli",
 ) -> None:
     """Skriv ett utkast till ärendebeskrivning från ärendets uppgifter."""
+    from caseflow.cases.engine import edit_case
+    from caseflow.memo.compose import draft_background
+    from caseflow.memo.service import board, load_case
+
     context = obj(ctx)
+    if output is not None:
+        check_output(output)
     case, _ = load_case(context.db, dnr)
     text = draft_background(case, board(context.settings.memos_dir))
     if not text:
@@ -52,7 +55,7 @@ def memo_draft(
         out(f"sparade utkastet i {case['diarienummer']} (background); redigera med "
             "`caseflow memo background`")  # fmt: skip
     if output is not None:
-        output.write_text(text + "\n", encoding="utf-8")
+        write_output(output, text + "\n")
         out(f"skrev {output}")
     elif not save:
         out(text)
@@ -61,6 +64,8 @@ def memo_draft(
 @memo_app.command("background")
 def memo_background(ctx: typer.Context, dnr: str, file: Path, actor: ActorOpt = "cli") -> None:
     """Spara en redigerad ärendebeskrivning (textfil) på ärendet."""
+    from caseflow.cases.engine import edit_case
+
     context = obj(ctx)
     try:
         text = file.read_text(encoding="utf-8").strip()
@@ -91,7 +96,10 @@ def memo_render(
     actor: ActorOpt = "cli",
 ) -> None:
     """Skriv ett beslutsmemo från ärendets uppgifter (docx, md eller html)."""
+    from caseflow.memo.service import render_memo
+
     context = obj(ctx)
+    check_output(output)  # before the render is stored
     chosen = (fmt or output.suffix.lstrip(".")).lower()
     given = parse_date_option("--date", on)
     memo = render_memo(
@@ -108,6 +116,9 @@ def memo_render(
 @memo_app.command("list")
 def memo_list(ctx: typer.Context, dnr: str, as_json: JsonOpt = False) -> None:
     """Lista ärendets skrivna memon."""
+    from caseflow.domain.textformat import format_local
+    from caseflow.memo.store import list_renders
+
     rows = list_renders(db=obj(ctx).db, dnr=dnr)
     if as_json:
         out(json.dumps([r.model_dump(mode="json", exclude={"case_id"}) for r in rows],
@@ -126,6 +137,8 @@ def memo_finalize(
     on: Annotated[str | None, typer.Option("--date", help="Beslutsdatum (ÅÅÅÅ-MM-DD).")] = None,
 ) -> None:
     """Registrera beslutet (senaste memot), undertecknat av en beslutsfattare."""
+    from caseflow.memo.service import finalize_memo
+
     context = obj(ctx)
     given = parse_date_option("--date", on)
     decision = finalize_memo(
@@ -139,6 +152,8 @@ def memo_finalize(
 @decisions_app.command("unreported")
 def decisions_unreported(ctx: typer.Context, as_json: JsonOpt = False) -> None:
     """Delegationsbeslut som ännu inte anmälts till nämnden."""
+    from caseflow.memo.store import unreported
+
     rows = unreported(db=obj(ctx).db)
     if as_json:
         out(json.dumps([r.as_json() for r in rows], ensure_ascii=False, indent=2))

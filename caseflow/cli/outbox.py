@@ -5,21 +5,19 @@ from __future__ import annotations
 import json
 import logging
 from datetime import timedelta
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from caseflow.cli.app import app, obj, out
-from caseflow.cli.mailer import build_mailer
-from caseflow.domain.textformat import format_local
-from caseflow.mail.delivery import send_due
-from caseflow.mail.outbox import STATUSES, list_messages
-from caseflow.store.models import OutboxMessage
-from caseflow.worker import run_worker
+
+if TYPE_CHECKING:
+    from caseflow.store.models import OutboxMessage
 
 outbox_app = typer.Typer(help="Utkorgen: e-post som väntar på att skickas.", no_args_is_help=True)
 app.add_typer(outbox_app, name="outbox")
 
+#: The outbox's statuses (caseflow.mail.outbox.STATUSES, not imported: `--help` stays fast).
 STATUS_LABELS = {"pending": "väntar", "sent": "skickat", "failed": "misslyckat"}
 
 
@@ -38,11 +36,14 @@ def outbox_list(
     ctx: typer.Context,
     status: Annotated[
         str | None,
-        typer.Option("--status", help=f"Bara meddelanden med status {'|'.join(STATUSES)}."),
+        typer.Option("--status", help=f"Bara meddelanden med status {'|'.join(STATUS_LABELS)}."),
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Skriv JSON.")] = False,
 ) -> None:
     """Lista e-post i utkorgen, äldst först."""
+    from caseflow.domain.textformat import format_local
+    from caseflow.mail.outbox import list_messages
+
     messages = list_messages(db=obj(ctx).db, status=status)
     if as_json:
         out(json.dumps([_row(m) for m in messages], ensure_ascii=False, indent=2))
@@ -68,6 +69,9 @@ def outbox_send_once(
     limit: Annotated[int, typer.Option("--limit", min=1, help="Högst så många meddelanden.")] = 100,
 ) -> None:
     """Skicka det som står på tur nu (en omgång) och skriv vad som hände."""
+    from caseflow.cli.mailer import build_mailer
+    from caseflow.mail.delivery import send_due
+
     context = obj(ctx)
     mailer = build_mailer(context.settings)
     summary = send_due(db=context.db, mailer=mailer, mail_from=context.settings.mail_from,
@@ -90,6 +94,9 @@ def worker(
 ) -> None:
     """Kör bakgrundsarbetaren: planerar och köar påminnelser och skickar utkorgen tills
     SIGTERM eller Ctrl-C."""
+    from caseflow.cli.mailer import build_mailer
+    from caseflow.worker import run_worker
+
     context = obj(ctx)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
     logging.getLogger("apscheduler").setLevel(logging.WARNING)

@@ -9,15 +9,13 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from caseflow.cases.engine import ImportSummary, import_cases
-from caseflow.cli.app import AppContext, app, obj, out, write_output
+from caseflow.cli.app import AppContext, app, check_output, obj, out, write_output
 from caseflow.cli.options import ActorOpt, parse_date_option
-from caseflow.domain.textformat import STOCKHOLM
 from caseflow.errors import InputError
-from caseflow.portfolio.files import read_portfolio
-from caseflow.portfolio.report import PortfolioDiff
-from caseflow.portfolio.service import current_cases
-from caseflow.portfolio.service import portfolio_report as build_report_of
+
+if TYPE_CHECKING:
+    from caseflow.cases.engine import ImportSummary
+    from caseflow.portfolio.report import PortfolioDiff
 
 if TYPE_CHECKING:
     from caseflow.portfolio.snapshots import StageNames
@@ -39,6 +37,9 @@ def portfolio_import(
 ) -> None:
     """Importera rapporten (.txt), ett kalkylark (.xlsx/.csv) eller rapportens .md (allt eller
     inget)."""
+    from caseflow.cases.engine import import_cases
+    from caseflow.portfolio.files import read_portfolio
+
     context = obj(ctx)
     # A report's rows name no workflow: they are read as new cases would start (the default).
     docs = read_portfolio(file, context.workflows.default)
@@ -93,10 +94,14 @@ def portfolio_report(
     ] = None,
 ) -> None:
     """Skriv portföljrapporten (grupperad på område och prioritering)."""
+    from caseflow.domain.textformat import STOCKHOLM
     from caseflow.portfolio.render import FORMATS, render_report
+    from caseflow.portfolio.service import current_cases
+    from caseflow.portfolio.service import portfolio_report as build_report_of
     from caseflow.portfolio.snapshots import diff_portfolios, load_snapshot
 
     context = obj(ctx)
+    check_output(output)
     chosen = (fmt or output.suffix.lstrip(".")).lower()
     if chosen not in FORMATS:
         raise InputError(f"okänt format {chosen!r}; välj ett av {', '.join(FORMATS)}")

@@ -10,7 +10,6 @@ import typer
 
 from caseflow.cli.app import app, obj, out
 from caseflow.cli.options import parse_date_option
-from caseflow.reminders.plan import list_reminders
 
 reminders_app = typer.Typer(help="Påminnelser om frister.", no_args_is_help=True)
 app.add_typer(reminders_app, name="reminders")
@@ -26,6 +25,8 @@ def reminders_list(
     as_json: Annotated[bool, typer.Option("--json", help="Skriv JSON.")] = False,
 ) -> None:
     """Planerade påminnelser, i den ordning de ska skickas."""
+    from caseflow.reminders.plan import list_reminders
+
     given = parse_date_option("--due-before", due_before)
     with obj(ctx).db.reading() as conn:
         rows = list_reminders(conn, due_before=date.fromisoformat(given) if given else None,

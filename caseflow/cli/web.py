@@ -8,10 +8,8 @@ from typing import Annotated
 
 import typer
 
-from caseflow.cases.accounts import add_user, issue_token, revoke_all
 from caseflow.cli.app import app, obj, out
 from caseflow.errors import InputError
-from caseflow.store.repo import list_people
 
 user_app = typer.Typer(help="Konton för webben och API-token.", no_args_is_help=True)
 app.add_typer(user_app, name="user")
@@ -48,6 +46,8 @@ def user_add(
     ] = None,
 ) -> None:
     """Skapa ett konto (lösenordet läses från standard in eller --password-file)."""
+    from caseflow.cases.accounts import add_user
+
     context = obj(ctx)
     person = add_user(db=context.db, email=email, password=_read_password(password_file),
                       roles=role, clock=context.clock, name=name)  # fmt: skip
@@ -57,6 +57,8 @@ def user_add(
 @user_app.command("token")
 def user_token(ctx: typer.Context, email: str) -> None:
     """Skriv ut en ny API-token (Authorization: Bearer …); den visas bara nu."""
+    from caseflow.cases.accounts import issue_token
+
     context = obj(ctx)
     out(issue_token(db=context.db, email=email, kind="api", clock=context.clock))
 
@@ -71,6 +73,8 @@ def user_revoke(
     ] = None,
 ) -> None:
     """Återkalla en persons inloggningar och token."""
+    from caseflow.cases.accounts import revoke_all
+
     context = obj(ctx)
     if kind is not None and kind not in ("session", "api", "calendar"):
         raise InputError(f"--kind: okänd typ {kind!r}; välj session, api eller calendar")
@@ -81,6 +85,8 @@ def user_revoke(
 @user_app.command("list")
 def user_list(ctx: typer.Context) -> None:
     """Lista personer och om de har ett konto."""
+    from caseflow.store.repo import list_people
+
     with obj(ctx).db.read() as session:
         for p in list_people(session=session):
             login = "konto" if p.password_hash else "inget konto"

@@ -27,10 +27,10 @@ from caseflow.domain.amounts import format_kronor, format_number
 from caseflow.domain.casedoc import describe_validation
 from caseflow.domain.funders import FUNDERS
 from caseflow.errors import InputError
-from caseflow.settings import PROJECT_ROOT
+from caseflow.resources import data_dir
 from caseflow.workflow.yamlpos import YamlSyntaxError, load_located
 
-MEMOS_DIR = PROJECT_ROOT / "memos"
+MEMOS_DIR = data_dir("memos")
 FORMATS = ("docx", "md", "html")
 
 

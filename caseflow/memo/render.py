@@ -33,10 +33,10 @@ from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
 from caseflow.memo.docx import Numbering, Styles, set_num_pr, set_run_language
-from caseflow.settings import PROJECT_ROOT
+from caseflow.resources import data_dir
 
 #: The default Word template; a region replaces the file with its own letterhead.
-DEFAULT_TEMPLATE = PROJECT_ROOT / "memos" / "templates" / "memo.docx"
+DEFAULT_TEMPLATE = data_dir("memos") / "templates" / "memo.docx"
 NOTE_PREFIX = "Att kontrollera: "
 LANGUAGE = "sv-SE"
 CODE_FONT = "Courier New"

@@ -13,12 +13,15 @@ from typing import Any
 
 from sqlalchemy import event
 from sqlalchemy.engine import Connection, Engine, make_url
-from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from sqlmodel import Session, create_engine
 
 from caseflow.errors import CaseflowError, DuplicateError
 
 _WRITE = "caseflow_write"
+#: How long a SQLite writer waits for another writer's lock before giving up.
+BUSY_TIMEOUT_MS = 30_000
+BUSY = "databasen är upptagen av en annan skrivning; försök igen"
 
 
 def normalise_url(url: str) -> str:
@@ -38,6 +41,8 @@ class Database:
         kwargs: dict[str, Any] = {"echo": echo}
         if self.is_sqlite:
             database = parsed.database or ""
+            if parsed.query.get("uri") == "true" and database.startswith("file:"):
+                database = database.removeprefix("file:").split("?", 1)[0]
             if database and database != ":memory:" and not Path(database).parent.exists():
                 raise CaseflowError(f"databasens mapp finns inte: {Path(database).parent}")
             kwargs["connect_args"] = {"check_same_thread": False}
@@ -80,9 +85,7 @@ class Database:
             except OperationalError as err:
                 session.rollback()
                 if "locked" in str(err.orig):
-                    raise CaseflowError(
-                        "databasen är upptagen av en annan skrivning; försök igen"
-                    ) from err
+                    raise CaseflowError(BUSY) from err
                 raise
             except BaseException:
                 session.rollback()
@@ -96,9 +99,7 @@ class Database:
                 yield conn
         except OperationalError as err:
             if "locked" in str(err.orig):
-                raise CaseflowError(
-                    "databasen är upptagen av en annan skrivning; försök igen"
-                ) from err
+                raise CaseflowError(BUSY) from err
             raise
 
     def optimize(self) -> None:
@@ -120,7 +121,28 @@ class Database:
 def _raise_if_busy(err: OperationalError) -> None:
     """SQLite's "database is locked" after busy_timeout becomes a clear user error."""
     if "locked" in str(err.orig):
-        raise CaseflowError("databasen är upptagen av en annan skrivning; försök igen") from err
+        raise CaseflowError(BUSY) from err
+
+
+def describe_database_error(err: BaseException) -> str | None:
+    """A one-line Swedish message for a database error the user's setup causes (tables
+    missing, a read-only or locked file, no server), or None for anything else."""
+    if not isinstance(err, DBAPIError):
+        return None
+    text = str(err.orig)
+    sqlstate = getattr(err.orig, "sqlstate", None)
+    if "no such table" in text or "no such column" in text or sqlstate in ("42P01", "42703"):
+        return "databasen är inte migrerad till den här versionen; kör `caseflow db upgrade`"
+    if "readonly database" in text or sqlstate == "25006":
+        return "databasen är skrivskyddad; inget ändrades"
+    if "locked" in text:
+        return BUSY
+    if "unable to open database file" in text:
+        return "kan inte öppna databasfilen (finns mappen, och får den läsas och skrivas?)"
+    if isinstance(err, OperationalError):
+        first = text.strip().splitlines()[0] if text.strip() else type(err.orig).__name__
+        return f"kan inte använda databasen: {first}"
+    return None
 
 
 def _configure_sqlite(engine: Engine) -> None:
@@ -132,7 +154,7 @@ def _configure_sqlite(engine: Engine) -> None:
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute("PRAGMA busy_timeout=30000")
+        cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
         # Reads through a 256 MB memory map instead of copies into the 2 MB page cache: a list
         # page over 100,000 cases reads thousands of rows (bench_web: 5.6 → 3.3 ms per query).
         cursor.execute("PRAGMA mmap_size=268435456")
