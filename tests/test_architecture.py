@@ -33,6 +33,8 @@ PURE_PREFIXES = (
     "caseflow.workflow", "caseflow.memo.compose", "caseflow.memo.render", "caseflow.memo.docx",
     "caseflow.portfolio.report", "caseflow.portfolio.sheet", "caseflow.portfolio.text",
     "caseflow.portfolio.render", "caseflow.meetings.ics", "caseflow.mail.mailer",
+    "caseflow.results.form", "caseflow.results.count", "caseflow.results.ocr_repair",
+    "caseflow.results.ocr_import",
 )  # fmt: skip
 STORE_PREFIXES = ("caseflow.store",)
 ENTRY_PREFIXES = ("caseflow.cli", "caseflow.web", "caseflow.worker", "caseflow.__main__")
