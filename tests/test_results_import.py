@@ -43,6 +43,12 @@ def test_a_printed_ö_ending_a_word_keeps_its_real_space() -> None:
     )
 
 
+def test_a_capital_or_a_suffix_after_the_space_is_judged_right() -> None:
+    assert repair_line("pröjekt söm Långå FVOF vis ansö kan öch stö den").text == (
+        "projekt som Långå FVOF vis ansökan och stöden"
+    )
+
+
 def test_a_clean_text_is_left_alone() -> None:
     text = "Vi gör det på lokal nivå för att öka samverkan och möjligheter.\r\nRad två."
     repaired, damage = repair_text(text)

@@ -102,6 +102,7 @@ def register_commands() -> None:
         outbox,
         portfolio,
         reminders,
+        results,
         web,
     )
 

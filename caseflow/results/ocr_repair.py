@@ -25,7 +25,7 @@ _FAKE_HINT = re.compile(
 )
 # After a printed ö that ends a word ("närvarö av", "örö finns"), the one space is real.
 _COMMON_WORDS = frozenset(
-    "av på i och finns är att som med till för om kan ska har var vid men så eller inte".split()
+    "av på i och finns är att som med till för om ska har vid så eller inte".split()
 )
 _WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
 _PUNCT = set(".,;:!?)”’%")
@@ -55,7 +55,7 @@ def _join_spaces(line: str) -> tuple[str, list[bool]]:
         nxt = _WORD.match(line, i + 1)
         if char == "ö" and run == 1 and nxt is not None and _is_word(nxt.group()):
             continue
-        if run == 1 and (after.isalpha() or after in _PUNCT):
+        if run == 1 and ((after.isalpha() and not after.isupper()) or after in _PUNCT):
             marks[-1] = True
             i += 1
         elif run >= 2:  # a word-final å/ä/ö (one space at a line's end is the line's own)
@@ -72,14 +72,11 @@ def _is_word(fragment: str) -> bool:
 
 
 def _evidence(word: str, marked: bool) -> int:
-    """+1 clean, -1 damaged, 0 neither. An å/ä before a kerning letter is no evidence for a
-    word that itself holds an unmarked ö: some damaged words lack the space too ("metödmässiga")."""
+    """+1 clean, -1 damaged, 0 neither."""
     if marked or _FAKE_HINT.search(word):
         return -1
     if "o" in word:
         return 1
-    if "ö" in word:
-        return 0
     for i, char in enumerate(word[:-1]):
         if word[i + 1] in _KERNING.get(char, ()):
             return 1
