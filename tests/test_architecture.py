@@ -34,6 +34,8 @@ PURE_PREFIXES = (
     "caseflow.memo.docx",
     "caseflow.portfolio.report", "caseflow.portfolio.sheet", "caseflow.portfolio.text",
     "caseflow.portfolio.render", "caseflow.meetings.ics", "caseflow.mail.mailer",
+    "caseflow.results.form", "caseflow.results.count", "caseflow.results.ocr_repair",
+    "caseflow.results.ocr_import",
 )  # fmt: skip
 STORE_PREFIXES = ("caseflow.store",)
 ENTRY_PREFIXES = ("caseflow.cli", "caseflow.web", "caseflow.worker", "caseflow.__main__")

@@ -157,6 +157,7 @@ def register_commands() -> None:
         outbox,
         portfolio,
         reminders,
+        results,
         web,
     )
 

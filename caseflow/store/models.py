@@ -298,3 +298,37 @@ class AuthToken(SQLModel, table=True):
     created_at: datetime = _utc_column()
     expires_at: datetime | None = _utc_column(nullable=True)
     revoked_at: datetime | None = _utc_column(nullable=True)
+
+
+class ResultsReport(SQLModel, table=True):
+    """A region's yearly results report under förordning (2024:99), on one form edition."""
+
+    __tablename__ = "results_reports"
+    __table_args__ = (sa.UniqueConstraint("region", "year", name="uq_results_reports_region_year"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    region: str = Field(max_length=200)
+    year: int  # the year reported on; due 21 February the year after
+    form_edition: str = Field(max_length=32)
+    status: str = Field(default="utkast", max_length=32)
+    created_by: str = Field(max_length=254)
+    created_at: datetime = _utc_column()
+
+
+class ResultsAnswer(SQLModel, table=True):
+    """The answer in one slot of a report ("1.1", or a part such as "5.1a"): text, check box,
+    who wrote it when, and a row version so two officers never overwrite each other unseen."""
+
+    __tablename__ = "results_answers"
+    __table_args__ = (
+        sa.UniqueConstraint("report_id", "slot", name="uq_results_answers_report_slot"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    report_id: int = Field(foreign_key="results_reports.id", index=True, ondelete="CASCADE")
+    slot: str = Field(max_length=16)
+    text: str = Field(default="", sa_column=Column(sa.Text(), nullable=False))
+    choice: str | None = Field(default=None, max_length=32)
+    version: int = 1
+    updated_by: str = Field(max_length=254)
+    updated_at: datetime = _utc_column()
