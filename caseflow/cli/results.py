@@ -4,22 +4,17 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from caseflow.cli.app import app, obj, out
 from caseflow.cli.options import ActorOpt
 from caseflow.errors import InputError
-from caseflow.results.service import (
-    DEFAULT_EDITION,
-    DEFAULT_REGION,
-    ReportView,
-    create_report,
-    get_report,
-    import_previous_answers,
-    save_answer,
-)
+from caseflow.results.form import DEFAULT_EDITION, DEFAULT_REGION
+
+if TYPE_CHECKING:
+    from caseflow.results.service import ReportView
 
 results_app = typer.Typer(help="Resultatredovisningen enligt förordning (2024:99).")
 app.add_typer(results_app, name="results", no_args_is_help=True)
@@ -51,6 +46,8 @@ def results_new(
     actor: ActorOpt = "cli",
 ) -> None:
     """Skapa årets resultatredovisning som utkast."""
+    from caseflow.results.service import create_report
+
     context = obj(ctx)
     report = create_report(
         db=context.db, year=year, form_edition=form, region=region, actor=actor,
@@ -70,6 +67,8 @@ def results_import_answers(
     actor: ActorOpt = "cli",
 ) -> None:
     """Fyll en tom redovisning med svaren ur en ifylld blankett (allt eller inget)."""
+    from caseflow.results.service import import_previous_answers
+
     context = obj(ctx)
     text = read_text_file(file)
     outcome = import_previous_answers(
@@ -99,6 +98,8 @@ def results_answer(
     actor: ActorOpt = "cli",
 ) -> None:
     """Spara svaret på en fråga."""
+    from caseflow.results.service import get_report, save_answer
+
     context = obj(ctx)
     text = read_text_file(file) if file is not None else None
     answer = save_answer(
@@ -154,6 +155,8 @@ def results_show(
     region: RegionOpt = DEFAULT_REGION,
 ) -> None:
     """Visa redovisningen: avsnitt med teckengräns och räkning, frågor med svar."""
+    from caseflow.results.service import get_report
+
     data = report_to_dict(get_report(db=obj(ctx).db, year=year, region=region))
     if as_json:
         out(json.dumps(data, ensure_ascii=False, indent=2))

@@ -13,13 +13,11 @@ from sqlmodel import Session, col, select
 from caseflow.clock import Clock
 from caseflow.errors import ConflictError, DuplicateError, InputError, NotFoundError
 from caseflow.results.count import SectionCount, count_form, normalise
-from caseflow.results.form import FormSpec, load_form
+from caseflow.results.form import DEFAULT_EDITION, DEFAULT_REGION, FormSpec, load_form
 from caseflow.results.ocr_import import ImportedAnswers, import_answers
 from caseflow.store.db import Database
 from caseflow.store.models import ResultsAnswer, ResultsReport
 
-DEFAULT_REGION = "Region Jämtland Härjedalen"
-DEFAULT_EDITION = "2024"
 DRAFT = "utkast"
 
 
