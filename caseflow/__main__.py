@@ -2,6 +2,6 @@
 
 from __future__ import annotations
 
-from caseflow.cli.app import main
+from caseflow.cli.main import main
 
 main()

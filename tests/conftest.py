@@ -96,7 +96,7 @@ Run = Callable[..., tuple[int, str, str]]
 
 def cli_runner(url: str, capsys: pytest.CaptureFixture[str]) -> Run:
     """Run `caseflow --db URL …` in-process: (exit code, stdout, stderr)."""
-    from caseflow.cli.app import main
+    from caseflow.cli.main import main
 
     def run(*args: str) -> tuple[int, str, str]:
         with pytest.raises(SystemExit) as exit_:

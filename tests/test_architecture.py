@@ -172,6 +172,27 @@ def test_nothing_below_the_entry_points_imports_them(module: str) -> None:
     assert not any(layer(n) == "entry" for n in reachable(module) if n in MODULES)
 
 
+def test_no_import_cycles() -> None:
+    """No two modules reach each other (the edge from a module to its own parent packages, which
+    Python runs first anyway, is left out: a package may load its submodules lazily)."""
+    graph = {
+        m: {n for n in direct_imports(m) if n in MODULES and not m.startswith(n + ".")}
+        for m in MODULES
+    }
+
+    def reach(start: str) -> set[str]:
+        seen: set[str] = set()
+        todo = [start]
+        while todo:
+            for n in graph[todo.pop()] - seen:
+                seen.add(n)
+                todo.append(n)
+        return seen
+
+    cycles = sorted({tuple(sorted((m, n))) for m in graph for n in graph[m] if m in reach(n)})
+    assert not cycles, f"import cycles: {cycles}"
+
+
 def test_web_never_imports_the_cli() -> None:
     for module in MODULES:
         if module.startswith("caseflow.web"):

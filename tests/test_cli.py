@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from caseflow.cli.app import main
+from caseflow.cli.main import main
 from caseflow.domain.casefields import CASE_KEYS
 from caseflow.settings import PROJECT_ROOT
 from tests.conftest import Run

@@ -8,7 +8,8 @@ from typing import Any
 
 import typer.main
 
-from caseflow.cli.app import app, register_commands
+from caseflow.cli.app import app
+from caseflow.cli.main import register_commands
 from caseflow.settings import PROJECT_ROOT, Settings
 
 register_commands()

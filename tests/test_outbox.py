@@ -408,7 +408,7 @@ def test_run_worker_once_sends_the_outbox(
 
 def start_worker(url: str, port: int, log: Path) -> subprocess.Popen[bytes]:
     """`caseflow worker --interval 1 --lease 1` in a child process (the CLI with cli_outbox)."""
-    code = "import caseflow.cli.outbox; from caseflow.cli.app import main; main()"
+    code = "import caseflow.cli.outbox; from caseflow.cli.main import main; main()"
     env = {**os.environ, "CASEFLOW_SMTP_HOST": "127.0.0.1", "CASEFLOW_SMTP_PORT": str(port),
            "CASEFLOW_MAIL_FROM": f"caseflow@{DOMAIN}"}  # fmt: skip
     with log.open("ab") as output:

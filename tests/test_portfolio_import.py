@@ -227,7 +227,7 @@ def test_not_a_portfolio_report(
 def test_cli_bad_file_exits_1_with_the_line(
     sqlite_db: Database, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from caseflow.cli.app import main
+    from caseflow.cli.main import main
 
     path = write(tmp_path, SMALL_TEXT.replace("2026-06-30", "2025-13-01", 1))
     with pytest.raises(SystemExit) as exit_:

@@ -12,7 +12,8 @@ HEAVY = ("sqlalchemy", "sqlmodel", "alembic", "pydantic_settings", "argon2", "fa
 def test_the_command_line_is_built_without_the_heavy_libraries() -> None:
     code = (
         "import sys\n"
-        "from caseflow.cli.app import app, register_commands\n"
+        "from caseflow.cli.app import app\n"
+        "from caseflow.cli.main import register_commands\n"
         "import typer.main\n"
         "register_commands()\n"
         "typer.main.get_command(app)\n"

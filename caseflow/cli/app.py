@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import sys
 from dataclasses import dataclass, field
-from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -143,45 +142,3 @@ def environment_error(err: BaseException) -> str | None:
 
         return describe_database_error(err)
     return None
-
-
-def register_commands() -> None:
-    """Import the CLI modules: each adds its commands to `app` when imported."""
-    from caseflow.cli import (  # noqa: F401  (registers the sub-commands)
-        calendar,
-        case,
-        db,
-        decisions,
-        meetings,
-        memo,
-        outbox,
-        portfolio,
-        reminders,
-        results,
-        web,
-    )
-
-
-@cache
-def command() -> Any:
-    """The Click command built from `app`, once per process (building it inspects every
-    command's signature: a quarter of a second each time `main` is called in-process)."""
-    register_commands()
-    return typer.main.get_command(app)
-
-
-def main(argv: list[str] | None = None) -> None:
-    """Entry point: run the app; user errors become one line on stderr and exit 1."""
-    try:
-        command()(args=argv, prog_name="caseflow")
-    except CaseflowError as err:
-        typer.echo(f"fel: {err}", err=True)
-        raise SystemExit(1) from None
-    except KeyboardInterrupt:
-        raise SystemExit(130) from None
-    except Exception as err:
-        message = environment_error(err)
-        if message is None:
-            raise
-        typer.echo(f"fel: {message}", err=True)
-        raise SystemExit(1) from None

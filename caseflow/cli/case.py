@@ -9,7 +9,14 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from caseflow.cli.app import AppContext, check_output, obj, out, write_output
-from caseflow.cli.options import ActorOpt, case_app, cases_app, funder_app, parse_date_option
+from caseflow.cli.options import (
+    ActorOpt,
+    JsonOpt,
+    case_app,
+    cases_app,
+    funder_app,
+    parse_date_option,
+)
 from caseflow.domain.decisions import EVENT_KINDS as DECISION_EVENTS
 from caseflow.domain.decisions import event_text
 from caseflow.domain.funders import FUNDERS
@@ -18,7 +25,6 @@ from caseflow.errors import InputError
 if TYPE_CHECKING:
     from caseflow.store.models import Case
 
-JsonOpt = Annotated[bool, typer.Option("--json", help="Skriv JSON.")]
 VersionOpt = Annotated[
     int | None,
     typer.Option("--expect-version", help="Avbryt om ärendets radversion inte är denna."),

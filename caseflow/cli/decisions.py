@@ -8,8 +8,7 @@ from typing import Annotated
 import typer
 
 from caseflow.cli.app import obj, out
-from caseflow.cli.memo import JsonOpt, decisions_app
-from caseflow.cli.options import ActorOpt
+from caseflow.cli.options import ActorOpt, JsonOpt, decisions_app
 
 
 @decisions_app.command("annul")

@@ -9,13 +9,12 @@ from typing import Annotated
 import typer
 
 from caseflow.cli.app import app, obj, out
-from caseflow.cli.options import ActorOpt, case_app
+from caseflow.cli.options import ActorOpt, JsonOpt, case_app
 
 meetings_app = typer.Typer(help="Nämndens sammanträden och dagordningar.", no_args_is_help=True)
 app.add_typer(meetings_app, name="meetings")
 
 BodyOpt = Annotated[str, typer.Option("--body", help="Nämnd (t.ex. RUN).")]
-JsonOpt = Annotated[bool, typer.Option("--json", help="Skriv JSON.")]
 
 
 @meetings_app.command("add")

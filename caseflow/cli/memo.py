@@ -10,15 +10,11 @@ from typing import Annotated
 import typer
 
 from caseflow.cli.app import AppContext, app, check_output, obj, out, write_output
-from caseflow.cli.options import ActorOpt, parse_date_option
+from caseflow.cli.options import ActorOpt, JsonOpt, decisions_app, parse_date_option
 from caseflow.errors import InputError
 
 memo_app = typer.Typer(help="Beslutsmemon: utkast, rendering, beslut.", no_args_is_help=True)
-decisions_app = typer.Typer(help="Fattade beslut.", no_args_is_help=True)
 app.add_typer(memo_app, name="memo")
-app.add_typer(decisions_app, name="decisions")
-
-JsonOpt = Annotated[bool, typer.Option("--json", help="Skriv JSON.")]
 
 
 def today(context: AppContext) -> date:

@@ -29,3 +29,9 @@ def parse_date_option(name: str, value: str | None) -> str | None:
         return date.fromisoformat(value).isoformat()
     except ValueError:
         raise InputError(f"{name}: ogiltigt datum {value!r}, skriv ÅÅÅÅ-MM-DD") from None
+
+
+decisions_app = typer.Typer(help="Fattade beslut.", no_args_is_help=True)
+app.add_typer(decisions_app, name="decisions")
+
+JsonOpt = Annotated[bool, typer.Option("--json", help="Skriv JSON.")]
