@@ -66,7 +66,7 @@ def format_number(value: int) -> str:
     return format_decimal(value, locale=_SWEDISH)
 
 
-def format_sek(amount: int) -> str:
+def format_report_amount(amount: int) -> str:
     """Report style: whole thousands as `16 602 tkr`, anything else as `3 583 530 kr`."""
     if amount % 1000 == 0:
         return f"{format_number(amount // 1000)}\u00a0tkr"

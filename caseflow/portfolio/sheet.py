@@ -13,7 +13,7 @@ from collections.abc import Mapping, Sequence
 from datetime import date, datetime
 from typing import Any
 
-from caseflow.domain.amounts import format_sek, normalise_spaces, parse_amount
+from caseflow.domain.amounts import format_report_amount, normalise_spaces, parse_amount
 from caseflow.domain.funders import FUNDER_STATUS_LABELS, FUNDERS, funder_code, read_funder_list
 from caseflow.errors import InputError
 from caseflow.portfolio.report import ReportProject
@@ -203,7 +203,7 @@ def _funder_cell(code: str, value: str, default_status: str, fail: Any) -> dict[
 def funder_cell(amount_sek: int | None, status: str) -> str:
     """The per-funder cell the xlsx report writes: `300 000 kr; beviljad` or `beviljad`."""
     label = FUNDER_STATUS_LABELS.get(status, status)
-    return f"{format_sek(amount_sek)}; {label}" if amount_sek is not None else label
+    return f"{format_report_amount(amount_sek)}; {label}" if amount_sek is not None else label
 
 
 def project_row(project: ReportProject) -> list[Any]:

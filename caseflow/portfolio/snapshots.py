@@ -15,7 +15,7 @@ from sqlalchemy.orm import defer, joinedload
 from sqlmodel import Session, col, select
 
 from caseflow.clock import Clock
-from caseflow.domain.amounts import format_sek
+from caseflow.domain.amounts import format_report_amount
 from caseflow.domain.casedoc import check_text
 from caseflow.domain.dnr import parse_dnr
 from caseflow.domain.funders import FUNDER_STATUS_LABELS, FUNDERS
@@ -168,7 +168,7 @@ def _portfolio(cases: Cases) -> dict[str, Mapping[str, Any]]:
 
 
 def _sek(amount: int | None) -> str:
-    return "ingen" if amount is None else format_sek(amount)
+    return "ingen" if amount is None else format_report_amount(amount)
 
 
 def _change(what: str, old: Any, new: Any, show: Callable[[Any], str]) -> list[str]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from caseflow.domain.amounts import format_sek
+from caseflow.domain.amounts import format_report_amount
 from caseflow.domain.funders import FUNDER_STATUS_LABELS
 from caseflow.portfolio.report import PortfolioDiff, PortfolioReport, ProjectChange, ReportProject
 
@@ -64,7 +64,7 @@ def owner_cell(project: ReportProject) -> str:
 
 def funder_line(name: str, amount_sek: int | None, status: str, *, with_status: bool) -> str:
     """`Tillväxtverkets nationella medel (300 000 kr, beviljad)`; without status only the amount."""
-    details = [format_sek(amount_sek)] if amount_sek is not None else []
+    details = [format_report_amount(amount_sek)] if amount_sek is not None else []
     if with_status:
         details.append(FUNDER_STATUS_LABELS.get(status, status))
     return f"{name} ({', '.join(details)})" if details else name
@@ -78,7 +78,7 @@ def financing_cell(project: ReportProject, *, with_status: bool = False) -> str:
     """
     parts = []
     if project.total_budget_sek is not None:
-        parts.append(f"{BUDGET}\n{format_sek(project.total_budget_sek)}")
+        parts.append(f"{BUDGET}\n{format_report_amount(project.total_budget_sek)}")
     if project.funders:
         lines = [
             funder_line(f.name, f.amount_sek, f.status, with_status=with_status)
