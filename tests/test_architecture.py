@@ -35,6 +35,7 @@ PURE_PREFIXES = (
     "caseflow.portfolio.report", "caseflow.portfolio.sheet", "caseflow.portfolio.text",
     "caseflow.portfolio.render", "caseflow.meetings.ics", "caseflow.mail.mailer",
     "caseflow.results.form", "caseflow.results.count", "caseflow.results.ocr_repair",
+    "caseflow.results.defaults",
     "caseflow.results.ocr_import",
 )  # fmt: skip
 STORE_PREFIXES = ("caseflow.store",)

@@ -11,7 +11,7 @@ import typer
 from caseflow.cli.app import app, obj, out
 from caseflow.cli.options import ActorOpt
 from caseflow.errors import InputError
-from caseflow.results.form import DEFAULT_EDITION, DEFAULT_REGION
+from caseflow.results.defaults import DEFAULT_EDITION, DEFAULT_REGION
 
 if TYPE_CHECKING:
     from caseflow.results.service import ReportView

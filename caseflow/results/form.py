@@ -18,9 +18,6 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, Validation
 from caseflow.errors import CaseflowError
 from caseflow.workflow.yamlpos import LocatedYaml, YamlSyntaxError, load_located
 
-DEFAULT_REGION = "Region Jämtland Härjedalen"
-DEFAULT_EDITION = "2024"
-
 FORMS_DIR = Path(__file__).resolve().parent / "forms"
 _RANGE = re.compile(r"^(\d+\.\d+)\s*(?:[–-]\s*(\d+\.\d+))?$")
 Text = Annotated[str, StringConstraints(min_length=1, strip_whitespace=True)]

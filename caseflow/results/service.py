@@ -13,7 +13,8 @@ from sqlmodel import Session, col, select
 from caseflow.clock import Clock
 from caseflow.errors import ConflictError, DuplicateError, InputError, NotFoundError
 from caseflow.results.count import SectionCount, count_form, normalise
-from caseflow.results.form import DEFAULT_EDITION, DEFAULT_REGION, FormSpec, load_form
+from caseflow.results.defaults import DEFAULT_EDITION, DEFAULT_REGION
+from caseflow.results.form import FormSpec, load_form
 from caseflow.results.ocr_import import ImportedAnswers, import_answers
 from caseflow.store.db import Database
 from caseflow.store.models import ResultsAnswer, ResultsReport
