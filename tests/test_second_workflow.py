@@ -5,7 +5,10 @@ memo kind choice, with no change to the code: the vocabulary is in the YAML."""
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
+from pathlib import Path
 from typing import Any
+
+import yaml
 
 from caseflow.cases.engine import fire
 from caseflow.clock import FakeClock
@@ -135,3 +138,36 @@ def test_memo_kind_rules_can_name_the_second_workflows_stages() -> None:
     assert choose_kind(case("RUN/1/2025", "screening"), board) == "delegationsbeslut"
     partner = case("RUN/1/2025", "screening", owner_is_region=False)
     assert choose_kind(partner, board) == "delegationsbeslut_samverkanspart"
+
+
+def test_adding_a_running_state_touches_only_the_yaml(tmp_path: Path) -> None:
+    """The worked example of docs/architecture.md: a state added to the real lifecycle file, with
+    `running: true`, is a running project in the report, the sheet and the diff — no code."""
+    data = yaml.safe_load(REGIONAL.read_text(encoding="utf-8"))
+    data["version"] += 1
+    at = next(i for i, s in enumerate(data["states"]) if s["name"] == "follow_up")
+    data["states"].insert(at, {"name": "paused", "label": "Vilande",
+                               "decision_point": "BP – Genomförande", "running": True})  # fmt: skip
+    data["transitions"] += [
+        {"trigger": "pause", "source": "bp_genomforande", "dest": "paused", "label": "Vila",
+         "roles": ["handlaggare"]},
+        {"trigger": "resume", "source": "paused", "dest": "bp_genomforande",
+         "label": "Återuppta", "roles": ["handlaggare"]},
+    ]  # fmt: skip
+    changed = tmp_path / "regional_project.yaml"
+    changed.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), "utf-8")
+    workflow = compile_file(changed)
+    registry = WorkflowRegistry({"regional_project": workflow})
+
+    assert workflow.is_running("paused")
+    paused = case("RUN/5/2025", "paused", workflow="regional_project", funders=[
+        {"code": "anslag_1_1", "amount_sek": 50_000, "status": "granted"}])  # fmt: skip
+    report = build_report([paused], registry, as_of=date(2025, 3, 1))
+    [project] = report.projects
+    assert (project.decision_point, project.stage_label) == ("BP – Genomförande", "Vilande")
+    cells = dict(zip((k for k, _ in COLUMNS), project_row(project), strict=True))
+    assert row_to_case(cells, workflow, where="p.xlsx:2")["stage"] == "paused"
+    before = [case("RUN/5/2025", "bp_genomforande", workflow="regional_project")]
+    result = diff_portfolios(before, [paused], label_from="A", label_to="B",
+                             stage_names=StageNames(registry, decision_point=True))  # fmt: skip
+    assert [p.diarienummer for p in result.stale_comments] == ["RUN/5/2025"]
