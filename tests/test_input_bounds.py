@@ -10,7 +10,8 @@ import pytest
 from pydantic import ValidationError
 
 from caseflow.cases.caselist import CaseFilter
-from caseflow.domain.casedoc import CaseDoc, check_text
+from caseflow.domain.casedoc import CaseDoc
+from caseflow.domain.checks import check_text
 from caseflow.errors import InputError
 from caseflow.meetings.service import check_meeting
 

@@ -21,7 +21,7 @@ from sqlmodel import col
 
 from caseflow.cases.people import add_person
 from caseflow.clock import Clock
-from caseflow.domain.casedoc import check_email, check_text
+from caseflow.domain.checks import check_email, check_text
 from caseflow.domain.roles import check_role
 from caseflow.errors import DuplicateError, InputError
 from caseflow.store.db import Database

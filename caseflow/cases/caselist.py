@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, Select, and_, exists, func, or_, select
 from sqlalchemy.engine import Connection
 
-from caseflow.domain.casedoc import check_text
+from caseflow.domain.checks import check_text
 from caseflow.domain.dnr import parse_dnr
 from caseflow.errors import InputError
 from caseflow.store.models import Case, CaseFunder

@@ -13,13 +13,8 @@ from sqlmodel import Session, col
 
 from caseflow.cases.people import add_person as add_person  # re-exported: engine is the API
 from caseflow.clock import Clock
-from caseflow.domain.casedoc import (
-    CaseDoc,
-    FunderDoc,
-    check_editable,
-    check_text,
-    describe_validation,
-)
+from caseflow.domain.casedoc import CaseDoc, FunderDoc, check_editable, describe_validation
+from caseflow.domain.checks import check_text
 from caseflow.domain.dnr import parse_dnr
 from caseflow.domain.facts import CaseFacts
 from caseflow.domain.workdays import local_date

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from caseflow.clock import Clock
-from caseflow.domain.casedoc import check_email, check_text
+from caseflow.domain.checks import check_email, check_text
 from caseflow.domain.roles import check_role
 from caseflow.errors import DuplicateError, InputError
 from caseflow.store.db import Database

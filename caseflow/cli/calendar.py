@@ -23,7 +23,7 @@ def calendar(
     ] = None,
 ) -> None:
     """Sammanträden och frister som kalenderfil (iCalendar) med stabila UID."""
-    from caseflow.domain.casedoc import check_email
+    from caseflow.domain.checks import check_email
     from caseflow.meetings.calendar import calendar_for
 
     if (person is None) == (body is None):

@@ -17,51 +17,13 @@ from caseflow.domain.casefields import (
     MAX_SEK,
     fields_of,
 )
+from caseflow.domain.checks import CONTROL_CHARS, check_email
 from caseflow.domain.dnr import parse_dnr
 from caseflow.domain.funders import FUNDERS, check_funder_code
 from caseflow.errors import InputError, InvalidDiarienummerError
 
 FunderStatus = Literal["planned", "applied", "granted", "rejected"]
 Outcome = Literal["completed", "rejected", "withdrawn"]
-_EMAIL = re.compile(r"^[^@\s<>,;\"']+@[^@\s<>,;\"']+\.[^@\s<>,;\"']+$")
-
-
-def check_email(value: str) -> str:
-    """Return the address lower-cased.
-
-    Raises:
-        InputError: not a plausible e-mail address.
-    """
-    value = value.strip().lower()
-    if not _EMAIL.match(value) or len(value) > 254:
-        raise InputError(f"ogiltig e-postadress {value!r}")
-    return value
-
-
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")  # and lone surrogates
-
-
-def check_day(value: date, *, field: str) -> date:
-    """Raises InputError unless FIRST_DAY <= value <= LAST_DAY."""
-    if not FIRST_DAY <= value <= LAST_DAY:
-        raise InputError(f"{field}: datumet måste ligga mellan {FIRST_DAY} och {LAST_DAY}")
-    return value
-
-
-def check_text(value: str, *, field: str, max_length: int | None = None) -> str:
-    """Return `value` stripped; refuse control characters (a NUL cannot even be stored in
-    PostgreSQL) and text longer than its column.
-
-    Raises:
-        InputError: naming `field`, in Swedish.
-    """
-    value = value.strip()
-    found = _CONTROL.search(value)
-    if found:
-        raise InputError(f"{field}: otillåtet kontrolltecken {found.group()!r} i texten")
-    if max_length is not None and len(value) > max_length:
-        raise InputError(f"{field}: får vara högst {max_length} tecken (fick {len(value)})")
-    return value
 
 
 def _no_control(value: Any) -> Any:
@@ -71,7 +33,7 @@ def _no_control(value: Any) -> Any:
         )
     texts = value if isinstance(value, list) else [value]
     for text in texts:
-        if isinstance(text, str) and (found := _CONTROL.search(text)):
+        if isinstance(text, str) and (found := CONTROL_CHARS.search(text)):
             raise PydanticCustomError(
                 "control_character", f"otillåtet kontrolltecken {found.group()!r} i texten"
             )

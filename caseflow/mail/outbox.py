@@ -17,7 +17,7 @@ from sqlalchemy import func, update
 from sqlalchemy.sql.dml import UpdateBase
 from sqlmodel import col, select
 
-from caseflow.domain.casedoc import check_email, check_text
+from caseflow.domain.checks import check_email, check_text
 from caseflow.errors import InputError
 from caseflow.store.models import OutboxMessage
 

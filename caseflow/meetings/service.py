@@ -17,7 +17,7 @@ from sqlalchemy import select as sa_select
 from sqlmodel import col, select
 
 from caseflow.clock import Clock
-from caseflow.domain.casedoc import check_day
+from caseflow.domain.checks import check_day
 from caseflow.domain.dnr import parse_dnr
 from caseflow.domain.workdays import local_date
 from caseflow.errors import DuplicateError, InputError, NotFoundError

@@ -12,7 +12,7 @@ from typing import Any
 from sqlmodel import Session, col, select
 
 from caseflow.clock import Clock
-from caseflow.domain.casedoc import check_text
+from caseflow.domain.checks import check_text
 from caseflow.domain.decisions import ANNULMENT, REPORT, normalise_paragraph
 from caseflow.domain.dnr import parse_dnr
 from caseflow.domain.permissions import require

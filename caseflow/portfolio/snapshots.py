@@ -16,7 +16,7 @@ from sqlmodel import Session, col, select
 
 from caseflow.clock import Clock
 from caseflow.domain.amounts import format_report_amount
-from caseflow.domain.casedoc import check_text
+from caseflow.domain.checks import check_text
 from caseflow.domain.dnr import parse_dnr
 from caseflow.domain.funders import FUNDER_STATUS_LABELS, FUNDERS
 from caseflow.domain.textformat import STOCKHOLM

@@ -19,7 +19,7 @@ from pydantic_core import PydanticCustomError
 from starlette.responses import Response
 
 from caseflow.cases.accounts import Principal
-from caseflow.domain.casedoc import check_text
+from caseflow.domain.checks import check_text
 from caseflow.domain.dnr import parse_dnr
 from caseflow.web.context import WebContext
 from caseflow.web.security import api_user, web
