@@ -14,7 +14,7 @@ from caseflow.cli.app import AppContext, app, obj, out, write_output
 from caseflow.cli.options import ActorOpt, parse_date_option
 from caseflow.domain.textformat import STOCKHOLM, format_local
 from caseflow.errors import InputError
-from caseflow.memo.compose import draft_background
+from caseflow.memo.compose import draft_text
 from caseflow.memo.service import board, finalize_memo, load_case, render_memo
 from caseflow.memo.store import list_renders, unreported
 
@@ -43,9 +43,12 @@ def memo_draft(
     """Skriv ett utkast till ärendebeskrivning från ärendets uppgifter."""
     context = obj(ctx)
     case, _ = load_case(context.db, dnr)
-    text = draft_background(case, board(context.settings.memos_dir))
+    draft = draft_text(case, board(context.settings.memos_dir))
+    text = draft.text
     if not text:
         raise InputError(f"{dnr}: för lite uppgifter för ett utkast (syfte, period, budget)")
+    if draft.missing:
+        typer.echo(f"saknas i utkastet: {', '.join(draft.missing)}", err=True)
     if save:
         edit_case(db=context.db, dnr=dnr, changes={"background": text}, actor=actor,
                   clock=context.clock, reason="utkast till ärendebeskrivning")  # fmt: skip
