@@ -68,7 +68,7 @@ def check_memo(
     present = {
         "handlaggare": bool(case["handlaggare"]) and bool(officer.name),
         "handlaggare_phone": bool(officer.phone),
-        "funders": bool(case["funders"]),
+        "funders": any(f.get("status") != "rejected" for f in case["funders"]),
         "total_budget": case["total_budget_sek"] is not None,
         "decision_basis": bool(case["decision_basis"]),
         "description": bool(case["background"] or case["purpose"]),
@@ -83,6 +83,8 @@ def check_memo(
             missing.append(f"handläggarens namn ({case['handlaggare']} är inte registrerad)")
         elif fact == "handlaggare_phone" and not case["handlaggare"]:
             continue  # reported once, as the handläggare
+        elif fact == "funders" and case["funders"]:
+            missing.append("minst en finansiär som inte har gett avslag")
         else:
             missing.append(FACTS[fact])
     return MemoCheck(missing, _warnings(case, config.partner, memo_date))
