@@ -148,7 +148,7 @@ def template_context(
     case: Mapping[str, Any], officer: Officer, kind: str, board: BoardConfig, memo_date: date,
     signatory: Signatory | None = None,
 ) -> dict[str, Any]:  # fmt: skip
-    """What a template and the kind's sentences see (memos/README: the names)."""
+    """What a template and the kind's sentences see (listed in memos/board.yaml, `kinds`)."""
     config = board.kinds[kind]
     case = scrub(case, board)
     live = [f for f in case["funders"] if f.get("status") != "rejected"]
