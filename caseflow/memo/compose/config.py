@@ -4,6 +4,7 @@ is an error naming file and line."""
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Literal
@@ -104,12 +105,24 @@ class BoardConfig(_Strict):
         return any(text == " ".join(p.split()).rstrip(".").casefold() for p in self.placeholders)
 
 
+@functools.lru_cache(maxsize=1)
 def sentence_environment() -> SandboxedEnvironment:
-    """The sandbox the kinds' heading and decision sentences run in (StrictUndefined)."""
+    """The sandbox the kinds' heading and decision sentences run in (StrictUndefined); one for
+    the process, so each sentence is compiled once."""
     env = SandboxedEnvironment(undefined=jinja2.StrictUndefined, autoescape=False)
     env.filters["genitive"] = genitive
     env.filters["enumerate_sv"] = enumerate_sv
     return env
+
+
+@functools.lru_cache(maxsize=256)
+def compile_sentence(text: str) -> jinja2.Template:
+    """A kind's heading or decision sentence, compiled once per text.
+
+    Raises:
+        jinja2.TemplateSyntaxError: the sentence is not valid Jinja.
+    """
+    return sentence_environment().from_string(text)
 
 
 def genitive(name: str) -> str:

@@ -29,9 +29,9 @@ from caseflow.memo.compose.config import (
     FACTS,
     BoardConfig,
     Signatory,
+    compile_sentence,
     enumerate_sv,
     genitive,
-    sentence_environment,
 )
 from caseflow.memo.compose.draft import draft_text, scrub
 from caseflow.settings import PROJECT_ROOT
@@ -178,22 +178,19 @@ def template_context(
         "kind_title": config.title,
         "partner": config.partner,
     }  # fmt: skip
-    env = sentence_environment()
-    context["heading"] = _sentence(env, config.heading, context, board, kind, "heading")
+    context["heading"] = _sentence(config.heading, context, board, kind, "heading")
     decisions = [
-        _sentence(env, text, context, board, kind, "decisions", str(i))
+        _sentence(text, context, board, kind, "decisions", str(i))
         for i, text in enumerate(config.decisions)
     ]
     context["decisions"] = [" ".join(d.split()) for d in decisions if d.strip()]
     return context
 
 
-def _sentence(
-    env: SandboxedEnvironment, text: str, context: dict[str, Any], board: BoardConfig, *loc: str
-) -> str:
+def _sentence(text: str, context: dict[str, Any], board: BoardConfig, *loc: str) -> str:
     where = board.where("kinds", *loc)
     try:
-        return env.from_string(text).render(context).strip()
+        return compile_sentence(text).render(context).strip()
     except jinja2.TemplateSyntaxError as err:
         raise InputError(f"{where}: syntaxfel: {err.message}") from None
     except (jinja2.UndefinedError, SecurityError) as err:
