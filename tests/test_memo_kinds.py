@@ -175,7 +175,7 @@ def test_a_memo_to_the_board_names_whom_one_applies_to(
     assert "### Projekt: Vätgas i inlandet" in markdown and "### Förslag till beslut" in markdown
     assert "Tfn: 063-14 70 00" in markdown
     assert ("finansieras via externa medel från Europeiska regionala utvecklingsfonden (regionalt "
-            "program) samt från Region Jämtland Härjedalens anslag 1:1 samt från "
+            "program), Region Jämtland Härjedalens anslag 1:1 samt från "
             "Energimyndigheten.") in text  # fmt: skip
     # One applies to Tillväxtverket, not to the fund; a granted funder is not applied to again.
     assert (
