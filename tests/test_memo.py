@@ -254,7 +254,7 @@ def test_finalize_and_unreported(example: Run, tmp_path: Path) -> None:
     ]
     listed = json.loads(example("memo", "list", "RUN/479/2024", "--json")[1])
     assert listed[0]["format"] == "docx" and len(listed[0]["content_hash"]) == 64
-    assert listed[0]["template_version"].startswith("1:")
+    assert listed[0]["template_version"].startswith("2:")
 
 
 def test_store_on_every_database(database: Database, workflows: WorkflowRegistry) -> None:

@@ -35,16 +35,19 @@ def memo_draft(
 ) -> None:
     """Skriv ett utkast till ärendebeskrivning från ärendets uppgifter."""
     from caseflow.cases.engine import edit_case
-    from caseflow.memo.compose import draft_background
+    from caseflow.memo.compose import draft_text
     from caseflow.memo.service import board, load_case
 
     context = obj(ctx)
     if output is not None:
         check_output(output)
     case, _ = load_case(context.db, dnr)
-    text = draft_background(case, board(context.settings.memos_dir))
+    draft = draft_text(case, board(context.settings.memos_dir))
+    text = draft.text
     if not text:
         raise InputError(f"{dnr}: för lite uppgifter för ett utkast (syfte, period, budget)")
+    if draft.missing:
+        typer.echo(f"saknas i utkastet: {', '.join(draft.missing)}", err=True)
     if save:
         edit_case(db=context.db, dnr=dnr, changes={"background": text}, actor=actor,
                   clock=context.clock, reason="utkast till ärendebeskrivning")  # fmt: skip

@@ -93,8 +93,9 @@ def render_memo(
     memo_kind = kind or choose_kind(case, config)
     signer = signatory(db, signatory_email)
     templates = memos_dir / "templates"
-    text = render_markdown(case, officer_from_person(officer), memo_kind, config, memo_date,
-                           templates=templates, signatory=signer)  # fmt: skip
+    header = officer_from_person(officer, case["handlaggare"])
+    text = render_markdown(case, header, memo_kind, config, memo_date, templates=templates,
+                           signatory=signer)  # fmt: skip
     title = f"{config.kinds[memo_kind].title} {case['diarienummer']}"
     if fmt == "md":
         data = text.markdown.encode("utf-8")

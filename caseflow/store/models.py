@@ -74,6 +74,7 @@ class Case(SQLModel, table=True):
     purpose: str | None = None
     area: str | None = Field(default=None, max_length=300)
     priority: str | None = Field(default=None, max_length=300)
+    strategy: str | None = Field(default=None, max_length=300)
     start_date: date | None = None
     end_date: date | None = None
     owner: str | None = Field(default=None, max_length=300)
@@ -86,6 +87,9 @@ class Case(SQLModel, table=True):
     handlaggare: str | None = Field(default=None, max_length=254, index=True)
     background: str | None = None  # the memo's Ärendebeskrivning as the officer edited it
     decision_basis: list[str] = Field(
+        default_factory=list, sa_column=Column(JSON, nullable=False, server_default="[]")
+    )
+    copies: list[str] = Field(  # "Utdrag till": who receives a copy of the decision
         default_factory=list, sa_column=Column(JSON, nullable=False, server_default="[]")
     )
     anchoring_body: str | None = Field(default=None, max_length=300)
