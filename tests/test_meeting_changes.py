@@ -8,6 +8,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from icalendar import Calendar
 
 from caseflow.cases.engine import create_case
 from caseflow.clock import FakeClock
@@ -15,6 +16,7 @@ from caseflow.domain.casedoc import CaseDoc
 from caseflow.domain.meetingdays import day_warnings
 from caseflow.errors import DuplicateError, InputError
 from caseflow.meetings import changes
+from caseflow.meetings.calendar import calendar_for
 from caseflow.meetings.changes import cancel_meeting, edit_meeting, move_item, order_agenda
 from caseflow.meetings.service import add_meetings, agenda, list_meetings, schedule_case
 from caseflow.reminders.plan import list_reminders
@@ -132,6 +134,9 @@ def test_cancel_keeps_the_meeting_and_cancels_its_reminders(
         edit_meeting(db=database, body="RUN", day=APRIL, to=MAY, clock=clock)
     with pytest.raises(InputError, match="inställt och kan inte ställas in"):
         cancel_meeting(db=database, body="RUN", day=APRIL, actor="x", clock=clock)
+    feed, _ = calendar_for(db=database, base_url="http://x", body="RUN")
+    [event] = Calendar.from_ical(feed).walk("VEVENT")
+    assert str(event["SUMMARY"]) == "Inställt: Sammanträde RUN"
 
 
 def test_order_puts_named_cases_first_and_keeps_the_rest(

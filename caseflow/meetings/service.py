@@ -251,7 +251,13 @@ def meetings_of(*, db: Database, handlaggare: str) -> list[tuple[MeetingInfo, li
         for m, case in session.exec(stmt).all():
             assert m.id is not None
             entry = found.setdefault(
-                m.id, (MeetingInfo(m.body, m.day, m.time, 0, m.created_at), [])
+                m.id,
+                (
+                    MeetingInfo(
+                        m.body, m.day, m.time, 0, m.created_at, m.cancelled_at, m.cancel_reason
+                    ),
+                    [],
+                ),
             )
             entry[1].append(case.diarienummer)
         return list(found.values())
