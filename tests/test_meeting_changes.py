@@ -13,7 +13,8 @@ from icalendar import Calendar
 from caseflow.cases.engine import create_case
 from caseflow.clock import FakeClock
 from caseflow.domain.casedoc import CaseDoc
-from caseflow.domain.meetingdays import day_warnings
+from caseflow.domain.dnr import parse_dnr
+from caseflow.domain.meetingdays import day_warnings, meeting_event_text
 from caseflow.errors import DuplicateError, InputError
 from caseflow.meetings import changes
 from caseflow.meetings.calendar import calendar_for
@@ -21,6 +22,7 @@ from caseflow.meetings.changes import cancel_meeting, edit_meeting, move_item, o
 from caseflow.meetings.service import add_meetings, agenda, list_meetings, schedule_case
 from caseflow.reminders.plan import list_reminders
 from caseflow.store.db import Database
+from caseflow.store.repo import list_events, require_case
 from caseflow.workflow.registry import WorkflowRegistry
 from tests.conftest import Run
 from tests.factories import complete_fields
@@ -47,6 +49,15 @@ def build_cases(db: Database, workflows: WorkflowRegistry, clock: FakeClock) -> 
                       rules_for=workflows.deadline_rules())  # fmt: skip
 
 
+def told(db: Database, dnr: str) -> list[str]:
+    """The case's history entries about its meetings, as the case page words them."""
+    with db.read() as session:
+        case = require_case(session=session, dnr=parse_dnr(dnr))
+        assert case.id is not None
+        events = list_events(session=session, case_id=case.id)
+        return [t for e in events if (t := meeting_event_text(e.kind, e.changes))]
+
+
 def planned(db: Database, rule: str = "memo_ready") -> dict[str, set[date]]:
     with db.reading() as conn:
         rows = list_reminders(conn, include_done=False)
@@ -64,7 +75,8 @@ def test_move_replans_reminders_of_every_case_on_it(
     before = planned(database)
     assert set(before) == {MUNICIPAL, PARTNER, THIRD}
     assert all(max(days) < APRIL for days in before.values())
-    change = edit_meeting(db=database, body="RUN", day=APRIL, to=MAY, time="13:15", clock=clock,
+    change = edit_meeting(db=database, body="RUN", day=APRIL, actor="siv@region.se", to=MAY,
+                          time="13:15", clock=clock,
                           rules_for=workflows.deadline_rules())  # fmt: skip
     assert (change.day, change.time) == (MAY, "13:15")
     assert [dnr for dnr, _ in change.cases] == [MUNICIPAL, PARTNER, THIRD]
@@ -75,6 +87,9 @@ def test_move_replans_reminders_of_every_case_on_it(
         assert APRIL < due < MAY and due not in before[dnr]
     [meeting] = list_meetings(db=database)
     assert (meeting.day, meeting.time, meeting.cases) == (MAY, "13:15", 3)
+    assert told(database, PARTNER) == [
+        "sammanträdet RUN 2025-04-02 som ärendet står på flyttades till 2025-05-14 kl. 13:15"
+    ]
 
 
 def test_a_move_that_fails_half_way_changes_nothing(
@@ -94,10 +109,11 @@ def test_a_move_that_fails_half_way_changes_nothing(
     real = changes.replan
     monkeypatch.setattr(changes, "replan", failing)
     with pytest.raises(RuntimeError):
-        edit_meeting(db=database, body="RUN", day=APRIL, to=MAY, clock=clock,
+        edit_meeting(db=database, body="RUN", day=APRIL, actor="siv@region.se", to=MAY, clock=clock,
                      rules_for=workflows.deadline_rules())  # fmt: skip
     assert [m.day for m in list_meetings(db=database)] == [APRIL]
     assert planned(database) == before
+    assert told(database, MUNICIPAL) == []
 
 
 def test_move_onto_a_planned_meeting_is_refused(
@@ -106,9 +122,9 @@ def test_move_onto_a_planned_meeting_is_refused(
     build_cases(database, workflows, clock)
     add_meetings(db=database, meetings=[("RUN", MAY, None)], clock=clock)
     with pytest.raises(DuplicateError, match="RUN har redan ett sammanträde 2025-05-14"):
-        edit_meeting(db=database, body="RUN", day=APRIL, to=MAY, clock=clock)
+        edit_meeting(db=database, body="RUN", day=APRIL, actor="siv@region.se", to=MAY, clock=clock)
     with pytest.raises(InputError, match="nytt datum eller en ny tid"):
-        edit_meeting(db=database, body="RUN", day=APRIL, clock=clock)
+        edit_meeting(db=database, body="RUN", day=APRIL, actor="siv@region.se", clock=clock)
     assert [m.day for m in list_meetings(db=database)] == [APRIL, MAY]
 
 
@@ -125,13 +141,16 @@ def test_cancel_keeps_the_meeting_and_cancels_its_reminders(
         assert planned(database, rule) == {}
     [meeting] = list_meetings(db=database)
     assert meeting.cancelled and meeting.cancel_reason == "För få ärenden" and meeting.cases == 3
+    assert told(database, MUNICIPAL) == [
+        "sammanträdet RUN 2025-04-02 som ärendet står på ställdes in: För få ärenden"
+    ]
     late = CaseDoc.model_validate({"diarienummer": "RUN/99/2025", **complete_fields()})
     create_case(db=database, workflows=workflows, doc=late, actor="ola@region.se", clock=clock)
     with pytest.raises(InputError, match="inställt; välj ett annat sammanträde"):
         schedule_case(db=database, dnr="RUN/99/2025", body="RUN", day=APRIL, actor="x",
                       clock=clock)  # fmt: skip
     with pytest.raises(InputError, match="inställt och kan inte ändras"):
-        edit_meeting(db=database, body="RUN", day=APRIL, to=MAY, clock=clock)
+        edit_meeting(db=database, body="RUN", day=APRIL, actor="siv@region.se", to=MAY, clock=clock)
     with pytest.raises(InputError, match="inställt och kan inte ställas in"):
         cancel_meeting(db=database, body="RUN", day=APRIL, actor="x", clock=clock)
     feed, _ = calendar_for(db=database, base_url="http://x", body="RUN")

@@ -70,6 +70,9 @@ def test_secretary_orders_moves_and_cancels_on_the_page(web: Web) -> None:
     assert f"Ärenden på dagordningen: {DNRS[1]}, {DNRS[0]}" in shown and "Inställt" in shown
     assert "Ställ in sammanträdet" not in shown
     assert "(inställt)" in client.get("/meetings").text
+    history = client.get(f"/cases/{DNRS[0]}").text
+    assert "sammanträdet RUN 2025-03-19 som ärendet står på flyttades till 2025-04-05" in history
+    assert "sammanträdet RUN 2025-04-05 som ärendet står på ställdes in: Helg" in history
 
 
 def test_officer_cannot_change_a_meeting(web: Web) -> None:

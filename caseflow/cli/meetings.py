@@ -114,8 +114,9 @@ ToOpt = Annotated[str | None, typer.Option("--to", help="Flytta till detta datum
 
 @meetings_app.command("edit")
 def meetings_edit(
-    ctx: typer.Context, day: str, body: BodyOpt = "RUN", to: ToOpt = None, time: TimeOpt = None
-) -> None:
+    ctx: typer.Context, day: str, body: BodyOpt = "RUN", to: ToOpt = None, time: TimeOpt = None,
+    actor: ActorOpt = "cli",
+) -> None:  # fmt: skip
     """Flytta ett sammanträde eller ändra dess tid; ärendenas påminnelser planeras om."""
     context = obj(ctx)
     name, parsed, _ = check_meeting(body, day, None, where="sammanträde")
@@ -123,7 +124,7 @@ def meetings_edit(
     clear = time is not None and not time.strip()
     new_time = check_meeting(name, parsed, time, where="--time")[2] if time and not clear else None
     change = edit_meeting(db=context.db, body=name, day=parsed, to=new_day, time=new_time,
-                          clear_time=clear, clock=context.clock,
+                          clear_time=clear, actor=actor, clock=context.clock,
                           rules_for=context.workflows.deadline_rules())  # fmt: skip
     out(f"{name} {parsed} är nu {change.day}" + (f" kl. {change.time}" if change.time else "")
         + f"; {len(change.cases)} ärenden på dagordningen, {change.reminders_changed} "

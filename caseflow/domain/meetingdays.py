@@ -6,6 +6,7 @@ A board may meet on any day; these only catch slips in a typed or imported plan.
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from caseflow.domain.workdays import holiday_name
 
@@ -28,3 +29,21 @@ def day_warnings(day: date, *, today: date, where: str = "sammanträdet") -> lis
         found.append(f"{where} {day.isoformat()} har redan passerat (i dag är det "
                      f"{today.isoformat()})")  # fmt: skip
     return found
+
+
+MEETING_MOVED = "meeting_moved"
+MEETING_CANCELLED = "meeting_cancel"  # the history's kind column holds 16 characters
+MEETING_EVENTS = (MEETING_MOVED, MEETING_CANCELLED)
+
+
+def meeting_event_text(kind: str, changes: dict[str, Any] | None) -> str | None:
+    """How a change of a meeting the case is on reads in its history; None for other kinds."""
+    c = changes or {}
+    if kind == MEETING_MOVED:
+        time = f" kl. {c['time']}" if c.get("time") else ""
+        return (f"sammanträdet {c.get('meeting')} som ärendet står på flyttades till "
+                f"{c.get('to')}{time}")  # fmt: skip
+    if kind == MEETING_CANCELLED:
+        reason = f": {c['reason']}" if c.get("reason") else ""
+        return f"sammanträdet {c.get('meeting')} som ärendet står på ställdes in{reason}"
+    return None

@@ -15,13 +15,13 @@ from sqlmodel import Session, col, select
 from caseflow.clock import Clock
 from caseflow.domain.casedoc import check_text
 from caseflow.domain.dnr import parse_dnr
-from caseflow.domain.meetingdays import day_warnings
+from caseflow.domain.meetingdays import MEETING_CANCELLED, MEETING_MOVED, day_warnings
 from caseflow.domain.workdays import local_date
 from caseflow.errors import DuplicateError, InputError
 from caseflow.meetings.service import require_meeting
 from caseflow.reminders.plan import replan
 from caseflow.store.db import Database
-from caseflow.store.models import AgendaItem, Case, Decision, Meeting
+from caseflow.store.models import AgendaItem, Case, CaseEvent, Decision, Meeting
 from caseflow.workflow.deadlines import DeadlineRule
 
 RulesFor = Mapping[str, Sequence[DeadlineRule]]
@@ -73,6 +73,17 @@ def _replan(
     return changed
 
 
+def _tell(session: Session, cases: list[Case], *, kind: str, actor: str, clock: Clock,
+          changes: dict[str, str | None]) -> None:  # fmt: skip
+    """A history entry on every case on the agenda; their fields and row versions are unchanged."""
+    now = clock.now()
+    for case in cases:
+        assert case.id is not None
+        session.add(CaseEvent(case_id=case.id, at=now, actor=actor, kind=kind,
+                              from_stage=case.stage, to_stage=case.stage, changes=changes,
+                              row_version=case.row_version))  # fmt: skip
+
+
 def _open_meeting(session: Session, *, body: str, day: date, doing: str) -> Meeting:
     meeting = require_meeting(session, body=body, day=day)
     if meeting.cancelled_at is not None:
@@ -87,12 +98,12 @@ def _open_meeting(session: Session, *, body: str, day: date, doing: str) -> Meet
 
 
 def edit_meeting(
-    *, db: Database, body: str, day: date, clock: Clock, to: date | None = None,
+    *, db: Database, body: str, day: date, actor: str, clock: Clock, to: date | None = None,
     time: str | None = None, clear_time: bool = False, rules_for: RulesFor | None = None,
 ) -> MeetingChange:  # fmt: skip
     """Move a meeting to `to` and/or set its time (`clear_time`: no time). A move re-plans the
-    reminders of the cases on its agenda in the same transaction; a day that is a weekend, a
-    holiday or past gives warnings, not a refusal.
+    reminders of the cases on its agenda and adds an event to each one's history, in the same
+    transaction; a day that is a weekend, a holiday or past gives warnings, not a refusal.
 
     Raises:
         NotFoundError (no such meeting), InputError (nothing to change, cancelled, decisions
@@ -118,6 +129,10 @@ def edit_meeting(
         session.flush()
         items = _items(session, meeting)
         changed = _replan(session, [c for _, c in items], rules_for=rules_for, clock=clock)
+        if moved:
+            _tell(session, [c for _, c in items], kind=MEETING_MOVED, actor=actor, clock=clock,
+                  changes={"meeting": f"{body} {day.isoformat()}",
+                           "to": meeting.day.isoformat(), "time": meeting.time})  # fmt: skip
         warnings = plan_warnings([(body, meeting.day, None)], clock=clock) if moved else []
         return MeetingChange(body, meeting.day, meeting.time,
                              tuple((c.diarienummer, c.title) for _, c in items), changed,
@@ -130,7 +145,7 @@ def cancel_meeting(
 ) -> MeetingChange:  # fmt: skip
     """Cancel (ställa in) a meeting: it is kept, marked cancelled with who, when and why, and no
     longer offered for scheduling; the cases stay listed on it, and their reminders for it are
-    cancelled in the same transaction.
+    cancelled and an event added to each one's history in the same transaction.
 
     Raises:
         NotFoundError, InputError (already cancelled, decisions reported at it, reason too long).
@@ -144,6 +159,8 @@ def cancel_meeting(
         session.flush()
         items = _items(session, meeting)
         changed = _replan(session, [c for _, c in items], rules_for=rules_for, clock=clock)
+        _tell(session, [c for _, c in items], kind=MEETING_CANCELLED, actor=actor, clock=clock,
+              changes={"meeting": f"{body} {day.isoformat()}", "reason": why})  # fmt: skip
         cases = tuple((c.diarienummer, c.title) for _, c in items)
         return MeetingChange(body, meeting.day, meeting.time, cases, changed)
 

@@ -78,7 +78,8 @@ def change_meeting(
     clear = change.time is not None and not change.time.strip()
     time = check_meeting(name, when, change.time, where="time")[2] if change.time else None
     done = edit_meeting(db=ctx.db, body=name, day=when, to=to, time=time, clear_time=clear,
-                        clock=ctx.clock, rules_for=ctx.workflows.deadline_rules())  # fmt: skip
+                        actor=user.email, clock=ctx.clock,
+                        rules_for=ctx.workflows.deadline_rules())  # fmt: skip
     return _out(done)
 
 

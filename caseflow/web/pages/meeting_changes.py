@@ -42,7 +42,7 @@ async def edit(request: Request, user: FormUser, body: str, day: str) -> Respons
         to = check_meeting(name, new_day, None, where="nytt datum")[1] if new_day else None
         time = check_meeting(name, when, new_time, where="ny tid")[2] if new_time else None
         change = edit_meeting(db=context.db, body=name, day=when, to=to, time=time,
-                              clear_time=not new_time, clock=context.clock,
+                              clear_time=not new_time, actor=user.email, clock=context.clock,
                               rules_for=context.workflows.deadline_rules())  # fmt: skip
     except CaseflowError as err:
         return meeting_page(request, user, name, when.isoformat(), error=str(err),
