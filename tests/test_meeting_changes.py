@@ -4,13 +4,13 @@ days; on SQLite and PostgreSQL, on a municipality-owned project and a partner ca
 from __future__ import annotations
 
 import json
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
 from icalendar import Calendar
 
-from caseflow.cases.engine import create_case
+from caseflow.cases.engine import add_person, create_case
 from caseflow.clock import FakeClock
 from caseflow.domain.casedoc import CaseDoc
 from caseflow.domain.dnr import parse_dnr
@@ -20,6 +20,7 @@ from caseflow.meetings import changes
 from caseflow.meetings.calendar import calendar_for
 from caseflow.meetings.changes import cancel_meeting, edit_meeting, move_item, order_agenda
 from caseflow.meetings.service import add_meetings, agenda, list_meetings, schedule_case
+from caseflow.memo.decisions import report
 from caseflow.reminders.plan import list_reminders
 from caseflow.store.db import Database
 from caseflow.store.repo import list_events, require_case
@@ -153,6 +154,11 @@ def test_cancel_keeps_the_meeting_and_cancels_its_reminders(
         edit_meeting(db=database, body="RUN", day=APRIL, actor="siv@region.se", to=MAY, clock=clock)
     with pytest.raises(InputError, match="inställt och kan inte ställas in"):
         cancel_meeting(db=database, body="RUN", day=APRIL, actor="x", clock=clock)
+    clock.advance(timedelta(days=100))  # after the day: still no anmälan at a cancelled meeting
+    add_person(db=database, email="siv@region.se", name="Siv Sekreterare",
+               roles=["namndsekreterare"], clock=clock)  # fmt: skip
+    with pytest.raises(InputError, match="inställt; beslut anmäls vid ett sammanträde som hålls"):
+        report(db=database, body="RUN", day=APRIL, actor="siv@region.se", clock=clock)
     feed, _ = calendar_for(db=database, base_url="http://x", body="RUN")
     [event] = Calendar.from_ical(feed).walk("VEVENT")
     assert str(event["SUMMARY"]) == "Inställt: Sammanträde RUN"
@@ -239,5 +245,8 @@ def test_cli_edit_cancel_order_and_their_errors(cli: Run, tmp_path: Path) -> Non
     assert "RUN/31/2025\tProjekt 31" in out and "RUN/7/2025\tProjekt 7" in out
     code, _, err = cli("meetings", "cancel", "2031-04-02")
     assert code == 1 and "inställt" in err
+    assert cli("meetings", "agenda", "2031-04-02")[1].startswith(
+        "Dagordning RUN 2031-04-02 (inställt)"
+    )
     rows = json.loads(cli("meetings", "list", "--json")[1])
     assert rows[0]["cancelled"] is True and rows[0]["cancel_reason"] == "Inga beslutsärenden"

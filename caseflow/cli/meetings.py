@@ -95,7 +95,8 @@ def meetings_agenda(ctx: typer.Context, day: str, body: BodyOpt = "RUN") -> None
     context = obj(ctx)
     name, parsed, _ = check_meeting(body, day, None, where="sammanträde")
     cases = agenda(db=context.db, body=name, day=parsed)
-    out(f"Dagordning {name} {parsed}")
+    info = next(m for m in list_meetings(db=context.db, body=name) if m.day == parsed)
+    out(f"Dagordning {name} {parsed}" + (" (inställt)" if info.cancelled else ""))
     for case in cases:
         out(f"  {case.diarienummer}\t{case.title}")
     if not cases:
