@@ -20,7 +20,8 @@ def test_add_list_and_refuse_duplicates(cli: Run) -> None:
     code, _, err = cli("meetings", "add", "2025-03-12", "--time", "25:00")
     assert code == 1 and "ogiltig tid '25:00'" in err
     rows = json.loads(cli("meetings", "list", "--json")[1])
-    assert rows == [{"body": "RUN", "date": "2025-02-12", "time": "09:00", "cases": 0}]
+    assert rows == [{"body": "RUN", "date": "2025-02-12", "time": "09:00", "cases": 0,
+                     "cancelled": False, "cancel_reason": None}]  # fmt: skip
 
 
 def test_import_plan_all_or_nothing(cli: Run, tmp_path: Path) -> None:

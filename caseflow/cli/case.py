@@ -20,6 +20,7 @@ from caseflow.cli.options import (
 from caseflow.domain.decisions import EVENT_KINDS as DECISION_EVENTS
 from caseflow.domain.decisions import event_text
 from caseflow.domain.funders import FUNDERS
+from caseflow.domain.meetingdays import MEETING_EVENTS, meeting_event_text
 from caseflow.errors import InputError
 
 if TYPE_CHECKING:
@@ -329,6 +330,8 @@ def case_history(ctx: typer.Context, dnr: str, as_json: JsonOpt = False) -> None
                 body = f"{e.trigger}: {e.from_stage} → {e.to_stage}"
             elif e.kind in DECISION_EVENTS:
                 body = event_text(e.kind, e.changes) or e.kind
+            elif e.kind in MEETING_EVENTS:
+                body = meeting_event_text(e.kind, e.changes) or e.kind
             elif e.kind == "edit":
                 body = "ändrade " + ", ".join(
                     f"{k} {v[0]!r} → {v[1]!r}" for k, v in (e.changes or {}).items()

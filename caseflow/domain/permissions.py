@@ -19,6 +19,10 @@ RULES: dict[str, tuple[str, tuple[str, ...]]] = {
         ("handlaggare", "namndsekreterare", "admin"),
     ),
     "view_outbox": ("se utkorgen", ("namndsekreterare", "admin")),
+    "change_meeting": (
+        "ändra, flytta eller ställa in sammanträden",
+        ("namndsekreterare", "admin"),
+    ),
 }
 
 

@@ -19,8 +19,10 @@ def meeting_event(m: MeetingInfo, description: str) -> CalendarEvent:
         start = datetime.combine(m.day, time(hour, minute), tzinfo=STOCKHOLM)
         end = start + timedelta(hours=3)
     return CalendarEvent(
-        uid=f"meeting-{m.body}-{m.day.isoformat()}", summary=f"Sammanträde {m.body}", start=start,
-        end=end, description=description, url=None, last_modified=m.created_at,
+        uid=f"meeting-{m.body}-{m.day.isoformat()}",
+        summary=("Inställt: " if m.cancelled else "") + f"Sammanträde {m.body}", start=start,
+        end=end, description=description, url=None,
+        last_modified=m.cancelled_at or m.created_at,
     )  # fmt: skip
 
 

@@ -38,6 +38,12 @@ class MeetingInfo:
     time: str | None
     cases: int
     created_at: datetime
+    cancelled_at: datetime | None = None
+    cancel_reason: str | None = None
+
+    @property
+    def cancelled(self) -> bool:
+        return self.cancelled_at is not None
 
 
 def check_meeting(
@@ -138,17 +144,25 @@ def list_meetings(*, db: Database, body: str | None = None) -> list[MeetingInfo]
     """The meetings by day, each with the number of cases on its agenda (one Core query)."""
     m = _MEETINGS.c
     stmt = (
-        sa_select(m.body, m.day, m.time, m.created_at, func.count(_ITEMS.c.id).label("cases"))
+        sa_select(
+            m.body,
+            m.day,
+            m.time,
+            m.created_at,
+            m.cancelled_at,
+            m.cancel_reason,
+            func.count(_ITEMS.c.id).label("cases"),
+        )
         .select_from(_MEETINGS.outerjoin(_ITEMS, _ITEMS.c.meeting_id == m.id))
-        .group_by(m.id, m.body, m.day, m.time, m.created_at)
+        .group_by(m.id, m.body, m.day, m.time, m.created_at, m.cancelled_at, m.cancel_reason)
         .order_by(m.day, m.body)
     )
     if body is not None:
         stmt = stmt.where(m.body == body)
     with db.reading() as conn:
         # created_at comes back timezone-aware: the column's type is models.UTCDateTime
-        return [MeetingInfo(r.body, r.day, r.time, int(r.cases), r.created_at)
-                for r in conn.execute(stmt)]  # fmt: skip
+        return [MeetingInfo(r.body, r.day, r.time, int(r.cases), r.created_at, r.cancelled_at,
+                            r.cancel_reason) for r in conn.execute(stmt)]  # fmt: skip
 
 
 def _agenda_item(session: Any, *, meeting_id: int | None, case_id: int | None) -> AgendaItem | None:
@@ -175,9 +189,14 @@ def schedule_case(
         found = _agenda_item(session, meeting_id=meeting.id, case_id=case.id)
         if found is not None:
             return False
+        if meeting.cancelled_at is not None:
+            raise InputError(f"sammanträdet {body} {day} är inställt; välj ett annat sammanträde")
         assert case.id is not None and meeting.id is not None
+        last = session.connection().execute(
+            sa_select(func.max(_ITEMS.c.position)).where(_ITEMS.c.meeting_id == meeting.id)
+        ).scalar()  # fmt: skip
         session.add(AgendaItem(meeting_id=meeting.id, case_id=case.id, added_by=actor,
-                               added_at=now))  # fmt: skip
+                               added_at=now, position=(last or 0) + 1))  # fmt: skip
         session.flush()
         rules = (rules_for or {}).get(case.workflow, ())
         replan(session.connection(), case_id=case.id, rules=rules, today=local_date(now), now=now)
@@ -206,14 +225,14 @@ def unschedule_case(
 
 
 def agenda(*, db: Database, body: str, day: date) -> list[Case]:
-    """The cases on a meeting's agenda, in the order they were put there."""
+    """The cases on a meeting's agenda, in agenda order (`meetings order`; else as added)."""
     with db.read() as session:
         meeting = require_meeting(session, body=body, day=day)
         stmt = (
             select(Case)
             .join(AgendaItem, col(AgendaItem.case_id) == col(Case.id))
             .where(AgendaItem.meeting_id == meeting.id)
-            .order_by(col(AgendaItem.id))
+            .order_by(col(AgendaItem.position), col(AgendaItem.id))
         )
         return list(session.exec(stmt).all())
 
@@ -232,7 +251,13 @@ def meetings_of(*, db: Database, handlaggare: str) -> list[tuple[MeetingInfo, li
         for m, case in session.exec(stmt).all():
             assert m.id is not None
             entry = found.setdefault(
-                m.id, (MeetingInfo(m.body, m.day, m.time, 0, m.created_at), [])
+                m.id,
+                (
+                    MeetingInfo(
+                        m.body, m.day, m.time, 0, m.created_at, m.cancelled_at, m.cancel_reason
+                    ),
+                    [],
+                ),
             )
             entry[1].append(case.diarienummer)
         return list(found.values())

@@ -160,7 +160,8 @@ def report(
 
     Raises:
         NotFoundError (no such meeting), UnknownPersonError, PermissionDeniedError (needs
-        namndsekreterare or admin), InputError (bad paragraph, a meeting not yet held).
+        namndsekreterare or admin), InputError (bad paragraph, a meeting not yet held or
+        cancelled).
     """
     section = normalise_paragraph(paragraph)
     now = clock.now()
@@ -168,6 +169,9 @@ def report(
         person = require_person(session=session, email=actor)
         require("report_decisions", person.email, person.roles)
         meeting = require_meeting(session, body=body, day=day)
+        if meeting.cancelled_at is not None:
+            raise InputError(f"sammanträdet {body} {day} är inställt; beslut anmäls vid ett "
+                             "sammanträde som hålls")  # fmt: skip
         if meeting.day > local_date(now):
             raise InputError(
                 f"sammanträdet {body} {day} har inte hållits än; beslut anmäls vid eller efter "

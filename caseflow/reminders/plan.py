@@ -46,7 +46,7 @@ _CASE = select(_cases.c.stage, _cases.c.outcome, _cases.c.start_date, _cases.c.e
 _MEETINGS = (
     select(_meetings.c.day)
     .join(_agenda, _agenda.c.meeting_id == _meetings.c.id)
-    .where(_agenda.c.case_id == bindparam("case_id"))
+    .where(_agenda.c.case_id == bindparam("case_id"), _meetings.c.cancelled_at.is_(None))
     .order_by(_meetings.c.day)
 )
 _ENTERED = (

@@ -233,6 +233,10 @@ class Meeting(SQLModel, table=True):
     day: date = Field(index=True)
     time: str | None = Field(default=None, max_length=5)  # "09:00", Europe/Stockholm
     created_at: datetime = _utc_column()
+    # Cancelled (inställt): kept, with the reason; no longer offered for scheduling.
+    cancelled_at: datetime | None = _utc_column(nullable=True)
+    cancelled_by: str | None = Field(default=None, max_length=254)
+    cancel_reason: str | None = Field(default=None, max_length=500)
 
 
 class AgendaItem(SQLModel, table=True):
@@ -246,6 +250,7 @@ class AgendaItem(SQLModel, table=True):
     case_id: int = Field(foreign_key="cases.id", index=True)
     added_by: str = Field(max_length=254)
     added_at: datetime = _utc_column()
+    position: int | None = None  # order on the agenda (1, 2, …); None only before 0010
 
 
 class OutboxMessage(SQLModel, table=True):

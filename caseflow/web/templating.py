@@ -13,6 +13,7 @@ from starlette.responses import Response
 
 from caseflow.domain.decisions import event_text
 from caseflow.domain.funders import FUNDER_STATUS_LABELS, FUNDERS
+from caseflow.domain.meetingdays import meeting_event_text
 from caseflow.domain.roles import ROLES
 from caseflow.domain.textformat import format_local, format_sek
 
@@ -48,8 +49,14 @@ _env = Environment(
     auto_reload=False,
 )
 _env.filters.update(sek=_sek, when=_when, case_url=_dnr_path, role_names=_role_names)
+
+
+def _event_text(kind: str, changes: dict[str, Any] | None) -> str | None:
+    return event_text(kind, changes) or meeting_event_text(kind, changes)
+
+
 _env.globals.update(ROLES=ROLES, FUNDERS=FUNDERS, FUNDER_STATUSES=FUNDER_STATUS_LABELS,
-                    decision_event_text=event_text)  # fmt: skip
+                    decision_event_text=_event_text)  # fmt: skip
 templates = Jinja2Templates(env=_env)
 
 

@@ -56,14 +56,22 @@ def meetings(
     """The planned meetings in date order, with how many cases each has on its agenda."""
     name = _meeting(body, "2000-01-01")[0] if body else None
     return [
-        MeetingOut(body=m.body, day=m.day, time=m.time, cases=m.cases, created_at=m.created_at)
+        MeetingOut(
+            body=m.body,
+            day=m.day,
+            time=m.time,
+            cases=m.cases,
+            created_at=m.created_at,
+            cancelled_at=m.cancelled_at,
+            cancel_reason=m.cancel_reason,
+        )
         for m in list_meetings(db=ctx.db, body=name)
     ]
 
 
 @router.get(MEETING, tags=[MEETINGS], summary="Dagordningen", responses=errors(400, 404))
 def meeting_agenda(user: ApiUser, ctx: Context, body: BodyName, day: Day) -> AgendaOut:
-    """The cases on a meeting's agenda, in the order they were put there."""
+    """The cases on a meeting's agenda, in agenda order."""
     name, when = _meeting(body, day)
     cases = agenda(db=ctx.db, body=name, day=when)
     return AgendaOut(body=name, day=when, cases=[summary_of(c) for c in cases])

@@ -273,6 +273,8 @@ class MeetingOut(BaseModel):
     time: str | None
     cases: int
     created_at: datetime
+    cancelled_at: datetime | None = None
+    cancel_reason: str | None = None
 
 
 class AgendaOut(BaseModel):

@@ -196,7 +196,8 @@ def load_case_view(request: Request, dnr: str, user: PageUser) -> CaseView:
     return CaseView(
         case=data, row_version=case.row_version, case_id=case.id, moves=moves,
         events=events[::-1], renders=renders[::-1], reminders=reminders,
-        meetings=list_meetings(db=context.db) if allowed("schedule_case", user.roles) else [],
+        meetings=[m for m in list_meetings(db=context.db) if not m.cancelled]
+        if allowed("schedule_case", user.roles) else [],
         decisions=decisions[::-1], signatories=signatories,
     )  # fmt: skip
 

@@ -8,7 +8,9 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Depends, Query, Request
 from starlette.responses import RedirectResponse, Response
 
+from caseflow.domain.meetingdays import day_warnings
 from caseflow.domain.permissions import allowed, require
+from caseflow.domain.workdays import local_date
 from caseflow.errors import CaseflowError, InputError, PermissionDeniedError
 from caseflow.meetings.service import (
     add_meetings,
@@ -61,6 +63,8 @@ def meetings(request: Request, user: User, added: Param = None) -> Response:
         try:
             name, when, _ = check_meeting(body, day, None, where="sammanträde")
             message = f"Sammanträdet {name} {when} är inlagt."
+            today = local_date(web(request).clock.now())
+            message += "".join(f" Varning: {w}." for w in day_warnings(when, today=today))
         except InputError:
             pass  # a hand-made link: no message
     return meetings_page(request, user, message=message)
@@ -100,6 +104,9 @@ def meeting_page(
                   {"user": user, "meeting": info, "cases": cases,
                    "decisions": unreported(db=context.db, up_to=when),
                    "can_report": allowed("report_decisions", user.roles),
+                   "can_change": allowed("change_meeting", user.roles) and not info.cancelled,
+                   "day_notes": day_warnings(when, today=when),  # a held meeting is past: no note
+                   "held": when <= local_date(context.clock.now()),
                    "labels": stage_labels(request), "error": error, "message": message},
                   status_code=status_code)  # fmt: skip
 

@@ -1,0 +1,262 @@
+"""A meeting's documents in Word: the kallelse with föredragningslista, and protokollsutdrag.
+
+Both are written as the memo's Markdown subset and built by `memo.render.markdown_to_docx` on
+the memo's Word template, so they carry the region's letterhead and look. The decision text of a
+protokollsutdrag is the numbered list under "Beslut" in the case's latest memo: only the memo's
+hash is stored, not its text, so that Markdown is composed again from the case as it is now,
+with the render's kind, date and signatory.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from sqlmodel import Session, col, select
+
+from caseflow.clock import Clock
+from caseflow.domain.workdays import local_date
+from caseflow.errors import CaseflowError, InputError
+from caseflow.meetings.service import require_meeting
+from caseflow.memo.compose import (
+    BoardConfig,
+    Signatory,
+    load_board,
+    officer_from_person,
+    render_markdown,
+    swedish_long_date,
+)
+from caseflow.memo.decisions import DecisionRow, list_decisions
+from caseflow.memo.render import markdown_to_docx
+from caseflow.memo.store import renders_of
+from caseflow.store.casemap import case_to_dict
+from caseflow.store.db import Database
+from caseflow.store.models import AgendaItem, Case, Meeting
+from caseflow.store.repo import get_person
+
+KINDS = ("kallelse", "protokollsutdrag")
+JUSTERING = "Justerandes signatur: ……………………………    Utdragsbestyrkande: ……………………………"
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>#|~!])")
+_HEADING = re.compile(r"^#{1,6}\s+(.*?)\s*#*\s*$")
+_ITEM = re.compile(r"^\d+[.)]\s+(.*)$")
+
+
+@dataclass(frozen=True)
+class Item:
+    """One agenda item as the documents show it."""
+
+    paragraph: int
+    diarienummer: str
+    title: str
+    handlaggare: str  # a name, never an e-mail
+    copies: tuple[str, ...]
+    decision: tuple[str, ...]  # the Beslut sentences; empty when none could be found
+    decision_note: str | None  # why there is no decision text
+
+
+@dataclass(frozen=True)
+class Exported:
+    data: bytes
+    filename: str
+
+
+def text(value: object) -> str:
+    """Case data as literal Markdown inline text (a title with `*` or `#` stays as typed)."""
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", " ".join(str(value).split()))
+
+
+def beslut_items(markdown: str) -> list[str]:
+    """The numbered sentences under the memo's "Beslut" heading (empty if it has none)."""
+    found: list[str] = []
+    inside = False
+    for line in markdown.splitlines():
+        heading = _HEADING.match(line.strip())
+        if heading:
+            if inside:
+                break
+            inside = heading.group(1).strip().lower() == "beslut"
+            continue
+        if not inside:
+            continue
+        item = _ITEM.match(line.strip())
+        if item:
+            found.append(item.group(1).strip())
+        elif found and line.startswith((" ", "\t")) and line.strip():
+            found[-1] += " " + line.strip()  # a wrapped list item
+        elif found and line.strip():
+            break  # the signature after the list
+    return found
+
+
+def _name(session: Session, email: str | None, fallback: str) -> str:
+    person = get_person(session=session, email=email) if email else None
+    return person.name if person is not None else fallback
+
+
+def _decision(
+    session: Session, case: Case, board: BoardConfig, templates: Path
+) -> tuple[tuple[str, ...], str | None]:
+    assert case.id is not None
+    renders = renders_of(session=session, case_id=case.id)
+    if not renders:
+        return (), "Inget memo är skrivet i ärendet; beslutet skrivs in i protokollet."
+    memo = renders[-1]
+    data = case_to_dict(case)
+    person = get_person(session=session, email=case.handlaggare) if case.handlaggare else None
+    signer = (
+        get_person(session=session, email=memo.signatory_email) if memo.signatory_email else None
+    )
+    signatory = (Signatory(name=signer.name, title=signer.title)
+                 if signer is not None and signer.title else None)  # fmt: skip
+    try:
+        officer = officer_from_person(person.model_dump() if person else None)
+        composed = render_markdown(data, officer, memo.kind, board, memo.memo_date,
+                                   templates=templates, signatory=signatory)  # fmt: skip
+    except (CaseflowError, KeyError) as err:
+        return (), f"Beslutstexten kunde inte hämtas ur memot: {err}"
+    sentences = beslut_items(composed.markdown)
+    if not sentences:
+        return (), "Memot har inget avsnitt Beslut."
+    return tuple(sentences), None
+
+
+def _items(session: Session, meeting: Meeting, board: BoardConfig, templates: Path,
+           *, first: int, with_decisions: bool) -> list[Item]:  # fmt: skip
+    stmt = (
+        select(Case)
+        .join(AgendaItem, col(AgendaItem.case_id) == col(Case.id))
+        .where(AgendaItem.meeting_id == meeting.id)
+        .order_by(col(AgendaItem.position), col(AgendaItem.id))
+    )
+    found = []
+    for number, case in enumerate(session.exec(stmt).all(), start=first):
+        owner = case.owner or (board.organisation if case.owner_is_region else "")
+        handlaggare = _name(session, case.handlaggare, "ingen handläggare utsedd")
+        copies = [owner] + [c for c in getattr(case, "copies", None) or [] if c != owner]
+        decision, note = (_decision(session, case, board, templates) if with_decisions
+                          else ((), None))  # fmt: skip
+        found.append(Item(number, case.diarienummer, case.title, handlaggare,
+                          tuple(c for c in copies if c), decision, note))  # fmt: skip
+    return found
+
+
+def _delegation_decisions(db: Database, meeting: Meeting) -> list[DecisionRow]:
+    """Reported at this meeting, or waiting for it (taken by its day, neither reported nor
+    annulled)."""
+    here = f"{meeting.body} {meeting.day.isoformat()}"
+    return [
+        d for d in list_decisions(db=db)
+        if d.delegation_point and d.annulled_at is None
+        and (d.meeting == here or (d.reported_on is None and d.decided_on <= meeting.day))
+    ]  # fmt: skip
+
+
+def _header(board: BoardConfig, what: str, meeting: Meeting) -> list[str]:
+    when = swedish_long_date(meeting.day)
+    clock = f" kl. {meeting.time.replace(':', '.')}" if meeting.time else ""
+    return [f"**{text(board.organisation)}**  ", f"{text(_capital(board.board_name))}  ",
+            f"{what}  ", f"Sammanträdesdatum: {when}{clock}", ""]  # fmt: skip
+
+
+def _capital(name: str) -> str:
+    return name[:1].upper() + name[1:]
+
+
+def kallelse_markdown(board: BoardConfig, meeting: Meeting, items: list[Item],
+                      decisions: list[tuple[DecisionRow, str]]) -> str:  # fmt: skip
+    """The kallelse with föredragningslista: the meeting, the ordered items, the decisions to
+    report (each with the signer's name)."""
+    when = swedish_long_date(meeting.day)
+    clock = f" kl. {meeting.time.replace(':', '.')}" if meeting.time else ""
+    lines = _header(board, "Kallelse", meeting)
+    lines += ["# Kallelse och föredragningslista", "",
+              f"Ledamöterna i {text(board.board_name)} kallas till sammanträde {when}{clock}.", "",
+              "## Föredragningslista", ""]  # fmt: skip
+    for item in items:
+        lines.append(f"{item.paragraph}. {text(item.title)}, diarienummer {item.diarienummer}. "
+                     f"Handläggare: {text(item.handlaggare)}.")  # fmt: skip
+        lines.append("")
+    if not items:
+        lines += ["Inga ärenden står på föredragningslistan.", ""]
+    lines += ["## Anmälan av delegationsbeslut", ""]
+    for d, signer in decisions:
+        lines.append(f"- {d.diarienummer} {text(d.title)}: delegationsbeslut enligt punkt "
+                     f"{text(d.delegation_point or '')}, fattat {d.decided_on.isoformat()} av "
+                     f"{text(signer)}.")  # fmt: skip
+    if not decisions:
+        lines.append("Inga delegationsbeslut att anmäla.")
+    return "\n".join(lines) + "\n"
+
+
+def protokollsutdrag_markdown(board: BoardConfig, meeting: Meeting, items: list[Item],
+                              reported: list[tuple[DecisionRow, str]]) -> str:  # fmt: skip
+    """One section per agenda item (§, decision text, justering, Utdrag till), then the
+    anmälan of delegation decisions if any were reported at the meeting."""
+    lines = _header(board, "Protokollsutdrag", meeting)
+    for item in items:
+        lines += [f"# § {item.paragraph} {text(item.title)}", "",
+                  f"Diarienummer: {item.diarienummer}", "", "## Beslut", ""]  # fmt: skip
+        if item.decision:
+            lines += [f"{n}. {sentence}" for n, sentence in enumerate(item.decision, start=1)]
+        else:
+            lines.append(text(item.decision_note or ""))
+        lines += ["", JUSTERING, "", "### Utdrag till", "",
+                  text(", ".join(item.copies) or "ingen mottagare angiven"), ""]  # fmt: skip
+    if reported:
+        paragraphs = sorted({d.paragraph for d, _ in reported if d.paragraph})
+        number = ", ".join(paragraphs) or f"§ {items[-1].paragraph + 1 if items else 1}"
+        lines += [f"# {number} Anmälan av delegationsbeslut", "",
+                  f"{text(_capital(board.board_name))} beslutar att "
+                  "lägga anmälan av följande delegationsbeslut till handlingarna:", ""]  # fmt: skip
+        lines += [
+            f"- {d.diarienummer} {text(d.title)}, punkt {text(d.delegation_point or '')}, "
+            f"fattat {d.decided_on.isoformat()} av {text(signer)}."
+            for d, signer in reported
+        ]
+        lines += ["", JUSTERING, ""]
+    if not items and not reported:
+        lines += ["Inga ärenden behandlades vid sammanträdet.", ""]
+    return "\n".join(lines) + "\n"
+
+
+def export_meeting(
+    *, db: Database, memos_dir: Path, body: str, day: date, kind: str, clock: Clock,
+    first_paragraph: int = 1,
+) -> Exported:  # fmt: skip
+    """The meeting's kallelse or protokollsutdrag as .docx bytes; items numbered from
+    `first_paragraph` in agenda order.
+
+    Raises:
+        NotFoundError (no such meeting), InputError (unknown kind, a cancelled meeting, a
+        protokollsutdrag before the meeting, a paragraph number below 1).
+    """
+    if kind not in KINDS:
+        raise InputError(f"okänd handling {kind!r}; välj kallelse eller protokollsutdrag")
+    if first_paragraph < 1:
+        raise InputError(f"första paragrafen måste vara 1 eller mer, inte {first_paragraph}")
+    board = load_board(memos_dir / "board.yaml")
+    templates = memos_dir / "templates"
+    with db.read() as session:
+        meeting = require_meeting(session, body=body, day=day)
+        if meeting.cancelled_at is not None:
+            raise InputError(f"sammanträdet {body} {day} är inställt")
+        after = kind == "protokollsutdrag"
+        if after and meeting.day > local_date(clock.now()):
+            raise InputError(f"sammanträdet {body} {day} har inte hållits än; protokollsutdrag "
+                             "skrivs efter sammanträdet")  # fmt: skip
+        items = _items(session, meeting, board, templates, first=first_paragraph,
+                       with_decisions=after)  # fmt: skip
+        here = f"{meeting.body} {meeting.day.isoformat()}"
+        decisions = [(d, _name(session, d.signed_by, "okänd beslutsfattare"))
+                     for d in _delegation_decisions(db, meeting)
+                     if not after or d.meeting == here]  # fmt: skip
+    if after:
+        markdown = protokollsutdrag_markdown(board, meeting, items, decisions)
+        title = f"Protokollsutdrag {meeting.body} {meeting.day.isoformat()}"
+    else:
+        markdown = kallelse_markdown(board, meeting, items, decisions)
+        title = f"Kallelse {meeting.body} {meeting.day.isoformat()}"
+    data = markdown_to_docx(markdown, template=templates / "memo.docx", title=title)
+    return Exported(data, f"{kind}-{meeting.body}-{meeting.day.isoformat()}.docx")
