@@ -9,6 +9,7 @@ import typer
 
 from caseflow.cli.app import app, obj, out, write_output
 from caseflow.domain.casedoc import check_email
+from caseflow.domain.workdays import local_date
 from caseflow.errors import InputError
 from caseflow.meetings.calendar import calendar_for
 
@@ -30,6 +31,7 @@ def calendar(
     data, count = calendar_for(
         db=obj(ctx).db, base_url=obj(ctx).settings.base_url,
         person=check_email(person) if person is not None else None, body=body,
+        today=local_date(obj(ctx).clock.now()),
     )  # fmt: skip
     write_output(output, data)
     out(f"skrev {output} ({count} händelser)")
