@@ -73,7 +73,9 @@ def reminders_skip(
     ctx: typer.Context,
     dnr: str,
     rule: RuleArg,
-    reason: Annotated[str, typer.Option("--reason", help="Varför fristen inte är aktuell.")],
+    reason: Annotated[
+        str | None, typer.Option("--reason", help="Varför fristen inte är aktuell (krävs).")
+    ] = None,
     actor: ActorOpt = "cli",
 ) -> None:
     """Markera ärendets tidigaste öppna frist av en regel som ej aktuell, med ett skäl."""

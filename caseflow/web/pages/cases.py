@@ -226,6 +226,7 @@ def case_page(
          "can_finalize": allowed("finalize_memo", user.roles),
          "can_annul": allowed("annul_decision", user.roles),
          "can_schedule": allowed("schedule_case", user.roles),
+         "today": local_date(web(request).clock.now()),
          "can_mark": may_mark(email=user.email, roles=user.roles,
                               handlaggare=view.case.get("handlaggare"))},
         status_code=status_code,
