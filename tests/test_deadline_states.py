@@ -25,7 +25,7 @@ from caseflow.reminders.mail import queue_due
 from caseflow.reminders.plan import replan_all
 from caseflow.settings import Settings
 from caseflow.store.db import Database
-from caseflow.workflow.registry import WorkflowRegistry
+from caseflow.workflow.registry import WorkflowRegistry, load_registry
 from tests.conftest import Run
 from tests.webkit import Web, csrf_of
 
@@ -296,3 +296,73 @@ def test_reminders_commands_list_states_and_mark(cli: Run, tmp_path: Path) -> No
             by_rule["final_report"]["marked_by"]) == ("done", "2026-01-20", ANNA)  # fmt: skip
     assert by_rule["commitment"]["state"] == "not_applicable"
     assert by_rule["commitment"]["reason"] == "Bekräftad 2024"
+
+
+def test_cli_and_web_scheduling_say_which_deadlines_were_missed(cli: Run, web_any: Web) -> None:
+    meeting = date.today() + timedelta(days=17)
+    assert cli("meetings", "add", meeting.isoformat())[0] == 0
+    assert cli("case", "new", "RUN/13/2026", "--title", "Sen ansökan")[0] == 0
+    code, out, err = cli("case", "schedule", "RUN/13/2026", "--meeting", meeting.isoformat())
+    assert code == 0 and "står nu på dagordningen" in out
+    memo_ready = add_working_days(meeting, -15)
+    assert f"varning: Tjänsteskrivelsen ska vara klar skulle ha varit klar {memo_ready}" in err
+    # The web form says it in its message.
+    web = web_any
+    day = local_date(web.clock.now()) + timedelta(days=17)
+    add_meetings(db=web.db, meetings=[("RUN", day, None)], clock=web.clock)
+    doc = CaseDoc.model_validate({"diarienummer": "RUN/14/2025", "title": "Sen ansökan",
+                                  "handlaggare": ANNA})  # fmt: skip
+    import_cases(db=web.db, workflows=web.workflows, docs=[doc], actor=ANNA, clock=web.clock)
+    client = web.client(ANNA)
+    response = client.post("/cases/RUN/14/2025/schedule", data={
+        "csrf_token": csrf_of(client, "/cases/RUN/14/2025"), "meeting": f"RUN {day}",
+        "action": "add"})  # fmt: skip
+    assert response.status_code == 303
+    page = client.get(response.headers["location"]).text
+    assert "Varning: Tjänsteskrivelsen ska vara klar skulle ha varit klar" in page
+
+
+def test_migration_keeps_existing_reminders_and_their_sent_state(tmp_path: Path) -> None:
+    """Rows planned before 0012 get their date as occurrence; the next re-plan adopts them (a
+    sent reminder is not sent again) instead of adding duplicates."""
+    from alembic import command
+
+    from caseflow.cli.db import alembic_config
+    from caseflow.store.db import Database as Db
+
+    db = Db(f"sqlite:///{tmp_path / 'old.db'}")
+    config = alembic_config(db)
+    command.upgrade(config, "0008")
+    now = datetime(2025, 9, 1, 8, 0, tzinfo=UTC)
+    values: dict[str, Any] = {
+        "dnr_prefix": "RUN", "dnr_serial": 5, "dnr_year": 2025, "title": "Gammalt",
+        "stage": "bp_genomforande", "workflow": "regional_project", "workflow_version": 3,
+        "row_version": 1, "created_at": now, "updated_at": now, "end_date": "2025-12-31",
+        "handlaggare": ANNA,
+    }  # fmt: skip
+    with db.engine.begin() as conn:
+        for _, name, kind, notnull, default, pk in conn.exec_driver_sql(
+            "PRAGMA table_info(cases)"
+        ).all():  # the other required columns of 0008's table, filled blank
+            if notnull and default is None and not pk and name not in values:
+                values[name] = 0 if kind in ("INTEGER", "BOOLEAN") else "[]"
+        names = ", ".join(values)
+        marks = ", ".join("?" for _ in values)
+        conn.exec_driver_sql(f"INSERT INTO cases ({names}) VALUES ({marks})",
+                             tuple(values.values()))  # fmt: skip
+        conn.exec_driver_sql(
+            "INSERT INTO reminders (case_id, rule, label, due_on, remind_on, status, updated_at)"
+            " VALUES (1, 'ending_soon', 'Projektet slutar snart', '2025-12-01', '2025-12-01',"
+            " 'queued', ?)",
+            (now,),
+        )
+    command.upgrade(config, "head")
+    registry = load_registry(Path(__file__).parent.parent / "workflows")
+    with db.transaction() as conn:
+        replan_all(conn, rules_for=registry.deadline_rules(), today=date(2025, 12, 2), now=now)
+    with db.reading() as conn:
+        rows = conn.exec_driver_sql(
+            "SELECT rule, occurrence, status FROM reminders WHERE rule = 'ending_soon'"
+        ).all()
+    db.dispose()
+    assert [tuple(r) for r in rows] == [("ending_soon", "", "queued")]
