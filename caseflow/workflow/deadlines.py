@@ -6,8 +6,8 @@ entered a stage (periodic rules repeat from there), or from a fixed day each yea
 that falls on a non-working day moves to the previous working day; a legal `due` date to the next.
 
 Deadlines already past stay in the plan (they are overdue until someone marks them done), except
-where a later one replaces them: a meeting's deadlines end with the meeting, and of a periodic
-rule only the latest past occurrence is kept. Each deadline has an `occurrence`, a key that
+where a later one replaces them: a meeting's deadlines end with the meeting, of a periodic
+rule only the latest past occurrence is kept, and a yearly rule counts from this year. Each deadline has an `occurrence`, a key that
 stays the same when its date moves, so a mark (done, not applicable) survives re-planning.
 """
 
