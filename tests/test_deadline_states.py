@@ -20,7 +20,12 @@ from caseflow.domain.workdays import add_working_days, local_date
 from caseflow.errors import InputError, PermissionDeniedError
 from caseflow.meetings.calendar import calendar_for
 from caseflow.meetings.service import add_meetings, schedule_case
-from caseflow.reminders.deadlines import list_deadlines, mark_deadline, overdue_counts
+from caseflow.reminders.deadlines import (
+    list_deadlines,
+    mark_deadline,
+    overdue_counts,
+    record_entered,
+)
 from caseflow.reminders.mail import queue_due
 from caseflow.reminders.plan import replan_all
 from caseflow.settings import Settings
@@ -366,3 +371,25 @@ def test_migration_keeps_existing_reminders_and_their_sent_state(tmp_path: Path)
         ).all()
     db.dispose()
     assert [tuple(r) for r in rows] == [("ending_soon", "", "queued")]
+
+
+def test_a_recorded_stage_date_moves_the_entered_stage_deadlines(
+    database: Database, workflows: WorkflowRegistry
+) -> None:
+    """A partner project registered running without a start date counts from the import until
+    the officer records when it really entered the stage."""
+    clock = FakeClock(MARCH)
+    doc = ended_project(diarienummer="RUN/90/2025", start_date=None, end_date="2027-06-30",
+                        owner="Mittuniversitetet")  # fmt: skip
+    import_cases(db=database, workflows=workflows, docs=[doc], actor=ANNA, clock=clock)
+    assert states(database, date(2026, 3, 2))["commitment"] == [(date(2026, 3, 30), "upcoming")]
+    stage = record_entered(db=database, dnr="RUN/90/2025", on=date(2025, 10, 6), actor=ANNA,
+                           clock=clock, rules_for=rules(workflows))  # fmt: skip
+    assert stage == "bp_genomforande"
+    found = states(database, date(2026, 3, 2))
+    assert found["commitment"] == [(date(2025, 11, 3), "overdue")]
+    # Six months on is Annandag påsk 2026 (and Långfredag before it): the Thursday before.
+    assert found["follow_up_comment"][0] == (date(2026, 4, 2), "upcoming")
+    with pytest.raises(InputError, match="framtiden"):
+        record_entered(db=database, dnr="RUN/90/2025", on=date(2026, 3, 3), actor=ANNA,
+                       clock=clock, rules_for=rules(workflows))  # fmt: skip

@@ -11,7 +11,7 @@ import typer
 from caseflow.cli.app import app, obj, out
 from caseflow.cli.options import ActorOpt, parse_date_option
 from caseflow.domain.workdays import local_date
-from caseflow.reminders.deadlines import list_deadlines, mark_deadline
+from caseflow.reminders.deadlines import list_deadlines, mark_deadline, record_entered
 
 reminders_app = typer.Typer(help="Påminnelser om frister.", no_args_is_help=True)
 app.add_typer(reminders_app, name="reminders")
@@ -83,6 +83,29 @@ def reminders_skip(
     marked = mark_deadline(db=context.db, dnr=dnr, rule=rule, mark="not_applicable",
                            actor=actor, clock=context.clock, reason=reason)  # fmt: skip
     out(f"{marked.diarienummer}: {marked.label} ({marked.due_on}) är inte aktuell")
+
+
+@reminders_app.command("entered")
+def reminders_entered(
+    ctx: typer.Context,
+    dnr: str,
+    on: Annotated[str, typer.Option("--on", help="Dagen ärendet gick in i sitt steg.")],
+    actor: ActorOpt = "cli",
+) -> None:
+    """Ange dagen ärendet i verkligheten gick in i sitt steg (fristerna räknas därifrån)."""
+    given = parse_date_option("--on", on)
+    assert given is not None
+    context = obj(ctx)
+    stage = record_entered(
+        db=context.db,
+        dnr=dnr,
+        on=date.fromisoformat(given),
+        actor=actor,
+        clock=context.clock,
+        rules_for=context.workflows.deadline_rules(),
+    )
+    label = context.workflows.stage_labels().get(stage, stage)
+    out(f"{dnr}: gick in i {label} {given}; fristerna är omplanerade")
 
 
 @reminders_app.command("plan")

@@ -5,7 +5,7 @@ applicable — recorded in the case's history in the same transaction.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
@@ -15,10 +15,11 @@ from caseflow.clock import Clock
 from caseflow.domain.dnr import parse_dnr
 from caseflow.domain.workdays import local_date
 from caseflow.errors import InputError, PermissionDeniedError
+from caseflow.reminders.plan import ENTERED_KIND, replan
 from caseflow.store.db import Database
 from caseflow.store.models import Case, CaseEvent, Reminder
 from caseflow.store.repo import require_case
-from caseflow.workflow.deadlines import STATE_LABELS, deadline_state
+from caseflow.workflow.deadlines import STATE_LABELS, DeadlineRule, deadline_state
 
 _cases = Case.__table__  # type: ignore[attr-defined]
 _reminders = Reminder.__table__  # type: ignore[attr-defined]
@@ -200,3 +201,34 @@ def mark_deadline(
             changes=changes, row_version=case.row_version,
         ))  # fmt: skip
         return Marked(case.diarienummer, found.rule, found.label, found.due_on, mark)
+
+
+def record_entered(
+    *, db: Database, dnr: str, on: date, actor: str, clock: Clock,
+    rules_for: Mapping[str, Sequence[DeadlineRule]],
+) -> str:  # fmt: skip
+    """Record the day the case really entered its current stage (a project registered late, or
+    moved in the system after the fact), recorded in its history; its deadlines that count from
+    entering the stage are re-planned from that day in the same transaction. Returns the stage.
+
+    Raises:
+        UnknownCaseError, InputError (a closed case, a day in the future).
+    """
+    now = clock.now()
+    today = local_date(now)
+    if on > today:
+        raise InputError(f"dagen kan inte ligga i framtiden ({on}, i dag är {today})")
+    with db.write() as session:
+        case = require_case(session=session, dnr=parse_dnr(dnr), for_update=True)
+        assert case.id is not None
+        if case.outcome is not None:
+            raise InputError(f"{case.diarienummer} är avslutat och har inga öppna frister")
+        session.add(CaseEvent(
+            case_id=case.id, at=now, actor=actor, kind=ENTERED_KIND, from_stage=case.stage,
+            to_stage=case.stage, changes={"entered_on": on.isoformat()},
+            row_version=case.row_version,
+        ))  # fmt: skip
+        session.flush()
+        replan(session.connection(), case_id=case.id, rules=rules_for.get(case.workflow, ()),
+               today=today, now=now)  # fmt: skip
+        return case.stage

@@ -50,11 +50,12 @@ _MEETINGS = (
     .where(_agenda.c.case_id == bindparam("case_id"))
     .order_by(_meetings.c.day)
 )
+ENTERED_KIND = "stage_entered"  # an event recording the day a case really entered its stage
 _ENTERED = (
-    select(_events.c.to_stage, _events.c.kind, _events.c.at)
+    select(_events.c.to_stage, _events.c.kind, _events.c.at, _events.c.changes)
     .where(
         _events.c.case_id == bindparam("case_id"),
-        _events.c.kind.in_(["create", "import", "transition"]),
+        _events.c.kind.in_(["create", "import", "transition", ENTERED_KIND]),
     )
     .order_by(_events.c.id)
 )
@@ -89,8 +90,10 @@ def case_dates(
     entered: dict[str, date] = {}
     stages = {r.stage for r in rules if r.stage is not None}
     if stages:
-        for stage, kind, at in conn.execute(_ENTERED, {"case_id": case_id}).all():
-            if stage in stages:
+        for stage, kind, at, changes in conn.execute(_ENTERED, {"case_id": case_id}).all():
+            if stage in stages and kind == ENTERED_KIND:
+                entered[stage] = date.fromisoformat(changes["entered_on"])
+            elif stage in stages:
                 entered[stage] = local_date(_aware(at))
                 # Registered straight into the stage (an imported running project): it
                 # entered the stage in reality when it started, not when it was typed in.

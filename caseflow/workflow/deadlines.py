@@ -7,8 +7,9 @@ that falls on a non-working day moves to the previous working day; a legal `due`
 
 Deadlines already past stay in the plan (they are overdue until someone marks them done), except
 where a later one replaces them: a meeting's deadlines end with the meeting, of a periodic
-rule only the latest past occurrence is kept, and a yearly rule counts from this year. Each deadline has an `occurrence`, a key that
-stays the same when its date moves, so a mark (done, not applicable) survives re-planning.
+rule only the latest past occurrence is kept, and a yearly rule counts from this year. Each
+deadline has an `occurrence`, a key that stays the same when its date moves, so a mark (done,
+not applicable) survives re-planning.
 """
 
 from __future__ import annotations
