@@ -255,6 +255,7 @@ def insert_reminder_rows(db: Database, rows: int, cases: int, rules: Sequence[De
                 batch.append({
                     "case_id": case + 1, "rule": rule.name, "label": rule.label, "due_on": due,
                     "remind_on": remind, "status": status, "updated_at": NOW,
+                    "occurrence": due.isoformat(),
                 })  # fmt: skip
             conn.execute(insert(_reminders), batch)
 
@@ -374,7 +375,7 @@ def bench_queue(tmp: Path, workflows: WorkflowRegistry, due: int, rounds: int) -
         conn.execute(insert(_reminders), [
             {"case_id": n + 1, "rule": "ending_soon", "label": rules["ending_soon"].label,
              "due_on": TODAY + timedelta(days=30), "remind_on": TODAY - timedelta(days=60),
-             "status": "planned", "updated_at": NOW}
+             "status": "planned", "updated_at": NOW, "occurrence": ""}
             for n in range(warm)
         ])  # fmt: skip
         for r in range(rounds):
@@ -382,7 +383,8 @@ def bench_queue(tmp: Path, workflows: WorkflowRegistry, due: int, rounds: int) -
             conn.execute(insert(_reminders), [
                 {"case_id": n + 1, "rule": rule.name, "label": rule.label,
                  "due_on": TODAY + timedelta(days=10 + r), "remind_on": TODAY - timedelta(
-                     days=rounds - r), "status": "planned", "updated_at": NOW}
+                     days=rounds - r), "status": "planned", "updated_at": NOW,
+                 "occurrence": str(r)}
                 for n in range(due)
             ])  # fmt: skip
     checkpoint(db)
@@ -442,7 +444,8 @@ def register_rows(db: Database, items: Sequence[Due]) -> float:
     with db.transaction() as conn:
         conn.execute(insert(_reminders), [
             {"case_id": d.case_id, "rule": d.rule, "label": d.label, "due_on": d.due_on,
-             "remind_on": d.remind_on, "status": "planned", "updated_at": NOW}
+             "remind_on": d.remind_on, "status": "planned", "updated_at": NOW,
+             "occurrence": d.due_on.isoformat()}
             for d in items
         ])  # fmt: skip
     took = time.perf_counter() - begun

@@ -71,10 +71,33 @@ def test_closed_cases_and_other_stages_have_no_stage_rules() -> None:
     assert "commitment" not in found and "follow_up" not in found and "memo_ready" in found
 
 
-def test_only_between_today_and_the_horizon() -> None:
-    found = plan(case(), RULES, today=date(2025, 5, 20), horizon=date(2025, 9, 30))
-    assert all(date(2025, 5, 20) <= d.on <= date(2025, 9, 30) for d in found)
-    assert {d.rule for d in found} == {"follow_up"}
+def test_past_deadlines_stay_until_replaced_and_the_horizon_ends_the_plan() -> None:
+    found = by_rule(plan(case(), RULES, today=date(2025, 5, 20), horizon=date(2025, 9, 30)))
+    assert found == {
+        "application_cutoff": [date(2025, 4, 23)], "memo_ready": [date(2025, 5, 19)],
+        "commitment": [date(2025, 3, 31)], "follow_up": [date(2025, 9, 3)],
+        "results_report": [date(2025, 2, 21)],
+    }  # fmt: skip
+    # The meeting is over: its preparations are gone. Of the periodic follow-ups only the
+    # latest past one stays (overdue) besides those to come.
+    later = by_rule(plan(case(), RULES, today=date(2026, 4, 1), horizon=date(2026, 9, 30)))
+    assert "application_cutoff" not in later and "memo_ready" not in later
+    assert later["follow_up"] == [date(2026, 3, 3), date(2026, 9, 3)]
+
+
+def test_an_occurrence_keeps_its_key_when_its_date_moves() -> None:
+    def keys(c: CaseDates) -> dict[tuple[str, str], date]:
+        found = plan(c, RULES, today=date(2025, 1, 1), horizon=date(2027, 12, 31))
+        return {(d.rule, d.occurrence): d.on for d in found}
+
+    before, after = keys(case()), keys(case(end_date=date(2026, 9, 30)))
+    assert before[("final_report", "")] == date(2026, 6, 30)
+    assert after[("final_report", "")] == date(2026, 9, 30)
+    assert before[("memo_ready", "2025-06-11")] == date(2025, 5, 19)
+    assert [k for k in before if k[0] == "follow_up"][:2] == [
+        ("follow_up", "n1"),
+        ("follow_up", "n2"),
+    ]
 
 
 @pytest.mark.parametrize(

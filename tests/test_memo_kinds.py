@@ -7,10 +7,8 @@ from __future__ import annotations
 
 import io
 import json
-import os
 import re
 import shutil
-import subprocess
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
@@ -29,6 +27,7 @@ from caseflow.settings import PROJECT_ROOT
 from caseflow.store.db import Database
 from caseflow.workflow.registry import WorkflowRegistry
 from tests.conftest import Run
+from tests.office import soffice, text_of
 
 BOARD = load_board(MEMOS_DIR / "board.yaml")
 CLOCK = FakeClock(datetime(2025, 2, 3, 9, 0, tzinfo=UTC))
@@ -74,21 +73,12 @@ def docx_text(data: bytes) -> str:
     return "\n".join(p.text for p in Document(io.BytesIO(data)).paragraphs)
 
 
-def libreoffice_text(data: bytes, folder: Path) -> str | None:
-    """The docx as LibreOffice reads it (own profile, so parallel runs do not collide)."""
-    program = shutil.which("soffice") or shutil.which("libreoffice")
-    if program is None:
-        if os.environ.get("CASEFLOW_REQUIRE_LIBREOFFICE") == "1":
-            pytest.fail("LibreOffice is required (CASEFLOW_REQUIRE_LIBREOFFICE=1) but not found")
-        return None
+def libreoffice_text(data: bytes, folder: Path) -> str:
+    """The docx as LibreOffice reads it."""
+    soffice()
     source = folder / "memo.docx"
     source.write_bytes(data)
-    subprocess.run(
-        [program, f"-env:UserInstallation=file://{folder / 'profile'}", "--headless",
-         "--convert-to", "txt:Text", "--outdir", str(folder), str(source)],
-        check=True, capture_output=True, timeout=180,
-    )  # fmt: skip
-    return (folder / "memo.txt").read_text(encoding="utf-8-sig")
+    return text_of(source)
 
 
 def test_a_partner_decision_from_only_what_a_point_8_1_decision_states(

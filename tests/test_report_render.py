@@ -3,10 +3,7 @@
 from __future__ import annotations
 
 import io
-import os
 import re
-import shutil
-import subprocess
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -49,6 +46,7 @@ from caseflow.portfolio.sheet import header_map, row_to_case
 from caseflow.settings import PROJECT_ROOT
 from caseflow.workflow.machine import CompiledWorkflow
 from caseflow.workflow.registry import load_registry
+from tests.office import convert, soffice, text_of
 
 WORKFLOWS = load_registry(PROJECT_ROOT / "workflows")
 
@@ -436,25 +434,12 @@ def test_docx_survives_characters_xml_cannot_hold() -> None:
 
 
 def test_docx_converts_to_pdf_with_libreoffice(workflow: CompiledWorkflow, tmp_path: Path) -> None:
-    program = shutil.which("soffice") or shutil.which("libreoffice")
-    if program is None:  # CI installs it (.ci/run) and sets CASEFLOW_REQUIRE_LIBREOFFICE=1
-        if os.environ.get("CASEFLOW_REQUIRE_LIBREOFFICE") == "1":
-            pytest.fail("LibreOffice is required (CASEFLOW_REQUIRE_LIBREOFFICE=1) but not found")
-        pytest.skip("LibreOffice (soffice) is not installed: cannot convert the docx to PDF here")
+    soffice()
     source = tmp_path / "portfolj.docx"
     source.write_bytes(render_report(make_report(workflow, DIFF), "docx"))
-    subprocess.run(
-        [program, "--headless", "--convert-to", "pdf", "--outdir", str(tmp_path), str(source)],
-        check=True, capture_output=True, timeout=180,
-    )  # fmt: skip
-    pdf = tmp_path / "portfolj.pdf"
-    assert pdf.read_bytes().startswith(b"%PDF")
+    assert convert(source, "pdf").read_bytes().startswith(b"%PDF")
     # The table text must reach the PDF: with wrong grid widths LibreOffice draws empty tables.
-    subprocess.run(
-        [program, "--headless", "--convert-to", "txt:Text", "--outdir", str(tmp_path), str(source)],
-        check=True, capture_output=True, timeout=180,
-    )  # fmt: skip
-    text = (tmp_path / "portfolj.txt").read_text(encoding="utf-8-sig")
+    text = text_of(source)
     assert "Projektets syfte" in text
     for project in make_report(workflow, DIFF).projects:
         assert project.diarienummer in text

@@ -22,7 +22,8 @@ ANNA, BO, SARA, ADMIN = "anna@example.se", "bo@example.se", "sara@example.se", "
 NEW = "/api/v1/cases/RUN/10/2025"
 RUN479 = "/api/v1/cases/RUN/479/2024"
 PATH_VALUES = {"prefix": "RUN", "serial": "10", "year": "2025", "code": "anslag_1_1",
-               "trigger": "start_planning", "body": "RUN", "day": "2025-03-20"}  # fmt: skip
+               "trigger": "start_planning", "body": "RUN", "day": "2025-03-20",
+               "rule": "final_report"}  # fmt: skip
 
 
 def _new_case(api: TestClient, **fields: Any) -> dict[str, Any]:

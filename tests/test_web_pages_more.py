@@ -203,12 +203,18 @@ def test_my_deadlines_and_meetings(filled: Web) -> None:
 
 
 def test_done_deadlines_only_with_all(filled: Web) -> None:
-    unschedule_case(db=filled.db, dnr="RUN/1/2025", body="RUN", day=date(2025, 4, 10),
-                    clock=filled.clock, rules_for=filled.workflows.deadline_rules())  # fmt: skip
     client = filled.client(ANNA)
+    marked = client.post("/cases/RUN/1/2025/deadlines/done", data={
+        "csrf_token": csrf_of(client, "/deadlines"), "rule": "presidium_review",
+        "occurrence": "2025-04-10", "back": "deadlines"})  # fmt: skip
+    assert marked.status_code == 303 and marked.headers["location"] == "/deadlines?marked=done"
     assert "Presidiets genomgång" not in client.get("/deadlines").text
     everything = client.get("/deadlines?all=1")
-    assert "Presidiets genomgång" in everything.text and "struken" in everything.text
+    assert "Presidiets genomgång" in everything.text and ">klar<" in everything.text
+    # Taken off the agenda, the meeting's deadlines no longer apply at all.
+    unschedule_case(db=filled.db, dnr="RUN/1/2025", body="RUN", day=date(2025, 4, 10),
+                    clock=filled.clock, rules_for=filled.workflows.deadline_rules())  # fmt: skip
+    assert "Presidiets genomgång" not in client.get("/deadlines?all=1").text
 
 
 def test_an_end_date_deadline_follows_an_edit(web: Web) -> None:

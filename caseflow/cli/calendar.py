@@ -24,6 +24,7 @@ def calendar(
 ) -> None:
     """Sammanträden och frister som kalenderfil (iCalendar) med stabila UID."""
     from caseflow.domain.checks import check_email
+    from caseflow.domain.workdays import local_date
     from caseflow.meetings.calendar import calendar_for
 
     if (person is None) == (body is None):
@@ -32,6 +33,7 @@ def calendar(
     data, count = calendar_for(
         db=obj(ctx).db, base_url=obj(ctx).settings.base_url,
         person=check_email(person) if person is not None else None, body=body,
+        today=local_date(obj(ctx).clock.now()),
     )  # fmt: skip
     write_output(output, data)
     out(f"skrev {output} ({count} händelser)")

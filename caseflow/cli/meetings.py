@@ -212,7 +212,9 @@ def case_schedule(
     rules = context.workflows.deadline_rules()
     added = schedule_case(db=context.db, dnr=dnr, body=name, day=day, actor=actor,
                           clock=context.clock, rules_for=rules)  # fmt: skip
-    out(f"{dnr} {'står nu' if added else 'stod redan'} på dagordningen {name} {day}")
+    out(f"{dnr} {'står nu' if added.changed else 'stod redan'} på dagordningen {name} {day}")
+    for warning in added.warnings():
+        typer.echo(f"varning: {warning}", err=True)
 
 
 @case_app.command("unschedule")

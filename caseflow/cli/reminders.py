@@ -1,4 +1,4 @@
-"""CLI: `reminders list`."""
+"""CLI: `reminders list|done|skip|plan|run-once`: deadlines as things to do, and sending."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 
 from caseflow.cli.app import app, obj, out
-from caseflow.cli.options import parse_date_option
+from caseflow.cli.options import ActorOpt, parse_date_option
 
 reminders_app = typer.Typer(help="Påminnelser om frister.", no_args_is_help=True)
 app.add_typer(reminders_app, name="reminders")
@@ -19,31 +19,100 @@ app.add_typer(reminders_app, name="reminders")
 def reminders_list(
     ctx: typer.Context,
     due_before: Annotated[
-        str | None, typer.Option("--due-before", help="Bara de som ska skickas senast detta datum.")
+        str | None, typer.Option("--due-before", help="Bara de som påminns senast detta datum.")
     ] = None,
-    include_done: Annotated[bool, typer.Option("--all", help="Även köade och inställda.")] = False,
+    include_done: Annotated[
+        bool, typer.Option("--all", help="Även klara och ej aktuella frister.")
+    ] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Skriv JSON.")] = False,
 ) -> None:
-    """Planerade påminnelser, i den ordning de ska skickas."""
-    from caseflow.reminders.plan import list_reminders
+    """Frister för öppna ärenden efter datum, med läge (kommande, att göra, försenad …)."""
+    from caseflow.domain.workdays import local_date
+    from caseflow.reminders.deadlines import list_deadlines
 
     given = parse_date_option("--due-before", due_before)
-    with obj(ctx).db.reading() as conn:
-        rows = list_reminders(conn, due_before=date.fromisoformat(given) if given else None,
-                              include_done=include_done)  # fmt: skip
+    context = obj(ctx)
+    today = local_date(context.clock.now())
+    with context.db.reading() as conn:
+        rows = list_deadlines(conn, today=today, include_done=include_done,
+                              due_before=date.fromisoformat(given) if given else None)  # fmt: skip
     if as_json:
-        data = [
-            {**r.__dict__, "due_on": r.due_on.isoformat(), "remind_on": r.remind_on.isoformat(),
-             "updated_at": r.updated_at.isoformat()}
-            for r in rows
-        ]  # fmt: skip
-        out(json.dumps(data, ensure_ascii=False, indent=2))
+        out(json.dumps([r.as_json() for r in rows], ensure_ascii=False, indent=2))
         return
     for r in rows:
-        out(f"{r.remind_on}\t{r.diarienummer}\t{r.label} ({r.due_on})\t{r.status}\t"
-            f"{r.handlaggare or '–'}")  # fmt: skip
+        late = " (sen påminnelse)" if r.late else ""
+        out(f"{r.due_on}\t{r.diarienummer}\t{r.label}\t{r.state_label}{late}\t"
+            f"påminnelse {r.remind_on}\t{r.handlaggare or '–'}")  # fmt: skip
     if not rows:
-        out("inga planerade påminnelser")
+        out("inga frister")
+
+
+RuleArg = Annotated[str, typer.Argument(help="Fristens regel (t.ex. final_report) eller namn.")]
+
+
+@reminders_app.command("done")
+def reminders_done(
+    ctx: typer.Context,
+    dnr: str,
+    rule: RuleArg,
+    on: Annotated[
+        str | None, typer.Option("--on", help="Dagen fristen blev klar (ÅÅÅÅ-MM-DD, i dag).")
+    ] = None,
+    actor: ActorOpt = "cli",
+) -> None:
+    """Markera ärendets tidigaste öppna frist av en regel som klar (syns i historiken)."""
+    from caseflow.reminders.deadlines import mark_deadline
+
+    given = parse_date_option("--on", on)
+    context = obj(ctx)
+    marked = mark_deadline(db=context.db, dnr=dnr, rule=rule, mark="done", actor=actor,
+                           clock=context.clock,
+                           on=date.fromisoformat(given) if given else None)  # fmt: skip
+    out(f"{marked.diarienummer}: {marked.label} ({marked.due_on}) är klar")
+
+
+@reminders_app.command("skip")
+def reminders_skip(
+    ctx: typer.Context,
+    dnr: str,
+    rule: RuleArg,
+    reason: Annotated[
+        str | None, typer.Option("--reason", help="Varför fristen inte är aktuell (krävs).")
+    ] = None,
+    actor: ActorOpt = "cli",
+) -> None:
+    """Markera ärendets tidigaste öppna frist av en regel som ej aktuell, med ett skäl."""
+    from caseflow.reminders.deadlines import mark_deadline
+
+    context = obj(ctx)
+    marked = mark_deadline(db=context.db, dnr=dnr, rule=rule, mark="not_applicable",
+                           actor=actor, clock=context.clock, reason=reason)  # fmt: skip
+    out(f"{marked.diarienummer}: {marked.label} ({marked.due_on}) är inte aktuell")
+
+
+@reminders_app.command("entered")
+def reminders_entered(
+    ctx: typer.Context,
+    dnr: str,
+    on: Annotated[str, typer.Option("--on", help="Dagen ärendet gick in i sitt steg.")],
+    actor: ActorOpt = "cli",
+) -> None:
+    """Ange dagen ärendet i verkligheten gick in i sitt steg (fristerna räknas därifrån)."""
+    from caseflow.reminders.deadlines import record_entered
+
+    given = parse_date_option("--on", on)
+    assert given is not None
+    context = obj(ctx)
+    stage = record_entered(
+        db=context.db,
+        dnr=dnr,
+        on=date.fromisoformat(given),
+        actor=actor,
+        clock=context.clock,
+        rules_for=context.workflows.deadline_rules(),
+    )
+    label = context.workflows.stage_labels().get(stage, stage)
+    out(f"{dnr}: gick in i {label} {given}; fristerna är omplanerade")
 
 
 @reminders_app.command("plan")

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 from caseflow.domain.textformat import STOCKHOLM
+from caseflow.domain.workdays import local_date
 from caseflow.meetings.ics import CalendarEvent, build_calendar
 from caseflow.meetings.service import MeetingInfo, list_meetings, meetings_of
-from caseflow.reminders.plan import list_reminders
+from caseflow.reminders.deadlines import list_deadlines
 from caseflow.store.db import Database
 
 
@@ -27,9 +28,12 @@ def meeting_event(m: MeetingInfo, description: str) -> CalendarEvent:
 
 
 def calendar_for(
-    *, db: Database, base_url: str, person: str | None = None, body: str | None = None
-) -> tuple[bytes, int]:
-    """One person's (`person`, an e-mail) or one board's calendar: (iCalendar bytes, events)."""
+    *, db: Database, base_url: str, person: str | None = None, body: str | None = None,
+    today: date | None = None,
+) -> tuple[bytes, int]:  # fmt: skip
+    """One person's (`person`, an e-mail) or one board's calendar: (iCalendar bytes, events);
+    `today` (Stockholm) decides which deadlines are overdue (default: the system clock)."""
+    today = today or local_date(datetime.now(UTC))
     base = base_url.rstrip("/")
     events: list[CalendarEvent] = []
     if person is not None:
@@ -41,15 +45,31 @@ def calendar_for(
         events += [meeting_event(m, f"{m.cases} ärenden på dagordningen")
                    for m in list_meetings(db=db, body=name)]  # fmt: skip
         title = f"{name} sammanträden och frister"
-    with db.reading() as conn:
-        reminders = list_reminders(conn, include_done=True, handlaggare=person)
-    for r in reminders:
-        if r.status == "cancelled":  # a person's calendar: list_reminders kept only theirs
-            continue
-        events.append(CalendarEvent(
-            uid=f"deadline-{r.diarienummer.replace('/', '-')}-{r.rule}-{r.due_on.isoformat()}",
-            summary=f"{r.label} – {r.diarienummer}", start=r.due_on, end=None,
-            description=r.title, url=f"{base}/cases/{r.diarienummer}",
-            last_modified=r.updated_at,
-        ))  # fmt: skip
+    events += deadline_events(db=db, base=base, person=person, today=today)
     return build_calendar(events, name=title), len(events)
+
+
+def deadline_events(
+    *, db: Database, base: str, person: str | None, today: date
+) -> list[CalendarEvent]:
+    """The deadlines of open cases (a person's: only theirs). An overdue one covers every day
+    from its date to `today`, so it stays in view until someone marks it done; a done one keeps
+    its day, marked klar; one marked not applicable is left out."""
+    with db.reading() as conn:
+        rows = list_deadlines(conn, today=today, include_done=True, handlaggare=person)
+    events = []
+    for r in rows:
+        if r.state == "not_applicable":
+            continue
+        prefix = {"overdue": "FÖRSENAD: ", "done": "Klar: "}.get(r.state, "")
+        occurrence = r.occurrence or "1"
+        events.append(CalendarEvent(
+            uid=f"deadline-{r.diarienummer.replace('/', '-')}-{r.rule}-{occurrence}",
+            summary=f"{prefix}{r.label} – {r.diarienummer}", start=r.due_on,
+            end=today if r.state == "overdue" else None,
+            description=f"{r.title}\nFrist {r.due_on}, {r.state_label}",
+            url=f"{base}/cases/{r.diarienummer}",
+            last_modified=max(r.updated_at, datetime.combine(today, time(), STOCKHOLM))
+            if r.state == "overdue" else r.updated_at,
+        ))  # fmt: skip
+    return events

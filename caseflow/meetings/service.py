@@ -23,7 +23,7 @@ from caseflow.domain.workdays import local_date
 from caseflow.errors import DuplicateError, InputError, NotFoundError
 from caseflow.reminders.plan import replan
 from caseflow.store.db import Database
-from caseflow.store.models import AgendaItem, Case, Meeting
+from caseflow.store.models import AgendaItem, Case, Meeting, Reminder
 from caseflow.store.repo import require_case
 from caseflow.workflow.deadlines import DeadlineRule
 
@@ -175,32 +175,57 @@ def _agenda_item(session: Any, *, meeting_id: int | None, case_id: int | None) -
     return found
 
 
+@dataclass(frozen=True)
+class Scheduled:
+    """What scheduling did: `changed` is False if the case already was on the agenda; `missed`
+    the (label, date) of the meeting's deadlines for the case that have already passed."""
+
+    changed: bool
+    missed: list[tuple[str, date]]
+
+    def warnings(self) -> list[str]:
+        return [f"{label} skulle ha varit klar {on} – den fristen har redan passerat"
+                for label, on in self.missed]  # fmt: skip
+
+
+_REMINDERS = Reminder.__table__  # type: ignore[attr-defined]
+
+
 def schedule_case(
     *, db: Database, dnr: str, body: str, day: date, actor: str, clock: Clock,
     rules_for: Mapping[str, Sequence[DeadlineRule]] | None = None,
-) -> bool:  # fmt: skip
+) -> Scheduled:  # fmt: skip
     """Put a case on a meeting's agenda (and plan the meeting's deadlines for it from its own
-    workflow's rules in `rules_for`, by workflow name, in the same transaction); False if it
-    already was."""
+    workflow's rules in `rules_for`, by workflow name, in the same transaction), and say which
+    of those deadlines were already missed when it was put there."""
     now = clock.now()
+    today = local_date(now)
     with db.write() as session:
         case = require_case(session=session, dnr=parse_dnr(dnr))
         meeting = require_meeting(session, body=body, day=day)
         found = _agenda_item(session, meeting_id=meeting.id, case_id=case.id)
-        if found is not None:
-            return False
-        if meeting.cancelled_at is not None:
-            raise InputError(f"sammanträdet {body} {day} är inställt; välj ett annat sammanträde")
         assert case.id is not None and meeting.id is not None
-        last = session.connection().execute(
-            sa_select(func.max(_ITEMS.c.position)).where(_ITEMS.c.meeting_id == meeting.id)
-        ).scalar()  # fmt: skip
-        session.add(AgendaItem(meeting_id=meeting.id, case_id=case.id, added_by=actor,
-                               added_at=now, position=(last or 0) + 1))  # fmt: skip
-        session.flush()
-        rules = (rules_for or {}).get(case.workflow, ())
-        replan(session.connection(), case_id=case.id, rules=rules, today=local_date(now), now=now)
-        return True
+        if found is None:
+            if meeting.cancelled_at is not None:
+                raise InputError(
+                    f"sammanträdet {body} {day} är inställt; välj ett annat sammanträde"
+                )
+            last = session.connection().execute(
+                sa_select(func.max(_ITEMS.c.position)).where(_ITEMS.c.meeting_id == meeting.id)
+            ).scalar()  # fmt: skip
+            session.add(AgendaItem(meeting_id=meeting.id, case_id=case.id, added_by=actor,
+                                   added_at=now, position=(last or 0) + 1))  # fmt: skip
+            session.flush()
+            rules = (rules_for or {}).get(case.workflow, ())
+            replan(session.connection(), case_id=case.id, rules=rules, today=today, now=now)
+        r = _REMINDERS.c
+        missed = session.connection().execute(
+            sa_select(r.label, r.due_on)
+            .where(r.case_id == case.id, r.occurrence == day.isoformat(), r.due_on < today,
+                   r.status != "cancelled", r.mark.is_(None))
+            .order_by(r.due_on)
+        ).all()  # fmt: skip
+        return Scheduled(found is None, [(label, on) for label, on in missed])
 
 
 def unschedule_case(

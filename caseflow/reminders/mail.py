@@ -49,7 +49,7 @@ def due_batch(*, today: date, limit: int) -> Any:
             c.workflow,
         )  # fmt: skip
         .join(_CASES, c.id == r.case_id)
-        .where(r.status == "planned", r.remind_on <= today)
+        .where(r.status == "planned", r.remind_on <= today, r.mark.is_(None))
         .order_by(r.remind_on, r.id)
         .limit(limit)
     )
@@ -103,6 +103,7 @@ def queue_due(
     mails: list[Mail] = []
     digests: dict[tuple[str, str], list[tuple[int, dict[str, Any]]]] = {}
     done: list[int] = []
+    late: list[int] = []
     lonely = 0
     with db.write() as session:
         stmt = due_batch(today=today, limit=limit)
@@ -131,6 +132,7 @@ def queue_due(
                     "case": {"diarienummer": dnr, "title": title}, "label": label,
                     "due_on": due_on.isoformat(), "remind_on": remind_on.isoformat(),
                     "recipient_name": name, "link": f"{base}/cases/{dnr}",
+                    "late": remind_on < today, "overdue": due_on < today,
                 }  # fmt: skip
                 if settings.digest:
                     digests.setdefault((address, name), []).append((rid, context))
@@ -140,7 +142,7 @@ def queue_due(
                 )
                 mails.append(Mail(address, subject, text, html, f"reminder:{rid}:{address}"))
             lonely += not addresses
-            done.append(rid)
+            (late if remind_on < today else done).append(rid)
         for (address, name), items in digests.items():
             ids = ",".join(str(i) for i, _ in sorted(items, key=lambda x: x[0]))
             ordered = [c for _, c in sorted(items, key=lambda x: str(x[1]["due_on"]))]
@@ -150,13 +152,16 @@ def queue_due(
             key = f"digest:{address}:{today}:{hashlib.sha256(ids.encode()).hexdigest()[:16]}"
             mails.append(Mail(address, subject, text, html, key))
         enqueue_many(session=session, mails=mails, now=now, domain=mail_domain(settings.mail_from))
-        for start in range(0, len(done), 500):
-            session.connection().execute(
-                update(_REMINDERS)
-                .where(_REMINDERS.c.id.in_(done[start : start + 500]))
-                .values(status="queued", updated_at=now)
-            )
-    return QueueSummary(len(done), len(mails), lonely)
+        # A reminder whose day had passed (planned late, or a weekend moved it back) is sent
+        # now, once, and marked late.
+        for batch, is_late in ((done, False), (late, True)):
+            for start in range(0, len(batch), 500):
+                session.connection().execute(
+                    update(_REMINDERS)
+                    .where(_REMINDERS.c.id.in_(batch[start : start + 500]))
+                    .values(status="queued", updated_at=now, reminded_at=now, late=is_late)
+                )
+    return QueueSummary(len(done) + len(late), len(mails), lonely)
 
 
 def _people(session: Any) -> dict[str, tuple[str, list[str]]]:

@@ -17,12 +17,13 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from typing import Any
 
-from sqlalchemy import Connection, bindparam, func, insert, select, update
+from sqlalchemy import Connection, bindparam, insert, select, update
 
 from caseflow.domain.workdays import local_date
 from caseflow.store.models import AgendaItem, Case, CaseEvent, Meeting, Reminder
-from caseflow.workflow.deadlines import CaseDates, DeadlineRule, plan
+from caseflow.workflow.deadlines import CaseDates, Deadline, DeadlineRule, plan
 
 HORIZON = timedelta(days=400)  # rows further ahead are planned by a later pass (worker)
 
@@ -49,13 +50,14 @@ _MEETINGS = (
     .where(_agenda.c.case_id == bindparam("case_id"), _meetings.c.cancelled_at.is_(None))
     .order_by(_meetings.c.day)
 )
+ENTERED_KIND = "stage_entered"  # an event recording the day a case really entered its stage
 _ENTERED = (
-    select(_events.c.to_stage, func.max(_events.c.at))
+    select(_events.c.to_stage, _events.c.kind, _events.c.at, _events.c.changes)
     .where(
         _events.c.case_id == bindparam("case_id"),
-        _events.c.kind.in_(["create", "import", "transition"]),
+        _events.c.kind.in_(["create", "import", "transition", ENTERED_KIND]),
     )
-    .group_by(_events.c.to_stage)
+    .order_by(_events.c.id)
 )
 _EXISTING = select(
     _reminders.c.id, _reminders.c.rule, _reminders.c.due_on, _reminders.c.status,
@@ -88,9 +90,15 @@ def case_dates(
     entered: dict[str, date] = {}
     stages = {r.stage for r in rules if r.stage is not None}
     if stages:
-        for stage, at in conn.execute(_ENTERED, {"case_id": case_id}).all():
-            if stage in stages:
+        for stage, kind, at, changes in conn.execute(_ENTERED, {"case_id": case_id}).all():
+            if stage in stages and kind == ENTERED_KIND:
+                entered[stage] = date.fromisoformat(changes["entered_on"])
+            elif stage in stages:
                 entered[stage] = local_date(_aware(at))
+                # Registered straight into the stage (an imported running project): it
+                # entered the stage in reality when it started, not when it was typed in.
+                if kind != "transition" and row.start_date and row.start_date < entered[stage]:
+                    entered[stage] = row.start_date
     return CaseDates(
         stage=row.stage, is_open=row.outcome is None, start_date=row.start_date,
         end_date=row.end_date, entered=entered, meetings=meetings,
@@ -155,48 +163,69 @@ def _aware(moment: datetime | str) -> datetime:
 def replan(
     conn: Connection, *, case_id: int, rules: Sequence[DeadlineRule], today: date, now: datetime
 ) -> ReplanResult:
-    """Bring the case's planned reminders in line with its current facts."""
+    """Bring the case's reminder rows in line with its current facts. A row is found again by
+    its (rule, occurrence) — or, for a row from before occurrences, by (rule, date) — so its
+    mark survives a moved date; a row that no longer applies is cancelled (its mark kept), and
+    one that applies again comes back queued if its reminder was already sent for that day."""
     if not rules:
         return ReplanResult()
     facts = case_dates(conn, case_id=case_id, rules=rules)
-    wanted = {} if facts is None else {
-        (d.rule, d.on): d for d in plan(facts, rules, today=today, horizon=today + HORIZON)
-    }  # fmt: skip
+    deadlines = [] if facts is None else plan(facts, rules, today=today, horizon=today + HORIZON)
+    wanted = {(d.rule, d.occurrence): d for d in deadlines}
+    by_date = {(d.rule, d.on): d for d in deadlines}
     existing = conn.execute(
-        select(
-            _reminders.c.id,
-            _reminders.c.rule,
-            _reminders.c.due_on,
-            _reminders.c.status,
-            _reminders.c.remind_on,
-        ).where(_reminders.c.case_id == case_id)  # fmt: skip
-    ).all()
+        select(_reminders.c.id, _reminders.c.rule, _reminders.c.due_on, _reminders.c.status,
+               _reminders.c.remind_on, _reminders.c.occurrence, _reminders.c.reminded_at)
+        .where(_reminders.c.case_id == case_id).order_by(_reminders.c.id)
+    ).all()  # fmt: skip
     added = cancelled = moved = 0
-    seen: set[tuple[str, date]] = set()
+    claimed: set[tuple[str, str]] = set()
+    taken = {(row.rule, row.occurrence) for row in existing}
     for row in existing:
-        key = (row.rule, row.due_on)
-        seen.add(key)
-        deadline = wanted.get(key)
+        deadline = wanted.get((row.rule, row.occurrence))
         if deadline is None:
-            if row.status == "planned" and row.due_on >= today:
+            old = by_date.get((row.rule, row.due_on))
+            if old is not None and (old.rule, old.occurrence) not in taken:
+                deadline = old
+        if deadline is None or (deadline.rule, deadline.occurrence) in claimed:
+            if row.status != "cancelled":
                 conn.execute(update(_reminders).where(_reminders.c.id == row.id)
                              .values(status="cancelled", updated_at=now))  # fmt: skip
                 cancelled += 1
-        elif row.status == "cancelled" or (
-            row.status == "planned" and row.remind_on != deadline.remind_on
-        ):
-            values = {"status": "planned", "remind_on": deadline.remind_on, "updated_at": now}
-            conn.execute(update(_reminders).where(_reminders.c.id == row.id).values(**values))
+            continue
+        claimed.add((deadline.rule, deadline.occurrence))
+        values = _changes(row, deadline)
+        if values:
+            conn.execute(update(_reminders).where(_reminders.c.id == row.id)
+                         .values(**values, updated_at=now))  # fmt: skip
             moved += 1
     fresh = [
         {"case_id": case_id, "rule": d.rule, "label": d.label[:200], "due_on": d.on,
-         "remind_on": d.remind_on, "status": "planned", "updated_at": now}
-        for key, d in wanted.items() if key not in seen
+         "remind_on": d.remind_on, "status": "planned", "updated_at": now,
+         "occurrence": d.occurrence}
+        for key, d in wanted.items() if key not in claimed
     ]  # fmt: skip
     if fresh:
         conn.execute(insert(_reminders), fresh)
         added = len(fresh)
     return ReplanResult(added, cancelled, moved)
+
+
+def _changes(row: Any, deadline: Deadline) -> dict[str, Any]:
+    """What to update so `row` is `deadline`: a sent reminder stays sent unless its reminder
+    day moved (then it is sent again for the new day)."""
+    values: dict[str, Any] = {}
+    if row.occurrence != deadline.occurrence:
+        values["occurrence"] = deadline.occurrence
+    if row.due_on != deadline.on:
+        values["due_on"] = deadline.on
+    same_day = row.remind_on == deadline.remind_on
+    if not same_day:
+        values["remind_on"] = deadline.remind_on
+    status = "queued" if row.reminded_at is not None and same_day else "planned"
+    if row.status == "cancelled" or (row.status == "queued" and not same_day):
+        values["status"] = status
+    return values
 
 
 @dataclass(frozen=True)

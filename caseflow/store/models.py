@@ -276,11 +276,12 @@ class OutboxMessage(SQLModel, table=True):
 class Reminder(SQLModel, table=True):
     """A deadline of a case from a workflow rule, and when to remind about it. Planned and
     re-planned in the transaction of the change that moves its basis; `queued` once its
-    e-mails are in the outbox."""
+    e-mails are in the outbox. `occurrence` keeps the row (and its mark: done or not applicable,
+    by whom, when) when re-planning moves its date."""
 
     __tablename__ = "reminders"
     __table_args__ = (
-        sa.UniqueConstraint("case_id", "rule", "due_on", name="uq_reminders_case_rule_due"),
+        sa.UniqueConstraint("case_id", "rule", "occurrence", name="uq_reminders_case_rule_occ"),
         sa.Index("ix_reminders_status_remind_on", "status", "remind_on"),
     )
 
@@ -292,6 +293,18 @@ class Reminder(SQLModel, table=True):
     remind_on: date
     status: str = Field(default="planned", max_length=16)  # planned | cancelled | queued
     updated_at: datetime = _utc_column()
+    occurrence: str = Field(
+        default="", sa_column=Column(sa.String(40), nullable=False, server_default="")
+    )
+    reminded_at: datetime | None = _utc_column(nullable=True)  # when its e-mails were queued
+    late: bool = Field(  # queued after its reminder day had passed
+        default=False, sa_column=Column(sa.Boolean, nullable=False, server_default=sa.false())
+    )
+    mark: str | None = Field(default=None, max_length=16)  # done | not_applicable
+    marked_by: str | None = Field(default=None, max_length=254)
+    marked_at: datetime | None = _utc_column(nullable=True)
+    done_on: date | None = None
+    mark_reason: str | None = Field(default=None, max_length=2000)
 
 
 class AuthToken(SQLModel, table=True):

@@ -4,6 +4,12 @@ turns a case, its meetings and the rules into dated deadlines.
 A rule counts from the meeting a case is on, from one of the case's dates, from the day the case
 entered a stage (periodic rules repeat from there), or from a fixed day each year. A `reminder`
 that falls on a non-working day moves to the previous working day; a legal `due` date to the next.
+
+Deadlines already past stay in the plan (they are overdue until someone marks them done), except
+where a later one replaces them: a meeting's deadlines end with the meeting, of a periodic
+rule only the latest past occurrence is kept, and a yearly rule counts from this year. Each
+deadline has an `occurrence`, a key that stays the same when its date moves, so a mark (done,
+not applicable) survives re-planning.
 """
 
 from __future__ import annotations
@@ -89,6 +95,22 @@ class Deadline:
     rule: str
     label: str
     remind_on: date  # when to send the reminder: `on`, or `notice` before it
+    occurrence: str = ""  # stable within (case, rule): "" once-only, a meeting day, "n3", a year
+
+
+STATES = ("upcoming", "due", "overdue", "done", "not_applicable")
+STATE_LABELS = {"upcoming": "kommande", "due": "att göra", "overdue": "försenad", "done": "klar",
+                "not_applicable": "ej aktuell"}  # fmt: skip
+
+
+def deadline_state(*, due_on: date, remind_on: date, mark: str | None, today: date) -> str:
+    """One of STATES: a mark (done, not_applicable) wins; else overdue after the date, due from
+    the reminder day, upcoming before it."""
+    if mark in ("done", "not_applicable"):
+        return mark
+    if due_on < today:
+        return "overdue"
+    return "due" if remind_on <= today else "upcoming"
 
 
 def shift(day: date, offset: Offset) -> date:
@@ -119,41 +141,56 @@ def _settle(day: date, kind: str) -> date:
 def plan(
     case: CaseDates, rules: Sequence[DeadlineRule], *, today: date, horizon: date
 ) -> list[Deadline]:
-    """Every deadline of `case` from `today` up to `horizon`, sorted by date. A closed case, or a
-    rule whose `stages` do not include the case's stage, has none."""
+    """Every deadline of `case` up to `horizon`, sorted by date, past ones included (overdue
+    until marked done) unless replaced: a meeting's deadlines end with the meeting, and a periodic
+    rule keeps only its latest past occurrence. A closed case, or a rule whose `stages` do not
+    include the case's stage, has none."""
     if not case.is_open:
         return []
     found: list[Deadline] = []
     for rule in rules:
         if rule.stages and case.stage not in rule.stages:
             continue
-        for basis in _bases(case, rule, today, horizon):
+        dated = []
+        for occurrence, basis in _bases(case, rule, today, horizon):
+            if rule.basis == "meeting" and basis < today:
+                continue  # the meeting is over: its preparations no longer apply
             on = _settle(shift(basis, rule.offset), rule.kind)
             remind = on if rule.notice is None else previous_working_day(shift(on, rule.notice))
-            if today <= on <= horizon:
-                found.append(Deadline(on, basis, rule.name, rule.label, min(remind, on)))
+            if on <= horizon:
+                dated.append(Deadline(on, basis, rule.name, rule.label, min(remind, on),
+                                      occurrence))  # fmt: skip
+        if rule.every is not None:
+            past = [d for d in dated if d.on < today]
+            dated = [d for d in dated if d.on >= today] + past[-1:]
+        found += dated
     return sorted(set(found))
 
 
-def _bases(case: CaseDates, rule: DeadlineRule, today: date, horizon: date) -> list[date]:
+def _bases(
+    case: CaseDates, rule: DeadlineRule, today: date, horizon: date
+) -> list[tuple[str, date]]:
+    """(occurrence, basis date) of each time `rule` applies to `case`."""
     if rule.basis == "meeting":
-        return list(case.meetings)
+        return [(m.isoformat(), m) for m in case.meetings]
     if rule.basis == "start_date":
-        return [case.start_date] if case.start_date else []
+        return [("", case.start_date)] if case.start_date else []
     if rule.basis == "end_date":
-        return [case.end_date] if case.end_date else []
+        return [("", case.end_date)] if case.end_date else []
     if rule.basis == "yearly":
         assert rule.yearly_on is not None
         month, day = (int(p) for p in rule.yearly_on.split("-"))
-        return [date(year, month, day) for year in range(today.year, horizon.year + 1)]
+        return [(str(year), date(year, month, day))
+                for year in range(today.year, horizon.year + 1)]  # fmt: skip
     entered = case.entered.get(rule.stage or "")
     if entered is None:
         return []
     if rule.every is None:
-        return [entered]
-    bases, current = [], entered
+        return [("", entered)]
+    bases, current, n = [], entered, 0
     while current <= horizon:
         if current > entered:
-            bases.append(current)
+            bases.append((f"n{n}", current))
+        n += 1
         current = shift(current, rule.every)
     return bases

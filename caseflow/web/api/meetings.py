@@ -85,13 +85,15 @@ def schedule(
     user: ApiUser, ctx: Context, body: BodyName, day: Day, prefix: Prefix, serial: Serial,
     year: Year,
 ) -> AgendaChange:  # fmt: skip
-    """Put the case on the meeting's agenda (`changed` is false if it already was)."""
+    """Put the case on the meeting's agenda (`changed` is false if it already was); `warnings`
+    names the meeting's deadlines for the case that have already passed."""
     name, when = _meeting(body, day)
     dnr = dnr_of(prefix, serial, year)
     require("schedule_case", user.email, user.roles)
-    done = schedule_case(db=ctx.db, dnr=dnr, body=name, day=when, actor=user.email,
-                         clock=ctx.clock, rules_for=ctx.workflows.deadline_rules())  # fmt: skip
-    return AgendaChange(diarienummer=dnr, body=name, day=when, on_agenda=True, changed=done)
+    added = schedule_case(db=ctx.db, dnr=dnr, body=name, day=when, actor=user.email,
+                          clock=ctx.clock, rules_for=ctx.workflows.deadline_rules())  # fmt: skip
+    return AgendaChange(diarienummer=dnr, body=name, day=when, on_agenda=True,
+                        changed=added.changed, warnings=added.warnings())  # fmt: skip
 
 
 @router.delete(

@@ -289,6 +289,7 @@ class AgendaChange(BaseModel):
     day: date
     on_agenda: bool
     changed: bool
+    warnings: list[str] = []  # the meeting's deadlines for the case already missed
 
 
 class ReminderOut(BaseModel):

@@ -13,6 +13,7 @@ from fastapi import APIRouter, Depends, Request
 from starlette.responses import RedirectResponse, Response
 
 from caseflow.cases.accounts import issue_token, live_tokens, resolve_token, revoke_all
+from caseflow.domain.workdays import local_date
 from caseflow.meetings.calendar import calendar_for
 from caseflow.web.security import PageUser, form_user, page_user, web
 from caseflow.web.templating import render
@@ -74,5 +75,6 @@ def calendar_feed(request: Request, token: str) -> Response:
         return Response("Kalenderadressen finns inte eller är återkallad.\n", status_code=404,
                         media_type="text/plain; charset=utf-8", headers=headers)  # fmt: skip
     data, _ = calendar_for(db=context.db, base_url=context.settings.base_url,
-                           person=principal.email)  # fmt: skip
+                           person=principal.email,
+                           today=local_date(context.clock.now()))  # fmt: skip
     return Response(data, media_type="text/calendar; charset=utf-8", headers=headers)

@@ -196,9 +196,11 @@ async def schedule(request: Request, user: FormUser, prefix: str, serial: str,
                                    clock=context.clock, rules_for=rules)  # fmt: skip
             text = "Borttaget från dagordningen." if done else "Stod inte på dagordningen."
         else:
-            done = schedule_case(db=context.db, dnr=dnr, body=name, day=when, actor=user.email,
-                                 clock=context.clock, rules_for=rules)  # fmt: skip
-            text = "Satt på dagordningen." if done else "Stod redan på dagordningen."
+            added = schedule_case(db=context.db, dnr=dnr, body=name, day=when,
+                                  actor=user.email, clock=context.clock,
+                                  rules_for=rules)  # fmt: skip
+            text = "Satt på dagordningen." if added.changed else "Stod redan på dagordningen."
+            text += "".join(f" Varning: {w}." for w in added.warnings())
     except CaseflowError as err:
         return _failed(request, user, dnr, err)
     return _back(dnr, f"{text} ({name} {when})", "#sammantraden")

@@ -15,11 +15,12 @@ from caseflow.cases.engine import create_case, moves_of
 from caseflow.domain.casedoc import CaseDoc, describe_validation
 from caseflow.domain.dnr import parse_dnr
 from caseflow.domain.permissions import allowed, require
+from caseflow.domain.workdays import local_date
 from caseflow.errors import CaseflowError, InputError
 from caseflow.meetings.service import MeetingInfo, list_meetings
 from caseflow.memo.decisions import DecisionRow, decisions_of
 from caseflow.memo.store import renders_of
-from caseflow.reminders.plan import ReminderRow, list_reminders
+from caseflow.reminders.deadlines import DeadlineRow, list_deadlines, may_mark, overdue_counts
 from caseflow.store.casemap import case_to_dict
 from caseflow.store.models import CaseEvent, MemoRender
 from caseflow.store.repo import list_events, list_people, require_case
@@ -51,8 +52,10 @@ async def board(request: Request, user: User, mine: bool = False) -> Response:
     labels = stage_labels(request)
     with context.db.reading() as conn:
         columns = board_columns(conn, list(labels), handlaggare=user.email if mine else None)
+        overdue = overdue_counts(conn, today=local_date(context.clock.now()))
     return render(request, "board.html",
-                  {"user": user, "columns": columns, "labels": labels, "mine": mine})  # fmt: skip
+                  {"user": user, "columns": columns, "labels": labels, "mine": mine,
+                   "overdue": overdue})  # fmt: skip
 
 
 def _filter(
@@ -172,7 +175,7 @@ class CaseView:
     moves: list[Move]
     events: list[CaseEvent]
     renders: list[MemoRender]
-    reminders: list[ReminderRow]
+    deadlines: list[DeadlineRow]
     meetings: list[MeetingInfo]
     decisions: list[DecisionRow]
     signatories: list[tuple[str, str]]  # (e-mail, "name, title") of who may sign a memo
@@ -189,13 +192,14 @@ def load_case_view(request: Request, dnr: str, user: PageUser) -> CaseView:
         data = case_to_dict(case)
         events = list(list_events(session=session, case_id=case.id))
         renders = renders_of(session=session, case_id=case.id)
-        reminders = list_reminders(session.connection(), case_id=case.id, include_done=True)
+        deadlines = list_deadlines(session.connection(), today=local_date(context.clock.now()),
+                                   case_id=case.id, include_done=True)  # fmt: skip
         decisions = decisions_of(session=session, case_id=case.id)
         signatories = [(p.email, f"{p.name}, {p.title}") for p in list_people(session=session)
                        if "beslutsfattare" in p.roles and p.title]  # fmt: skip
     return CaseView(
         case=data, row_version=case.row_version, case_id=case.id, moves=moves,
-        events=events[::-1], renders=renders[::-1], reminders=reminders,
+        events=events[::-1], renders=renders[::-1], deadlines=deadlines,
         meetings=[m for m in list_meetings(db=context.db) if not m.cancelled]
         if allowed("schedule_case", user.roles) else [],
         decisions=decisions[::-1], signatories=signatories,
@@ -222,7 +226,10 @@ def case_page(
          "can_memo": allowed("render_memo", user.roles),
          "can_finalize": allowed("finalize_memo", user.roles),
          "can_annul": allowed("annul_decision", user.roles),
-         "can_schedule": allowed("schedule_case", user.roles)},
+         "can_schedule": allowed("schedule_case", user.roles),
+         "today": local_date(web(request).clock.now()),
+         "can_mark": may_mark(email=user.email, roles=user.roles,
+                              handlaggare=view.case.get("handlaggare"))},
         status_code=status_code,
     )  # fmt: skip
 
