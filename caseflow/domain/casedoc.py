@@ -41,6 +41,16 @@ def check_email(value: str) -> str:
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")  # and lone surrogates
 
 
+def unify_newlines(value: Any) -> Any:
+    """Text (or a list of texts) with CRLF and CR line breaks turned into LF, as stored: browsers
+    send a textarea's lines as CRLF, and an unchanged text must compare equal."""
+    if isinstance(value, str):
+        return value.replace("\r\n", "\n").replace("\r", "\n")
+    if isinstance(value, list):
+        return [unify_newlines(v) for v in value]
+    return value
+
+
 def check_day(value: date, *, field: str) -> date:
     """Raises InputError unless FIRST_DAY <= value <= LAST_DAY."""
     if not FIRST_DAY <= value <= LAST_DAY:
@@ -55,7 +65,7 @@ def check_text(value: str, *, field: str, max_length: int | None = None) -> str:
     Raises:
         InputError: naming `field`, in Swedish.
     """
-    value = value.strip()
+    value = unify_newlines(value).strip()
     found = _CONTROL.search(value)
     if found:
         raise InputError(f"{field}: otillåtet kontrolltecken {found.group()!r} i texten")
@@ -84,7 +94,7 @@ class _Strict(BaseModel):
     @field_validator("*")
     @classmethod
     def _text(cls, value: Any) -> Any:
-        return _no_control(value)
+        return _no_control(unify_newlines(value))
 
 
 class FunderDoc(_Strict):
@@ -269,7 +279,7 @@ def parse_field_value(field: str, raw: str) -> Any:
     """
     check_editable(field)
     kind = FIELDS[field].kind
-    text = raw.strip()
+    text = unify_newlines(raw).strip()
     if kind == "dnr_list":
         return [part.strip() for part in text.split(",") if part.strip()]
     if kind == "lines":  # e.g. one document per line
