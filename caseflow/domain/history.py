@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, Any, Protocol
 
-from caseflow.domain.casefields import FIELDS
+from caseflow.domain.casefields import CASE_KEYS, FIELDS
 from caseflow.domain.decisions import event_text
 from caseflow.domain.funders import FUNDER_STATUS_LABELS, FUNDERS
 from caseflow.domain.textformat import format_sek
@@ -101,7 +101,13 @@ def describe(event: EventLike, labels: Labels) -> Entry:
     )
     if list(changes) and all(k.startswith("funders.") for k in changes):
         summary = "Ändrade finansieringsplanen"
-    return Entry(summary, tuple(_change(k, v, labels) for k, v in changes.items()))
+    ordered = sorted(changes, key=_field_order)  # the case JSON's order, whatever the store's
+    return Entry(summary, tuple(_change(k, changes[k], labels) for k in ordered))
+
+
+def _field_order(key: str) -> int:
+    name = "funders" if key.startswith("funders.") else key
+    return CASE_KEYS.index(name) if name in CASE_KEYS else len(CASE_KEYS)
 
 
 def _change(key: str, pair: Any, labels: Labels) -> Change:
