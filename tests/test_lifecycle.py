@@ -236,3 +236,21 @@ def test_migration_0013_turns_stored_crlf_into_lf(
     result = edit_case(db=database, dnr=KOMMUN, changes={"purpose": "Förstudie.\r\nEtapp två.",
                        "background": "Rad ett\r\nRad två"}, actor=OFFICER, clock=clock)  # fmt: skip
     assert (result.changes, result.row_version) == ({}, 1)
+
+
+def test_a_funder_added_reads_as_one_line(
+    ready: Database, workflows: WorkflowRegistry, clock: FakeClock
+) -> None:
+    set_funder(db=ready, dnr=KOMMUN, funder={"code": "energimyndigheten", "amount_sek": 150_000,
+               "status": "granted", "decision_date": "2024-10-01"}, actor=OFFICER,
+               clock=clock)  # fmt: skip
+    set_funder(db=ready, dnr=KOMMUN, funder={"code": "energimyndigheten", "amount_sek": 175_000},
+               actor=OFFICER, clock=clock)  # fmt: skip
+    _, events = _case(ready)
+    labels = labels_of([w.spec for w in workflows.all()])
+    assert [describe(e, labels).text() for e in events[-2:]] == [
+        "Ändrade finansieringsplanen: Finansiär Energimyndigheten: – → 150\u00a0000\u00a0kr, "
+        "beviljad, beslut 2024-10-01",
+        "Ändrade finansieringsplanen: Energimyndigheten: belopp: 150\u00a0000\u00a0kr → "
+        "175\u00a0000\u00a0kr",
+    ]

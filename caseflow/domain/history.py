@@ -102,7 +102,28 @@ def describe(event: EventLike, labels: Labels) -> Entry:
     if list(changes) and all(k.startswith("funders.") for k in changes):
         summary = "Ändrade finansieringsplanen"
     ordered = sorted(changes, key=_field_order)  # the case JSON's order, whatever the store's
-    return Entry(summary, tuple(_change(k, changes[k], labels) for k in ordered))
+    added = _added_funders(changes)
+    lines = [_change(k, changes[k], labels) for k in ordered if _code_of(k) not in added]
+    for code, doc in added.items():
+        lines.append(Change(f"Finansiär {FUNDERS.get(code, code)}", NONE, _funder(doc)))
+    return Entry(summary, tuple(lines))
+
+
+def _code_of(key: str) -> str | None:
+    parts = key.split(".")
+    return parts[1] if len(parts) == 3 and parts[0] == "funders" else None
+
+
+def _added_funders(changes: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
+    """Funders a change set adds (their status was none before): code → the new funder."""
+    added: dict[str, dict[str, Any]] = {}
+    for key, pair in changes.items():
+        code = _code_of(key)
+        if code and key.endswith(".status") and isinstance(pair, list) and pair[0] is None:
+            added[code] = {
+                k.rsplit(".", 1)[1]: v[1] for k, v in changes.items() if _code_of(k) == code
+            }
+    return added
 
 
 def _field_order(key: str) -> int:
@@ -133,7 +154,8 @@ def _funder(doc: Any) -> str:
     if not isinstance(doc, Mapping):
         return NONE
     status = FUNDER_STATUS_LABELS.get(str(doc.get("status")), str(doc.get("status")))
-    return f"{format_sek(doc.get('amount_sek'))}, {status}"
+    decided = f", beslut {doc['decision_date']}" if doc.get("decision_date") else ""
+    return f"{format_sek(doc.get('amount_sek'))}, {status}{decided}"
 
 
 def _funder_value(key: str, value: Any) -> str:
