@@ -95,7 +95,7 @@ def describe(event: EventLike, labels: Labels) -> Entry:
         return Entry(f"Ärendet importerades i steget {labels.stage(event.to_stage)}")
     decision = event_text(event.kind, changes)
     if decision is not None:
-        return Entry(decision[:1].upper() + decision[1:])
+        return Entry(decision)
     summary = {"edit": "Ändrade uppgifter", "import": "Uppdaterades vid import"}.get(
         event.kind, "Ändrade ärendet"
     )
