@@ -260,7 +260,7 @@ def test_export_import_round_trip_is_exact(cli: Run, tmp_path: Path, sqlite_temp
 
 def test_workflow_check_and_diagram(registered: Run, tmp_path: Path) -> None:
     code, out, _ = registered("workflow", "check")
-    assert code == 0 and "regional_project.yaml: OK (regional_project version 3" in out
+    assert code == 0 and "regional_project.yaml: OK (regional_project version 4" in out
     code, out, _ = registered("workflow", "diagram", "regional_project")
     assert code == 0 and "stateDiagram-v2" in out
 
@@ -278,7 +278,7 @@ def test_workflow_check_reports_cases_in_states_the_new_version_lacks(
     )
     assert cli("cases", "import", str(path))[0] == 0
     text = (PROJECT_ROOT / "workflows" / "regional_project.yaml").read_text(encoding="utf-8")
-    text = text.replace("version: 3", "version: 4")
+    text = text.replace("version: 4", "version: 5")
     text = text.replace("[bp_genomforande, follow_up]", "[bp_genomforande]")  # deadline stages
     text = text.replace(
         "  - name: follow_up\n    label: Uppföljning\n    decision_point: BP – Genomförande\n"
@@ -295,8 +295,8 @@ def test_workflow_check_reports_cases_in_states_the_new_version_lacks(
     folder.mkdir()
     (folder / "regional_project.yaml").write_text(text, encoding="utf-8")
     code, out, err = cli("--workflows", str(folder), "workflow", "check")  # global option
-    assert "OK (regional_project version 4" in out
-    assert "1 ärende(n) i regional_project står i steget 'follow_up', som version 4 inte har" in out
+    assert "OK (regional_project version 5" in out
+    assert "1 ärende(n) i regional_project står i steget 'follow_up', som version 5 inte har" in out
     assert code == 1 and "saknas i aktuell version" in err
 
 

@@ -194,14 +194,16 @@ def test_mutually_exclusive_triggers_exactly_one_wins(
     clock = FakeClock(SystemClock().now())
     for i in range(1, 11):
         dnr = f"RUN/{i}/2025"
-        make_case(ready, workflows, clock, dnr=dnr, stage="application_sent", **complete_fields())
+        fields = complete_fields()  # one funder granted, and one that said no: both moves pass
+        fields["funders"][1] = {"code": "anslag_1_1", "amount_sek": 300000, "status": "rejected"}
+        make_case(ready, workflows, clock, dnr=dnr, stage="application_sent", **fields)
 
         def mover(trigger: str, actor: str, dnr: str = dnr) -> Callable[..., Any]:
             def call(barrier: threading.Barrier) -> Any:
                 barrier.wait(JOIN_TIMEOUT)
                 return fire(
                     db=ready, workflows=workflows, dnr=dnr, trigger=trigger, actor=actor,
-                    clock=clock,
+                    clock=clock, reason="Beslut i dag" if trigger == "reject" else None,
                 )  # fmt: skip
 
             return call
@@ -287,6 +289,7 @@ def test_threads_moving_their_own_cases_lose_nothing(
                 result = fire(
                     db=ready, workflows=workflows, dnr=dnr, trigger=trigger, actor=OFFICER,
                     clock=clock, expected_version=version,
+                    reason="Slutrapporten är godkänd" if trigger == "close" else None,
                 )  # fmt: skip
                 version = result.row_version
                 versions.append(version)

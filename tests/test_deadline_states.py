@@ -118,7 +118,7 @@ def test_an_ended_project_without_final_report_is_overdue_on_every_surface(
     page = client.get(f"/cases/{ENDED}").text
     row = page[page.index("Slutrapporten ska lämnas") :][:400]
     assert "klar" in row and "2026-02-20" in row and ANNA in row
-    assert "markerade fristen ”Slutrapporten ska lämnas” (2026-01-02) som klar 2026-02-20" in page
+    assert "Markerade fristen ”Slutrapporten ska lämnas” (2026-01-02) som klar 2026-02-20" in page
     ics, _ = calendar_for(db=web.db, base_url="https://caseflow.example", person=ANNA,
                           today=today)  # fmt: skip
     summaries = {str(e["SUMMARY"]) for e in Calendar.from_ical(ics).walk("VEVENT")}

@@ -64,7 +64,13 @@ def test_full_lifecycle_records_every_move(
 ) -> None:
     make_case(ready, workflows, clock, **complete_fields(final_report_date="2026-01-15"))
     stages = [
-        move(ready, workflows, clock, t)
+        move(
+            ready,
+            workflows,
+            clock,
+            t,
+            **({"reason": "Slutrapporten är godkänd"} if t == "close" else {}),
+        )
         for t in ("start_planning", "send_application", "grant", "start_follow_up", "close")
     ]
     assert stages == ["bp_planering", "application_sent", "bp_genomforande", "follow_up", "closed"]
@@ -115,7 +121,7 @@ def test_grant_needs_a_granted_funder_with_decision_date(
     set_funder(
         db=ready,
         dnr=DNR,
-        funder={"code": "esf", "decision_date": "2025-03-01"},
+        funder={"code": "esf", "decision_date": "2024-12-13"},
         actor=OFFICER,
         clock=clock,
     )
@@ -127,19 +133,21 @@ def test_close_needs_final_report_date(
 ) -> None:
     make_case(ready, workflows, clock, stage="follow_up", **complete_fields())
     with pytest.raises(GuardFailedError, match="datum för slutrapport saknas"):
-        move(ready, workflows, clock, "close")
+        move(ready, workflows, clock, "close", reason="Projektet är klart")
     edit_case(
         db=ready, dnr=DNR, changes={"final_report_date": "2026-01-10"}, actor=OFFICER, clock=clock
     )
-    assert move(ready, workflows, clock, "close") == "closed"
+    assert move(ready, workflows, clock, "close", reason="Slutrapport inlämnad") == "closed"
 
 
 def test_reject_and_withdraw_set_outcomes(
     ready: Database, workflows: WorkflowRegistry, clock: FakeClock
 ) -> None:
-    make_case(ready, workflows, clock, stage="application_sent", **complete_fields())
+    fields = complete_fields()
+    fields["funders"] = [{"code": "esf", "amount_sek": 300000, "status": "rejected"}]
+    make_case(ready, workflows, clock, stage="application_sent", **fields)
     make_case(ready, workflows, clock, dnr="RUN/1/2025")
-    assert move(ready, workflows, clock, "reject", actor=DECIDER) == "closed"
+    assert move(ready, workflows, clock, "reject", actor=DECIDER, reason="ESF sa nej") == "closed"
     with pytest.raises(InputError, match="motivering"):
         fire(
             db=ready,
@@ -163,7 +171,7 @@ def test_closed_is_final(ready: Database, workflows: WorkflowRegistry, clock: Fa
         with pytest.raises(TriggerNotAllowedError):
             move(ready, workflows, clock, trigger, reason="x")
     _, moves = possible_moves(db=ready, workflows=workflows, dnr=DNR)
-    assert moves == []
+    assert [m.trigger for m in moves] == ["reopen"]  # the one way out, declared in the YAML
 
 
 @pytest.mark.parametrize(

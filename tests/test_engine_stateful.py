@@ -49,6 +49,7 @@ from caseflow.cases.engine import (
 from caseflow.clock import FakeClock
 from caseflow.domain.casedoc import EDITABLE_FIELDS, CaseDoc
 from caseflow.domain.dnr import parse_dnr
+from caseflow.domain.workdays import local_date
 from caseflow.errors import (
     CaseflowError,
     ConflictError,
@@ -89,6 +90,7 @@ class Edge:
     conditions: tuple[str, ...]
     outcome: str | None
     reason_required: bool
+    reopen: bool = False  # the one kind of move out of a final stage
 
 
 def _edges() -> dict[str, dict[str, Edge]]:
@@ -98,7 +100,7 @@ def _edges() -> dict[str, dict[str, Edge]]:
         sources = OPEN_STATES if source == "*" else [source] if isinstance(source, str) else source
         edge = Edge(
             t["trigger"], t["dest"], frozenset(t["roles"]), tuple(t.get("conditions", [])),
-            t.get("outcome"), bool(t.get("reason_required", False)),
+            t.get("outcome"), bool(t.get("reason_required", False)), bool(t.get("reopen", False)),
         )  # fmt: skip
         for src in sources:
             edges.setdefault(t["trigger"], {})[src] = edge
@@ -322,7 +324,16 @@ def blocked_by(condition: str, case: ModelCase) -> bool:
         return not any(x["decision_date"] for x in granted)
     if condition == "final_report_submitted":
         return not f["final_report_date"]
+    if condition == "funder_rejected":
+        return not any(x["status"] == "rejected" for x in case.funders.values())
     raise AssertionError(f"unknown condition {condition}")
+
+
+def stored_reason(reason: str | None) -> str | None:
+    """A reason as the history keeps it: line breaks as LF, stripped, empty as none."""
+    if reason is None:
+        return None
+    return reason.replace("\r\n", "\n").replace("\r", "\n").strip() or None
 
 
 def _json(value: Any) -> Any:
@@ -514,12 +525,20 @@ class EngineMachine(RuleBasedStateMachine):
             assert err.problems and all(isinstance(p, str) and p for p in err.problems)
         if err is not None:
             return
-        assert edge is not None and case.stage not in FINAL, "a closed case moved"
+        assert edge is not None and (case.stage not in FINAL or edge.reopen), "a closed case moved"
         assert (result.from_stage, result.to_stage, result.outcome, result.row_version) == (
             case.stage, edge.dest, edge.outcome, case.row_version + 1,
         )  # fmt: skip
         case.events.append(
-            ("transition", trigger, case.stage, edge.dest, reason, None, case.row_version + 1)
+            (
+                "transition",
+                trigger,
+                case.stage,
+                edge.dest,
+                stored_reason(reason),
+                None,
+                case.row_version + 1,
+            )
         )
         case.stage, case.outcome = edge.dest, edge.outcome
         case.row_version += 1
@@ -554,6 +573,8 @@ class EngineMachine(RuleBasedStateMachine):
             must_fail.add(InputError)
         if expected_version is not None and expected_version != case.row_version:
             must_fail.add(ConflictError)
+        if case.outcome is not None:  # a closed case is read-only
+            must_fail.add(InputError)
         wanted = dict(case.fields)
         for v in values:
             if v.verdict == INVALID:
@@ -574,7 +595,9 @@ class EngineMachine(RuleBasedStateMachine):
         assert result.row_version == case.row_version + 1
         case.row_version += 1
         case.fields = wanted
-        case.events.append(("edit", None, case.stage, case.stage, reason, diff, case.row_version))
+        case.events.append(
+            ("edit", None, case.stage, case.stage, stored_reason(reason), diff, case.row_version)
+        )
 
     @precondition(lambda self: self.cases)
     @rule(data=st.data(), given=_funder_values(), version=VERSION_CHOICES)
@@ -594,17 +617,24 @@ class EngineMachine(RuleBasedStateMachine):
         must_fail: set[type[CaseflowError]] = set()
         if expected_version is not None and expected_version != case.row_version:
             must_fail.add(ConflictError)
-        if any(v is not None and v.verdict == INVALID for v in given.values()):
+        invalid = any(v is not None and v.verdict == INVALID for v in given.values())
+        if invalid or case.outcome is not None:  # a closed case is read-only
             must_fail.add(InputError)
-        self.expect(err, must_fail)
-        if err is not None:
-            return
         code = funder["code"]
         before = case.funders.get(code, {"code": code})
         after = {"code": code, "amount_sek": None, "status": "planned", "decision_date": None,
                  "case_id": None}  # fmt: skip
         after.update({k: v for k, v in before.items() if v is not None})
         after.update({k: v.stored for k, v in given.items() if v is not None})
+        budget = case.fields["total_budget_sek"]
+        if not invalid and budget is not None and (after["amount_sek"] or 0) > budget:
+            must_fail.add(InputError)  # more than the whole project costs
+        today = local_date(self.clock.now() + timedelta(minutes=1)).isoformat()
+        if not invalid and after["status"] == "granted" and (after["decision_date"] or "") > today:
+            must_fail.add(InputError)  # a grant decided in the future
+        self.expect(err, must_fail)
+        if err is not None:
+            return
         diff = {
             f"funders.{code}.{k}": [before.get(k), after[k]]
             for k in FUNDER_KEYS
@@ -675,7 +705,8 @@ class EngineMachine(RuleBasedStateMachine):
         for e in events[1:]:
             assert e.from_stage == current, f"event {e.row_version} starts from {e.from_stage}"
             if e.kind == "transition":
-                assert current not in FINAL, "a move out of a final stage was recorded"
+                leaves_final = current in FINAL and not EDGES[e.trigger][current].reopen
+                assert not leaves_final, "a move out of a final stage was recorded"
                 assert EDGES[e.trigger][current].dest == e.to_stage
             else:
                 assert e.kind == "edit" and e.to_stage == current

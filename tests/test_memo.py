@@ -232,7 +232,7 @@ def test_draft_is_saved_and_used(cli: Run, tmp_path: Path) -> None:
     path, _ = render(cli, tmp_path, "md")
     assert "Egen text från handläggaren." in path.read_text(encoding="utf-8")
     history = cli("case", "history", "RUN/479/2024")[1]
-    assert "background" in history
+    assert "Ärendebeskrivning: " in history and "→ Egen text från handläggaren." in history
 
 
 def test_finalize_and_unreported(example: Run, tmp_path: Path) -> None:

@@ -130,7 +130,11 @@ def test_edit_saves_the_changes_in_history(seeded: Web) -> None:
     assert "Sparat: 3 fält ändrade." in page
     assert _row_version(seeded) == version + 1
     assert _history(seeded)[-1] == "edit"
-    assert "ändrade end_date, total_budget_sek, decision_basis" in page
+    history = page[page.index('id="historik"') :]
+    assert 'Slutdatum: <span class="old">' in history and "2025-06-30</span>" in history
+    assert "Total budget:" in history and "650\u00a0000\u00a0kr</span>" in history
+    assert "Beslutsunderlag:" in history and "Ansökan, Budget</span>" in history
+    assert "end_date" not in history and "decision_basis" not in history
 
 
 @pytest.mark.parametrize(

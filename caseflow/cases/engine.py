@@ -17,6 +17,7 @@ from caseflow.domain.casedoc import CaseDoc, FunderDoc, check_editable, describe
 from caseflow.domain.checks import check_text
 from caseflow.domain.dnr import parse_dnr
 from caseflow.domain.facts import CaseFacts
+from caseflow.domain.financing import check_funder
 from caseflow.domain.workdays import local_date
 from caseflow.errors import (
     ConflictError,
@@ -62,6 +63,15 @@ class ImportSummary:
     updated: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
     area_of: dict[str, str | None] = field(default_factory=dict)
+
+
+def check_open(case: Case) -> None:
+    """Raises InputError if the case is closed (a final stage has an outcome): it is read-only."""
+    if case.outcome is not None:
+        raise InputError(
+            f"ärendet {case.diarienummer} är avslutat och kan inte ändras; en beslutsfattare "
+            "eller administratör kan öppna det igen med en motivering"
+        )
 
 
 def _check_version(case: Case | CaseFacts, expected: int | None) -> None:
@@ -271,11 +281,12 @@ def edit_case(
     for name in changes:
         check_editable(name)
     if reason is not None:
-        check_text(reason, field="motivering")
+        reason = check_text(reason, field="motivering") or None
     now = clock.now()
     with db.write() as session:
         case = require_case(session=session, dnr=parse_dnr(dnr), for_update=True)
         _check_version(case, expected_version)
+        check_open(case)
         current = case_to_dict(case)
         try:
             doc = CaseDoc.model_validate({**current, **changes})
@@ -322,14 +333,18 @@ def set_funder(
     with db.write() as session:
         case = require_case(session=session, dnr=parse_dnr(dnr), for_update=True)
         _check_version(case, expected_version)
+        check_open(case)
         rows = {f.code: f for f in case.funders}
         code = funder["code"]
-        before = _funder_doc(rows[code]) if code in rows else {"code": code}
+        before = funder_doc(rows[code]) if code in rows else {"code": code}
         merged = {**before, **{k: v for k, v in funder.items() if v is not None}}
         try:
             doc = FunderDoc.model_validate(merged)
         except ValidationError as err:
             raise InputError(f"{case.diarienummer}: funders: {describe_validation(err)}") from None
+        check_funder(code=code, amount=doc.amount_sek, status=doc.status,
+                     decision_date=doc.decision_date, total_budget=case.total_budget_sek,
+                     today=local_date(now))  # fmt: skip
         after = doc.model_dump(mode="json")
         old = {k: before.get(k) for k in after}
         diff = {f"funders.{code}.{k}": [old[k], after[k]] for k in after if old[k] != after[k]}
@@ -353,7 +368,7 @@ def set_funder(
         return EditResult(case.diarienummer, diff, version)
 
 
-def _funder_doc(row: Any) -> dict[str, Any]:
+def funder_doc(row: Any) -> dict[str, Any]:
     value = row.decision_date
     return {
         "code": row.code,
@@ -393,7 +408,7 @@ def fire(
     """
     number = parse_dnr(dnr)
     if reason is not None:
-        check_text(reason, field="motivering")
+        reason = check_text(reason, field="motivering") or None
     now = clock.now()
     with db.transaction() as conn:
         facts = movestore.read_facts(conn=conn, dnr=number, lock=True)
@@ -408,7 +423,7 @@ def fire(
         email, roles = person
         check_roles(email, roles, transition.roles, f"göra {transition.label!r}")
         if transition.reason_required and not (reason or "").strip():
-            raise InputError(f"{transition.label!r} kräver en motivering (--reason)")
+            raise InputError(f"”{transition.label}” kräver en motivering")
         if transition.conditions:
             facts = replace(facts, funders=movestore.read_funders(conn=conn, case_id=facts.id))
         to_stage = wf.run(facts, facts.stage, trigger)
@@ -467,6 +482,6 @@ def _with_role_check(move: Move, person: Person) -> Move:
     except TransitionError as err:
         return Move(
             move.trigger, move.label, move.dest, move.roles, move.outcome, move.reason_required,
-            (*move.problems, str(err)),
+            (*move.problems, str(err)), move.confirm,
         )  # fmt: skip
     return move

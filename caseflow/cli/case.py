@@ -17,10 +17,7 @@ from caseflow.cli.options import (
     funder_app,
     parse_date_option,
 )
-from caseflow.domain.decisions import EVENT_KINDS as DECISION_EVENTS
-from caseflow.domain.decisions import event_text
 from caseflow.domain.funders import FUNDERS
-from caseflow.domain.meetingdays import MEETING_EVENTS, meeting_event_text
 from caseflow.errors import InputError
 
 if TYPE_CHECKING:
@@ -160,6 +157,24 @@ def funder_set(
         out(f"{result.diarienummer}: inget ändrat")
     for name, (old, new) in result.changes.items():
         out(f"{result.diarienummer}: {name}: {old!r} → {new!r}")
+
+
+@funder_app.command("remove")
+def funder_remove(
+    ctx: typer.Context,
+    dnr: str,
+    code: Annotated[str, typer.Argument(help=f"Finansiärskod: {', '.join(FUNDERS)}.")],
+    actor: ActorOpt = "cli",
+    reason: Annotated[str | None, typer.Option("--reason", help="Motivering.")] = None,
+    expect_version: VersionOpt = None,
+) -> None:
+    """Ta bort en finansiär ur finansieringsplanen (sparas i historiken)."""
+    from caseflow.cases.funding import remove_funder
+
+    context = obj(ctx)
+    result = remove_funder(db=context.db, dnr=dnr, code=code, actor=actor, clock=context.clock,
+                           reason=reason, expected_version=expect_version)  # fmt: skip
+    out(f"{result.diarienummer}: {FUNDERS[code]} är borttagen ur finansieringsplanen")
 
 
 def _case_lines(case: Case, stage_label: str) -> list[str]:
@@ -303,10 +318,41 @@ def case_fire(
     out(f"{result.diarienummer}: {result.from_stage} → {result.to_stage} ({result.trigger})")
 
 
+@case_app.command("reopen")
+def case_reopen(
+    ctx: typer.Context,
+    dnr: str,
+    actor: Annotated[str, typer.Option("--actor", envvar="CASEFLOW_ACTOR", help="Din e-post.")],
+    reason: Annotated[str, typer.Option("--reason", help="Varför ärendet öppnas igen.")],
+    expect_version: VersionOpt = None,
+) -> None:
+    """Öppna ett avslutat ärende igen: arbetsflödets flytt för det (kräver motivering)."""
+    from caseflow.cases.engine import fire
+    from caseflow.domain.dnr import parse_dnr
+    from caseflow.store.repo import require_case
+
+    context = obj(ctx)
+    with context.db.read() as session:
+        case = require_case(session=session, dnr=parse_dnr(dnr))
+        number, workflow, stage = case.diarienummer, case.workflow, case.stage
+    wf = context.workflows.get(workflow)
+    move = next((t for t in wf.transitions_from(stage) if t.reopen), None)
+    if move is None:
+        raise InputError(f"ärendet {number} är inte avslutat och kan inte öppnas igen")
+    result = fire(
+        db=context.db, workflows=context.workflows, dnr=number, trigger=move.trigger,
+        actor=actor, reason=reason, clock=context.clock, expected_version=expect_version,
+    )  # fmt: skip
+    state = wf.state(result.to_stage)
+    label = state.label if state else result.to_stage
+    out(f"{result.diarienummer}: öppnat igen, står nu i {label}")
+
+
 @case_app.command("history")
 def case_history(ctx: typer.Context, dnr: str, as_json: JsonOpt = False) -> None:
     """Visa ärendets historik."""
     from caseflow.domain.dnr import parse_dnr
+    from caseflow.domain.history import describe, labels_of
     from caseflow.domain.textformat import format_local
     from caseflow.store.repo import list_events, require_case
 
@@ -324,21 +370,11 @@ def case_history(ctx: typer.Context, dnr: str, as_json: JsonOpt = False) -> None
         if as_json:
             out(json.dumps(rows, ensure_ascii=False, indent=2))
             return
+        own = context.workflows.find(case.workflow)
+        names = labels_of([wf.spec for wf in context.workflows.all()], own.spec if own else None)
         for e in events:
-            head = f"{format_local(e.at)}  {e.actor:<28} "
-            if e.kind == "transition":
-                body = f"{e.trigger}: {e.from_stage} → {e.to_stage}"
-            elif e.kind in DECISION_EVENTS:
-                body = event_text(e.kind, e.changes) or e.kind
-            elif e.kind in MEETING_EVENTS:
-                body = meeting_event_text(e.kind, e.changes) or e.kind
-            elif e.kind == "edit":
-                body = "ändrade " + ", ".join(
-                    f"{k} {v[0]!r} → {v[1]!r}" for k, v in (e.changes or {}).items()
-                )
-            else:
-                body = f"{'registrerade' if e.kind == 'create' else 'importerade'} i {e.to_stage}"
-            out(head + body + (f" – {e.reason}" if e.reason else ""))
+            text = describe(e, names).text() + (f" – {e.reason}" if e.reason else "")
+            out(f"{format_local(e.at)}  {e.actor:<28} {text}")
 
 
 @cases_app.command("export")

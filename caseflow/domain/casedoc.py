@@ -17,7 +17,7 @@ from caseflow.domain.casefields import (
     MAX_SEK,
     fields_of,
 )
-from caseflow.domain.checks import CONTROL_CHARS, check_email
+from caseflow.domain.checks import CONTROL_CHARS, check_email, unify_newlines
 from caseflow.domain.dnr import parse_dnr
 from caseflow.domain.funders import FUNDERS, check_funder_code
 from caseflow.errors import InputError, InvalidDiarienummerError
@@ -46,7 +46,7 @@ class _Strict(BaseModel):
     @field_validator("*")
     @classmethod
     def _text(cls, value: Any) -> Any:
-        return _no_control(value)
+        return _no_control(unify_newlines(value))
 
 
 class FunderDoc(_Strict):
@@ -233,7 +233,7 @@ def parse_field_value(field: str, raw: str) -> Any:
     """
     check_editable(field)
     kind = FIELDS[field].kind
-    text = raw.strip()
+    text = unify_newlines(raw).strip()
     if kind == "dnr_list":
         return [part.strip() for part in text.split(",") if part.strip()]
     if kind == "lines":  # e.g. one document per line

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from typing import Any
 
 from caseflow.domain.casefields import FIRST_DAY, LAST_DAY
 from caseflow.errors import InputError
@@ -28,6 +29,16 @@ def check_email(value: str) -> str:
 CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")  # and lone surrogates
 
 
+def unify_newlines(value: Any) -> Any:
+    """Text (or a list of texts) with CRLF and CR line breaks turned into LF, as stored: browsers
+    send a textarea's lines as CRLF, and an unchanged text must compare equal."""
+    if isinstance(value, str):
+        return value.replace("\r\n", "\n").replace("\r", "\n")
+    if isinstance(value, list):
+        return [unify_newlines(v) for v in value]
+    return value
+
+
 def check_day(value: date, *, field: str) -> date:
     """Raises InputError unless FIRST_DAY <= value <= LAST_DAY."""
     if not FIRST_DAY <= value <= LAST_DAY:
@@ -42,7 +53,7 @@ def check_text(value: str, *, field: str, max_length: int | None = None) -> str:
     Raises:
         InputError: naming `field`, in Swedish.
     """
-    value = value.strip()
+    value = unify_newlines(value).strip()
     found = CONTROL_CHARS.search(value)
     if found:
         raise InputError(f"{field}: otillåtet kontrolltecken {found.group()!r} i texten")

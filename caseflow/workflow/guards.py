@@ -78,8 +78,16 @@ def final_report_submitted(case: GuardSubject) -> list[str]:
     return [] if case.final_report_date else ["datum för slutrapport saknas"]
 
 
+def funder_rejected(case: GuardSubject) -> list[str]:
+    """Before a rejection: a funder has said no (status avslag); the rejection rests on it."""
+    if any(f.status == "rejected" for f in case.funders):
+        return []
+    return ["ingen finansiär har status avslag; ange finansiärens avslag först"]
+
+
 GUARDS: dict[str, Guard] = {
     "application_complete": application_complete,
     "funding_granted": funding_granted,
     "final_report_submitted": final_report_submitted,
+    "funder_rejected": funder_rejected,
 }

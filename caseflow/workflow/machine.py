@@ -42,6 +42,7 @@ class Move:
     outcome: str | None
     reason_required: bool
     problems: tuple[str, ...]
+    confirm: bool = False  # ends the case or opens it again: asked for with a reason
 
     @property
     def is_allowed(self) -> bool:
@@ -153,6 +154,7 @@ class CompiledWorkflow:
                 outcome=t.outcome,
                 reason_required=t.reason_required,
                 problems=tuple(self.problems(t, case)),
+                confirm=t.destructive,
             )
             for t in self.transitions_from(stage)
         ]

@@ -48,6 +48,12 @@ class TransitionSpec(_Strict):
     conditions: list[str] = Field(default_factory=list)
     outcome: Outcome | None = None
     reason_required: bool = False
+    reopen: bool = False  # the one kind of move that may leave a final state (to an open one)
+
+    @property
+    def destructive(self) -> bool:
+        """Whether the move ends the case or opens it again: the web asks to confirm it."""
+        return self.outcome is not None or self.reopen
 
     @property
     def sources(self) -> list[str]:
@@ -164,8 +170,10 @@ def _semantic_problems(
                 path = (*at, "source", j) if isinstance(t.source, list) else (*at, "source")
                 if src not in names:
                     problems.append((path, f"okänt tillstånd {src!r} i source"))
-                elif spec.states[names[src]].final:
+                elif spec.states[names[src]].final and not t.reopen:
                     problems.append((path, f"{src!r} är ett sluttillstånd och kan inte lämnas"))
+                elif t.reopen and not spec.states[names[src]].final:
+                    problems.append((path, f"reopen lämnar bara sluttillstånd, inte {src!r}"))
         if t.dest not in names:
             problems.append(((*at, "dest"), f"okänt tillstånd {t.dest!r} i dest"))
         else:
@@ -176,6 +184,10 @@ def _semantic_problems(
                 )
             if not dest_final and t.outcome is not None:
                 problems.append(((*at, "outcome"), "outcome får bara anges mot ett sluttillstånd"))
+            if dest_final and t.reopen:
+                problems.append(((*at, "dest"), "reopen måste leda till ett öppet tillstånd"))
+        if t.reopen and t.source == ANY_OPEN_STATE:
+            problems.append(((*at, "source"), "reopen måste ange vilka sluttillstånd den lämnar"))
         for j, role in enumerate(t.roles):
             if role not in ROLES:
                 problems.append(((*at, "roles", j), f"okänd roll {role!r}"))

@@ -100,6 +100,13 @@ def _case_blocked(server: LiveServer, page: Page) -> None:
     page.locator("#why-send_application").wait_for()
 
 
+def _case_confirm(server: LiveServer, page: Page) -> None:
+    """A move that ends the case, its confirm step open (reason, check box, button)."""
+    _case_blocked(server, page)
+    page.get_by_text("Återkalla → Avslutat …").click()
+    page.get_by_role("button", name="Bekräfta: Återkalla").wait_for()
+
+
 def _case_error(server: LiveServer, page: Page) -> None:
     _case_blocked(server, page)
     page.get_by_label("Total budget (kr)").fill("tio tusen")
@@ -133,6 +140,7 @@ PAGES: dict[str, Callable[[LiveServer, Page], None]] = {
     "case-new": _case_new,
     "case-new-error": _case_new_error,
     "case-blocked-move": _case_blocked,
+    "case-confirm-move": _case_confirm,
     "case-error": _case_error,
     "error-page": _error_page,
     "meetings": _other("/meetings"),

@@ -126,13 +126,73 @@ def test_a_case_from_login_to_application_sent_with_memo_and_history(
     expect(renders.get_by_role("row").nth(1)).to_contain_text("delegationsbeslut")
 
     history = page.get_by_role("region", name="Historik")
-    moved = history.get_by_role("listitem").filter(has_text="(send_application)")
-    expect(moved).to_contain_text(
-        f"{HANDLAGGARE}: flyttade från Planering till Ansökan inskickad (send_application)"
+    moved = history.get_by_role("listitem").filter(has_text="Skicka ansökan:")
+    expect(moved).to_contain_text(f"{HANDLAGGARE}: Skicka ansökan: Planering → Ansökan inskickad")
+    edited = history.get_by_role("listitem").filter(has_text="Ändrade uppgifter").last
+    expect(edited).to_contain_text("Total budget: – → 1 200 000 kr")
+    expect(history).not_to_contain_text("total_budget_sek")
+    expect(history.get_by_role("listitem").last).to_contain_text(
+        "Ärendet registrerades i steget Idé"
     )
-    expect(history.get_by_role("listitem").last).to_contain_text("skapade ärendet")
     history.scroll_into_view_if_needed()
     server.shot(page, "flow-09-history")
+
+
+def test_reject_asks_for_a_reason_and_the_closed_case_is_read_only(
+    live_server: LiveServer, page: Page
+) -> None:
+    from playwright.sync_api import expect
+
+    from caseflow.cases.engine import create_case
+    from caseflow.clock import SystemClock
+    from caseflow.domain.casedoc import CaseDoc
+    from caseflow.settings import PROJECT_ROOT
+    from caseflow.workflow.registry import load_registry
+
+    from .conftest import REVIEWER
+
+    dnr = "RUN/481/2025"
+    doc = CaseDoc.model_validate({
+        "diarienummer": dnr, "title": "Kommunal hamnutveckling", "owner": "Åre kommun",
+        "owner_is_region": False, "stage": "application_sent", "total_budget_sek": 500_000,
+        "funders": [{"code": "eruf_regionalt", "amount_sek": 250_000, "status": "rejected",
+                     "decision_date": "2025-01-15"}],
+    })  # fmt: skip
+    create_case(db=live_server.db, workflows=load_registry(PROJECT_ROOT / "workflows"), doc=doc,
+                actor=REVIEWER, clock=SystemClock())  # fmt: skip
+    live_server.log_in(page, REVIEWER, next_path=f"/cases/{dnr}")
+    moves = page.get_by_role("region", name="Möjliga flyttar")
+    expect(moves.get_by_role("button", name=re.compile("^Avslag"))).to_have_count(0)
+    moves.get_by_text("Avslag → Avslutat …").click()
+    confirm = moves.get_by_role("button", name="Bekräfta: Avslag")
+    expect(confirm).to_be_visible()
+    live_server.shot(page, "lifecycle-01-reject-confirm")
+    confirm.click()  # the browser itself refuses: reason and check box are required
+    expect(page.locator(".stage strong").first).to_have_text("Ansökan inskickad")
+    moves.get_by_label("Motivering för ”Avslag” (krävs, sparas i historiken)").fill(
+        "ERUF avslog ansökan"
+    )
+    moves.get_by_label("Jag bekräftar att ärendet avslutas med ”Avslag”").check()
+    confirm.click()
+    _status(page, "Flyttat till Avslutat.")
+    fields = page.get_by_role("region", name="Uppgifter")
+    expect(fields).to_contain_text("Ärendet är avslutat och kan inte ändras.")
+    expect(fields.get_by_role("button", name="Spara uppgifterna")).to_have_count(0)
+    expect(page.get_by_role("group", name="Lägg till eller ändra finansiär")).to_have_count(0)
+    history = page.get_by_role("region", name="Historik")
+    expect(history.get_by_role("listitem").first).to_contain_text(
+        "Avslag: Ansökan inskickad → Avslutat – ”ERUF avslog ansökan”"
+    )
+    live_server.shot(page, "lifecycle-02-closed")
+    moves = page.get_by_role("region", name="Möjliga flyttar")
+    moves.get_by_text("Öppna ärendet igen → Planering …").click()
+    moves.get_by_label("Motivering för ”Öppna ärendet igen” (krävs, sparas i historiken)").fill(
+        "Ny utlysning"
+    )
+    moves.get_by_label("Jag bekräftar att ärendet öppnas igen").check()
+    moves.get_by_role("button", name="Bekräfta: Öppna ärendet igen").click()
+    _status(page, "Flyttat till Planering.")
+    expect(page.get_by_role("button", name="Spara uppgifterna")).to_be_visible()
 
 
 def test_keyboard_login_skip_link_and_visible_focus(live_server: LiveServer, page: Page) -> None:

@@ -8,6 +8,7 @@ from fastapi import APIRouter, Body, Path, Query, Security
 
 from caseflow.cases.caselist import MAX_PER_PAGE, PER_PAGE, SORTS, CaseFilter, CaseRow, find_cases
 from caseflow.cases.engine import create_case, edit_case, fire, possible_moves, set_funder
+from caseflow.cases.funding import remove_funder
 from caseflow.domain.dnr import parse_dnr
 from caseflow.domain.permissions import require
 from caseflow.store.casemap import case_to_dict
@@ -146,6 +147,26 @@ def put_funder(
     values = body.model_dump(mode="json", exclude={"expected_version"})
     result = set_funder(db=ctx.db, dnr=dnr, funder={"code": code, **values}, actor=user.email,
                         clock=ctx.clock, expected_version=body.expected_version)  # fmt: skip
+    return EditOut(diarienummer=result.diarienummer, changes=result.changes,
+                   row_version=result.row_version)  # fmt: skip
+
+
+@router.delete(
+    CASE + "/funders/{code}", tags=[CASES], summary="Ta bort en finansiär",
+    description="Finansiären tas bort ur finansieringsplanen; historiken sparar vad den hade.",
+    responses=errors(400, 403, 404, 409),
+)  # fmt: skip
+def delete_funder(
+    user: ApiUser, ctx: Context, prefix: Prefix, serial: Serial, year: Year,
+    code: Annotated[str, Path(max_length=64, examples=["anslag_1_1"])],
+    reason: Annotated[str | None, Query(max_length=2000, description="Motivering")] = None,
+    expected_version: Annotated[int | None, Query(ge=1, le=2**31 - 1)] = None,
+) -> EditOut:  # fmt: skip
+    """Remove the funder `code` from the case (recorded in the history with the reason)."""
+    dnr = dnr_of(prefix, serial, year)
+    require("edit_case", user.email, user.roles)
+    result = remove_funder(db=ctx.db, dnr=dnr, code=code, actor=user.email, clock=ctx.clock,
+                           reason=reason, expected_version=expected_version)  # fmt: skip
     return EditOut(diarienummer=result.diarienummer, changes=result.changes,
                    row_version=result.row_version)  # fmt: skip
 

@@ -16,12 +16,15 @@ from starlette.datastructures import FormData
 from starlette.responses import RedirectResponse, Response
 
 from caseflow.cases.engine import edit_case, fire, set_funder
+from caseflow.cases.funding import remove_funder
+from caseflow.domain.funders import FUNDERS
 from caseflow.domain.permissions import require
 from caseflow.domain.workdays import local_date
 from caseflow.errors import CaseflowError, InputError
 from caseflow.meetings.service import check_meeting, schedule_case, unschedule_case
 from caseflow.memo.decisions import annul
 from caseflow.memo.service import finalize_memo, render_memo
+from caseflow.web.context import WebContext
 from caseflow.web.downloads import download
 from caseflow.web.forms import changes_from, form_version
 from caseflow.web.pages.cases import case_page, dnr_of, stage_labels
@@ -116,6 +119,8 @@ async def move(request: Request, user: FormUser, prefix: str, serial: str, year:
     form = await request.form()
     context = web(request)
     try:
+        if _text(form, "confirm", limit=10) != "ja" and _asks_confirmation(context, trigger):
+            raise InputError("bekräfta flytten: kryssa i rutan och skriv en motivering")
         result = fire(db=context.db, workflows=context.workflows, dnr=dnr, trigger=trigger,
                       actor=user.email, clock=context.clock, reason=_text(form, "reason") or None,
                       expected_version=form_version(form))  # fmt: skip
@@ -123,6 +128,30 @@ async def move(request: Request, user: FormUser, prefix: str, serial: str, year:
         return _failed(request, user, dnr, err)
     labels = stage_labels(request)
     return _back(dnr, f"Flyttat till {labels.get(result.to_stage, result.to_stage)}.")
+
+
+def _asks_confirmation(context: WebContext, trigger: str) -> bool:
+    """Whether a move called `trigger` ends or reopens a case in any workflow."""
+    return any(t.destructive for wf in context.workflows.all() for t in wf.spec.transitions
+               if t.trigger == trigger)  # fmt: skip
+
+
+@router.post(BASE + "/funders/{code}/remove")
+async def funder_remove(request: Request, user: FormUser, prefix: str, serial: str, year: str,
+                        code: str) -> Response:  # fmt: skip
+    dnr = dnr_of(prefix, serial, year)
+    form = await request.form()
+    context = web(request)
+    try:
+        require("edit_case", user.email, user.roles)
+        remove_funder(db=context.db, dnr=dnr, code=code, actor=user.email, clock=context.clock,
+                      reason=_text(form, "reason", limit=2000) or None,
+                      expected_version=form_version(form))  # fmt: skip
+    except CaseflowError as err:
+        return _failed(request, user, dnr, err)
+    return _back(
+        dnr, f"{FUNDERS.get(code, code)} är borttagen ur finansieringsplanen.", "#finansiering"
+    )
 
 
 @router.post(BASE + "/memo")

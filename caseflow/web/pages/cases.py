@@ -14,6 +14,8 @@ from caseflow.cases.caselist import SORTS, CaseFilter, board_columns, distinct_v
 from caseflow.cases.engine import create_case, moves_of
 from caseflow.domain.casedoc import CaseDoc, describe_validation
 from caseflow.domain.dnr import parse_dnr
+from caseflow.domain.financing import financing_plan
+from caseflow.domain.history import describe, labels_of
 from caseflow.domain.permissions import allowed, require
 from caseflow.domain.workdays import local_date
 from caseflow.errors import CaseflowError, InputError
@@ -212,6 +214,11 @@ def case_page(
 ) -> Response:  # fmt: skip
     """The case page; after a failed edit, `values` holds what the user typed (nothing saved)."""
     view = load_case_view(request, dnr, user)
+    workflows = web(request).workflows
+    own = workflows.find(view.case["workflow"])
+    names = labels_of([wf.spec for wf in workflows.all()], own.spec if own else None)
+    plan = financing_plan([(f["status"], f["amount_sek"]) for f in view.case["funders"]],
+                          view.case["total_budget_sek"])  # fmt: skip
     shown = {name: display(name, view.case.get(name)) for name in LABELS}
     if values:
         shown.update(values)
@@ -220,7 +227,8 @@ def case_page(
         {"user": user, "view": view, "c": view.case,
          "labels": stage_labels(request, view.case["workflow"]),
          "fields": LABELS, "kinds": KINDS, "textareas": TEXTAREAS, "required": REQUIRED,
-         "shown": shown,
+         "shown": shown, "plan": plan, "closed": view.case["outcome"] is not None,
+         "history": [(e, describe(e, names)) for e in view.events],
          "error": error, "message": message,
          "can_edit": allowed("edit_case", user.roles),
          "can_memo": allowed("render_memo", user.roles),
