@@ -42,6 +42,9 @@ def test_secretary_orders_moves_and_cancels_on_the_page(web: Web) -> None:
     client = web.client(SARA)
     page = client.get(PAGE).text
     assert "Flytta eller ändra tiden" in page and "Ställ in sammanträdet" in page
+    title = page.split("<title>", 1)[1].split("</title>", 1)[0]
+    assert "<" not in title and "Sammanträde RUN 2025-03-19" in title, title  # no form in it
+    assert page.count('id="andra-rubrik"') == 1
     assert "export?kind=kallelse" in page and "efter sammanträdet" in page
     token = csrf_of(client, PAGE)
     answer = client.post(PAGE + "/order", data={"csrf_token": token, "dnr": DNRS[1],
