@@ -175,6 +175,8 @@ Text = Annotated[str | None, Query(max_length=300)]
 Prefix = Annotated[str, Path(description="Diarienumrets prefix", examples=["RUN"])]
 Serial = Annotated[str, Path(description="Löpnummer", examples=["479"])]
 Year = Annotated[str, Path(description="År", examples=["2024"])]
+BodyName = Annotated[str, Path(max_length=20, description="Nämnden", examples=["RUN"])]
+Day = Annotated[str, Path(max_length=20, description="ÅÅÅÅ-MM-DD", examples=["2025-02-20"])]
 
 
 def dnr_of(prefix: str, serial: str, year: str) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Query, Security
+from fastapi import APIRouter, Query, Security
 from fastapi import Body as InBody
 from pydantic import BaseModel, Field
 
@@ -17,7 +17,9 @@ from caseflow.web.api.common import (
     ApiRoute,
     ApiUser,
     Body,
+    BodyName,
     Context,
+    Day,
     Prefix,
     Serial,
     Year,
@@ -28,9 +30,6 @@ from caseflow.web.api.common import (
 
 router = APIRouter(route_class=ApiRoute, dependencies=[Security(bearer)])
 DECISIONS = "Memon och beslut"
-
-BodyName = Annotated[str, Path(max_length=20, description="Nämnden", examples=["RUN"])]
-Day = Annotated[str, Path(max_length=20, description="ÅÅÅÅ-MM-DD", examples=["2025-02-20"])]
 
 
 class AnnulBody(Body):

@@ -13,9 +13,9 @@ from caseflow.domain.permissions import require
 from caseflow.meetings.changes import MeetingChange, cancel_meeting, edit_meeting, order_agenda
 from caseflow.meetings.export import export_meeting
 from caseflow.meetings.service import check_meeting
-from caseflow.web.api.common import ApiRoute, ApiUser, Context, bearer, errors
+from caseflow.web.api.common import ApiRoute, ApiUser, BodyName, Context, Day, bearer, errors
 from caseflow.web.api.common import Body as StrictBody
-from caseflow.web.api.meetings import MEETING, MEETINGS, BodyName, Day
+from caseflow.web.api.meetings import MEETING, MEETINGS
 from caseflow.web.downloads import MEDIA_TYPES, download
 
 router = APIRouter(route_class=ApiRoute, dependencies=[Security(bearer)])

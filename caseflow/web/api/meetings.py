@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Query, Security
+from fastapi import APIRouter, Query, Security
 
 from caseflow.domain.dnr import parse_dnr
 from caseflow.domain.permissions import require
@@ -23,7 +23,9 @@ from caseflow.web.api.common import (
     CASE,
     ApiRoute,
     ApiUser,
+    BodyName,
     Context,
+    Day,
     Prefix,
     Serial,
     Year,
@@ -38,8 +40,6 @@ MEETINGS = "Sammanträden"
 REMINDERS = "Påminnelser"
 MEETING = "/meetings/{body}/{day}"
 
-BodyName = Annotated[str, Path(max_length=20, description="Nämnden", examples=["RUN"])]
-Day = Annotated[str, Path(max_length=20, description="ÅÅÅÅ-MM-DD", examples=["2025-02-20"])]
 IncludeDone = Annotated[bool, Query(description="Även skickade och inställda")]
 
 
