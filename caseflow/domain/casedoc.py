@@ -14,6 +14,7 @@ from caseflow.domain.casefields import (
     FIELDS,
     FIRST_DAY,
     LAST_DAY,
+    MAX_LINE_LENGTH,
     MAX_SEK,
     fields_of,
 )
@@ -123,6 +124,17 @@ class CaseDoc(_Strict):
     def _other_dnr(cls, values: list[str]) -> list[str]:
         return [_dnr_or_error(v) for v in values]
 
+    @field_validator(*fields_of("lines"))
+    @classmethod
+    def _short_lines(cls, values: list[str]) -> list[str]:
+        for line in values:
+            if len(line) > MAX_LINE_LENGTH:
+                raise PydanticCustomError(
+                    "line_too_long",
+                    f"en rad får vara högst {MAX_LINE_LENGTH} tecken (fick {len(line)})",
+                )
+        return values
+
     @field_validator(*fields_of("email"))
     @classmethod
     def _email(cls, value: str | None) -> str | None:
@@ -184,11 +196,16 @@ def describe_validation(err: ValidationError) -> str:
     if item["type"] == "string_too_long":
         message = f"får vara högst {item['ctx']['max_length']} tecken"
         item = {**item, "input": f"{len(item['input'])} tecken"}
+    if item["type"] == "too_long":  # a list field
+        message = f"får ha högst {item['ctx']['max_length']} poster"
+        item = {**item, "input": f"{item['ctx']['actual_length']} poster"}
     if item["type"] == "literal_error":
         message += f" ({item['msg'].split('Input should be ', 1)[-1]})"
     got = item.get("input")
     suffix = (
-        f" (fick {got!r})" if item["type"] not in {"missing"} and not isinstance(got, dict) else ""
+        f" (fick {got!r})"
+        if item["type"] not in {"missing", "line_too_long"} and not isinstance(got, dict)
+        else ""
     )
     text = f"{where}: {message}{suffix}" if where else f"{message}{suffix}"
     extra = len(err.errors()) - 1
