@@ -9,6 +9,7 @@ from caseflow.meetings.ics import CalendarEvent, build_calendar
 from caseflow.meetings.service import MeetingInfo, list_meetings, meetings_of
 from caseflow.reminders.plan import list_reminders
 from caseflow.store.db import Database
+from caseflow.store.repo import require_person
 
 
 def meeting_event(m: MeetingInfo, description: str) -> CalendarEvent:
@@ -31,6 +32,8 @@ def calendar_for(
     base = base_url.rstrip("/")
     events: list[CalendarEvent] = []
     if person is not None:
+        with db.read() as session:
+            require_person(session=session, email=person)  # unknown: an error, not an empty file
         for m, numbers in meetings_of(db=db, handlaggare=person):
             events.append(meeting_event(m, "Dina ärenden: " + ", ".join(numbers)))
         title = f"Frister för {person}"
