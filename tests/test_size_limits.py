@@ -66,6 +66,17 @@ def test_api_refuses_long_text_and_creates_nothing(web: Web) -> None:
     assert api.get(f"/api/v1/cases/{DNR}").status_code == 404
 
 
+def test_api_refuses_long_lists_in_swedish(web: Web) -> None:
+    api = web.api("anna@example.se")
+    response = api.post("/api/v1/cases", json={**BASE, "copies": ["Kommun"] * (MAX_LINES + 1)})
+    assert response.status_code == 422
+    assert response.json()["detail"][0]["msg"] == f"copies: får ha högst {MAX_LINES} poster"
+    response = api.post("/api/v1/cases", json={**BASE, "copies": ["k" * (MAX_LINE_LENGTH + 1)]})
+    assert response.status_code == 422
+    assert f"en rad får vara högst {MAX_LINE_LENGTH} tecken" in response.text
+    assert api.get(f"/api/v1/cases/{DNR}").status_code == 404
+
+
 def test_api_body_over_the_limit_is_413_before_parsing(web: Web) -> None:
     api = web.api("anna@example.se")
     huge = {**BASE, "purpose": "p" * (MAX_BODY_BYTES + 10)}
