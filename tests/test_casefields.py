@@ -94,7 +94,7 @@ def test_every_declared_field_has_its_column_and_every_column_its_field() -> Non
         length = getattr(column.type, "length", None)
         if spec.kind == "text":
             assert length == spec.max_length, f"cases.{name}: length {length}"
-        if spec.kind == "long_text":  # TEXT on both databases: the declaration bounds it
+        if spec.kind == "long_text":  # unbounded in the database: the declaration bounds it
             assert length is None and spec.max_length, f"cases.{name}: length {length}"
 
 

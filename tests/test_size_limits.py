@@ -10,10 +10,15 @@ import pytest
 from pydantic import ValidationError
 
 from caseflow.cases.engine import create_case
+from caseflow.clock import FakeClock
 from caseflow.domain.casedoc import CaseDoc, parse_case_doc
 from caseflow.domain.casefields import CASE_FIELDS, MAX_LINE_LENGTH, MAX_LINES, MAX_LONG_TEXT
+from caseflow.domain.dnr import parse_dnr
 from caseflow.errors import InputError
+from caseflow.store.db import Database
+from caseflow.store.repo import get_case
 from caseflow.web.limits import MAX_BODY_BYTES
+from caseflow.workflow.registry import WorkflowRegistry
 from tests.conftest import Run
 from tests.webkit import Web, alert_of, csrf_of
 
@@ -47,6 +52,19 @@ def test_lists_are_bounded(value: dict[str, Any], message: str) -> None:
         parse_case_doc({**BASE, **value}, where="fil.json")
     with pytest.raises(ValidationError):
         CaseDoc.model_validate({**BASE, **value})
+
+
+def test_the_longest_texts_are_stored_whole(database: Database, clock: FakeClock,
+                                           workflows: WorkflowRegistry) -> None:  # fmt: skip
+    longest = {name: ("å" * (MAX_LONG_TEXT - 1)) + name[0] for name in
+               ("purpose", "background", "own_financing", "follow_up_comment")}  # fmt: skip
+    doc = CaseDoc.model_validate({**BASE, **longest, "copies": ["ö" * MAX_LINE_LENGTH]})
+    create_case(db=database, workflows=workflows, doc=doc, actor="t", clock=clock)
+    with database.read() as session:
+        case = get_case(session=session, dnr=parse_dnr(DNR))
+        assert case is not None
+        assert {name: getattr(case, name) for name in longest} == longest
+        assert case.copies == ["ö" * MAX_LINE_LENGTH]
 
 
 def test_cli_edit_refuses_a_purpose_over_the_limit(cli: Run) -> None:

@@ -24,7 +24,8 @@ Kind = Literal[
 
 MAX_SEK = 10**13  # ten trillion kronor: far above any project, well inside a 64-bit integer
 #: Free text: every text, long_text and lines field declares a max_length (README "Limits");
-#: a long_text column is TEXT, so the bound is the declaration's, not the column's.
+#: a long_text column is VARCHAR without a length (unbounded on PostgreSQL, TEXT on SQLite),
+#: so the bound is the declaration's, not the column's.
 MAX_LONG_TEXT = 20_000
 MAX_LINE_LENGTH = 1_000  # one line of a lines field
 MAX_LINES = 100  # lines of a lines field, diarienummer of a dnr_list field
