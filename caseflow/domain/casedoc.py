@@ -4,9 +4,17 @@ from __future__ import annotations
 
 import re
 from datetime import date
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 from pydantic_core import PydanticCustomError
 
 from caseflow.domain.casefields import (
@@ -41,8 +49,33 @@ def _no_control(value: Any) -> Any:
     return value
 
 
+_ISO_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+_PLAIN_INT = re.compile(r"-?[0-9]+")
+
+
+def _no_coercion(value: Any, annotation: Any) -> Any:
+    """Refuse what pydantic's lax mode would turn into a number or a date unasked: `true` as 1,
+    `1_000`, non-ASCII digits (`١٢٣`), a unix timestamp as a date."""
+    kinds = set(get_args(annotation)) or {annotation}
+    if int in kinds and bool not in kinds:
+        number = isinstance(value, int | float) and not isinstance(value, bool)
+        digits = isinstance(value, str) and _PLAIN_INT.fullmatch(value.strip()) is not None
+        if not (value is None or number or digits):
+            raise PydanticCustomError("int_type", "måste vara ett heltal")
+    if date in kinds and value is not None and not isinstance(value, date):
+        if not isinstance(value, str) or not _ISO_DAY.fullmatch(value.strip()):
+            raise PydanticCustomError("date_type", "ogiltigt datum, skriv ÅÅÅÅ-MM-DD")
+    return value
+
+
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _plain(cls, value: Any, info: ValidationInfo) -> Any:
+        field = cls.model_fields.get(info.field_name or "")
+        return value if field is None else _no_coercion(value, field.annotation)
 
     @field_validator("*")
     @classmethod
