@@ -97,6 +97,7 @@ def test_personal_calendar_has_meetings_and_deadlines(cli: Run, tmp_path: Path) 
     assert "Sammanträde RUN" in summaries
     assert "Presidiets genomgång – RUN/5/2025" in summaries and len(events) == 4
     other = tmp_path / "bo.ics"
+    assert cli("person", "add", "bo@region.se", "--name", "Bo", "--role", "handlaggare")[0] == 0
     assert cli("calendar", "--person", "bo@region.se", "-o", str(other))[0] == 0
     assert Calendar.from_ical(other.read_bytes()).walk("VEVENT") == []
     assert cli("calendar", "-o", str(other))[0] == 1

@@ -24,7 +24,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlmodel import select
+from sqlalchemy import update
+from sqlmodel import col, select
 
 import caseflow.cli.outbox  # noqa: F401  (registers `outbox` and `worker` on the app)
 from caseflow.clock import FakeClock, SystemClock
@@ -407,13 +408,13 @@ def test_run_worker_once_sends_the_outbox(
 
 
 def start_worker(url: str, port: int, log: Path) -> subprocess.Popen[bytes]:
-    """`caseflow worker --interval 1 --lease 1` in a child process (the CLI with cli_outbox)."""
+    """`caseflow worker --interval 1 --lease 60` in a child process (the CLI with cli_outbox)."""
     code = "import caseflow.cli.outbox; from caseflow.cli.main import main; main()"
     env = {**os.environ, "CASEFLOW_SMTP_HOST": "127.0.0.1", "CASEFLOW_SMTP_PORT": str(port),
            "CASEFLOW_MAIL_FROM": f"caseflow@{DOMAIN}"}  # fmt: skip
     with log.open("ab") as output:
         return subprocess.Popen(
-            [sys.executable, "-c", code, "--db", url, "worker", "--interval", "1", "--lease", "1"],
+            [sys.executable, "-c", code, "--db", url, "worker", "--interval", "1", "--lease", "60"],
             cwd=log.parent, env=env, stdout=output, stderr=subprocess.STDOUT,
         )  # fmt: skip
 
@@ -440,6 +441,10 @@ def test_worker_killed_mid_batch_loses_nothing_and_duplicates_keep_the_message_i
         worker.wait(10)
         kills += 1
         assert len(sink.ids()) < 50, "the worker finished before it was killed"
+        # The dead worker's lease (60 s at least) runs out: due now, as it would be a minute on.
+        with sqlite_db.write() as session:
+            session.exec(update(OutboxMessage).where(col(OutboxMessage.status) == "pending")
+                         .values(next_attempt_at=SystemClock().now()))  # fmt: skip
 
         worker = start_worker(sqlite_db.url, port, log)
         wait_for(lambda: count_messages(db=sqlite_db)["pending"] == 0, 25, "every message sent")

@@ -36,7 +36,7 @@ def read_json(path: Path) -> Any:
         InputError: unreadable file, or invalid JSON with line and column.
     """
     try:
-        text = path.read_text(encoding="utf-8")
+        text = path.read_text(encoding="utf-8-sig")  # a BOM is read, as the other importers do
     except OSError as err:
         raise InputError(f"{path}: kan inte läsa filen: {err.strerror}") from None
     except UnicodeDecodeError:

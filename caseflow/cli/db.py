@@ -1,10 +1,10 @@
-"""CLI: `db upgrade`, `person add|list`, `workflow check|diagram`."""
+"""CLI: `db upgrade|backup|restore`, `person add|list`, `workflow check|diagram`."""
 
 from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, NoReturn
 
 import typer
 
@@ -51,6 +51,53 @@ def db_upgrade(ctx: typer.Context) -> None:
     context = obj(ctx)
     upgrade_database(context.db)
     out(f"databasen är uppdaterad: {context.settings.database_url}")
+
+
+@db_app.command("backup")
+def db_backup(
+    ctx: typer.Context, file: Annotated[Path, typer.Argument(help="Ny fil för kopian.")]
+) -> None:
+    """Säkerhetskopiera SQLite-databasen medan server och arbetare kör (SQLite:s backup-API).
+
+    PostgreSQL: använd pg_dump."""
+    from caseflow.store.backup import backup_sqlite
+
+    db = obj(ctx).db
+    if not db.is_sqlite:
+        _postgresql_hint()
+    counts = backup_sqlite(db, file)
+    out(f"skrev {file} ({counts.get('cases', 0)} ärenden, {sum(counts.values())} rader)")
+
+
+@db_app.command("restore")
+def db_restore(
+    ctx: typer.Context,
+    file: Annotated[Path, typer.Argument(help="En kopia från caseflow db backup.")],
+    force: Annotated[
+        bool, typer.Option("--force", help="Skriv över en databas som redan har innehåll.")
+    ] = False,
+) -> None:
+    """Återställ SQLite-databasen från en säkerhetskopia (kontrolleras först).
+
+    PostgreSQL: använd pg_restore."""
+    from alembic.script import ScriptDirectory
+
+    from caseflow.store.backup import restore_sqlite
+
+    db = obj(ctx).db
+    if not db.is_sqlite:
+        _postgresql_hint()
+    head = ScriptDirectory.from_config(alembic_config(db)).get_current_head()
+    counts = restore_sqlite(db, file, head=head or "", force=force)
+    out(f"återställde från {file} ({counts.get('cases', 0)} ärenden, {sum(counts.values())} rader)")
+
+
+def _postgresql_hint() -> NoReturn:
+    """PostgreSQL has its own tools: say which, on one line without `fel:`, and exit 1."""
+    from caseflow.store.backup import POSTGRESQL_TOOLS
+
+    typer.echo(POSTGRESQL_TOOLS, err=True)
+    raise typer.Exit(1)
 
 
 @person_app.command("add")

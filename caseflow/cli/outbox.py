@@ -88,16 +88,19 @@ def worker(
     lease: Annotated[
         float,
         typer.Option(
-            "--lease", min=1, help="Sekunder ett hämtat meddelande är reserverat (vid krasch)."
+            "--lease",
+            help="Sekunder ett hämtat meddelande är reserverat, minst 60 (förnyas under sändning).",
         ),
     ] = 300.0,
 ) -> None:
     """Kör bakgrundsarbetaren: planerar och köar påminnelser och skickar utkorgen tills
     SIGTERM eller Ctrl-C."""
     from caseflow.cli.mailer import build_mailer
+    from caseflow.mail.delivery import check_lease
     from caseflow.worker import run_worker
 
     context = obj(ctx)
+    check_lease(timedelta(seconds=lease))  # before starting: refused with one line, exit 1
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
     logging.getLogger("apscheduler").setLevel(logging.WARNING)
     run_worker(

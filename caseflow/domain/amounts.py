@@ -20,6 +20,9 @@ _AMOUNT = re.compile(
     r"\s*(?P<unit>tkr|mkr|mnkr|msek|kr|kronor|sek)?\b",
     re.IGNORECASE,
 )
+#: A minus sign written before the number (hyphen, Unicode minus, en dash): amounts are never
+#: negative, and silently reading `-5 kr` as 5 kr would turn a correction into a grant.
+_MINUS = ("-", "\u2212", "\u2013")
 _MULTIPLIER = {None: 1, "kr": 1, "kronor": 1, "sek": 1, "tkr": 1_000, "mkr": 1_000_000,
                "mnkr": 1_000_000, "msek": 1_000_000}  # fmt: skip
 
@@ -35,13 +38,16 @@ def parse_amount(text: str) -> int:
     A leading phrase is allowed ("förväntas vara 6 000 tkr."); exactly one amount must be present.
 
     Raises:
-        InputError: no amount, more than one, or something after the unit that is not an amount.
+        InputError: no amount, more than one, a negative amount (`-5 kr`, `ca −2 mkr`), or
+            something after the unit that is not an amount.
     """
     flat = normalise_spaces(text).rstrip(".")
     matches = list(_AMOUNT.finditer(flat))
     if len(matches) != 1:
         raise InputError(f"kan inte läsa beloppet {text.strip()!r} (skriv t.ex. 6 000 tkr)")
     found = matches[0]
+    if flat[: found.start()].rstrip().endswith(_MINUS):
+        raise InputError(f"beloppet {text.strip()!r} får inte vara negativt")
     rest = flat[found.end() :].strip()
     if rest or (found.start() > 0 and flat[found.start() - 1].isalnum()):
         raise InputError(f"kan inte läsa beloppet {text.strip()!r} (skriv t.ex. 6 000 tkr)")

@@ -4,9 +4,17 @@ from __future__ import annotations
 
 import re
 from datetime import date
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 from pydantic_core import PydanticCustomError
 
 from caseflow.domain.casefields import (
@@ -14,6 +22,7 @@ from caseflow.domain.casefields import (
     FIELDS,
     FIRST_DAY,
     LAST_DAY,
+    MAX_LINE_LENGTH,
     MAX_SEK,
     fields_of,
 )
@@ -40,8 +49,33 @@ def _no_control(value: Any) -> Any:
     return value
 
 
+_ISO_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+_PLAIN_INT = re.compile(r"-?[0-9]+")
+
+
+def _no_coercion(value: Any, annotation: Any) -> Any:
+    """Refuse what pydantic's lax mode would turn into a number or a date unasked: `true` as 1,
+    `1_000`, non-ASCII digits (`١٢٣`), a unix timestamp as a date."""
+    kinds = set(get_args(annotation)) or {annotation}
+    if int in kinds and bool not in kinds:
+        number = isinstance(value, int | float) and not isinstance(value, bool)
+        digits = isinstance(value, str) and _PLAIN_INT.fullmatch(value.strip()) is not None
+        if not (value is None or number or digits):
+            raise PydanticCustomError("int_type", "måste vara ett heltal")
+    if date in kinds and value is not None and not isinstance(value, date):
+        if not isinstance(value, str) or not _ISO_DAY.fullmatch(value.strip()):
+            raise PydanticCustomError("date_type", "ogiltigt datum, skriv ÅÅÅÅ-MM-DD")
+    return value
+
+
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _plain(cls, value: Any, info: ValidationInfo) -> Any:
+        field = cls.model_fields.get(info.field_name or "")
+        return value if field is None else _no_coercion(value, field.annotation)
 
     @field_validator("*")
     @classmethod
@@ -123,6 +157,17 @@ class CaseDoc(_Strict):
     def _other_dnr(cls, values: list[str]) -> list[str]:
         return [_dnr_or_error(v) for v in values]
 
+    @field_validator(*fields_of("lines"))
+    @classmethod
+    def _short_lines(cls, values: list[str]) -> list[str]:
+        for line in values:
+            if len(line) > MAX_LINE_LENGTH:
+                raise PydanticCustomError(
+                    "line_too_long",
+                    f"en rad får vara högst {MAX_LINE_LENGTH} tecken (fick {len(line)})",
+                )
+        return values
+
     @field_validator(*fields_of("email"))
     @classmethod
     def _email(cls, value: str | None) -> str | None:
@@ -184,11 +229,16 @@ def describe_validation(err: ValidationError) -> str:
     if item["type"] == "string_too_long":
         message = f"får vara högst {item['ctx']['max_length']} tecken"
         item = {**item, "input": f"{len(item['input'])} tecken"}
+    if item["type"] == "too_long":  # a list field
+        message = f"får ha högst {item['ctx']['max_length']} poster"
+        item = {**item, "input": f"{item['ctx']['actual_length']} poster"}
     if item["type"] == "literal_error":
         message += f" ({item['msg'].split('Input should be ', 1)[-1]})"
     got = item.get("input")
     suffix = (
-        f" (fick {got!r})" if item["type"] not in {"missing"} and not isinstance(got, dict) else ""
+        f" (fick {got!r})"
+        if item["type"] not in {"missing", "line_too_long"} and not isinstance(got, dict)
+        else ""
     )
     text = f"{where}: {message}{suffix}" if where else f"{message}{suffix}"
     extra = len(err.errors()) - 1

@@ -11,9 +11,10 @@ from datetime import date
 from typing import Any, Literal
 
 #: What a field holds, which decides how it is parsed, shown and stored:
-#: text (one line, bounded), long_text (paragraphs, unbounded), date (ISO date), amount (whole
-#: kronor, 0..MAX_SEK), bool, email, lines (list of text, one per line in the form),
-#: dnr (a diarienummer), dnr_list (comma-separated diarienummer), funders (the financing plan,
+#: text (one line, bounded), long_text (paragraphs, bounded by max_length), date (ISO date), amount
+#: (whole kronor, 0..MAX_SEK), bool, email, lines (list of text, one per line in the form, at most
+#: max_length lines of MAX_LINE_LENGTH characters), dnr (a diarienummer), dnr_list
+#: (comma-separated diarienummer, at most max_length), funders (the financing plan,
 #: table case_funders), stage (a workflow state), outcome (how a closed case ended),
 #: workflow (a workflow's name), version (a positive 32-bit integer).
 Kind = Literal[
@@ -22,6 +23,12 @@ Kind = Literal[
 ]  # fmt: skip
 
 MAX_SEK = 10**13  # ten trillion kronor: far above any project, well inside a 64-bit integer
+#: Free text: every text, long_text and lines field declares a max_length (README "Limits");
+#: a long_text column is VARCHAR without a length (unbounded on PostgreSQL, TEXT on SQLite),
+#: so the bound is the declaration's, not the column's.
+MAX_LONG_TEXT = 20_000
+MAX_LINE_LENGTH = 1_000  # one line of a lines field
+MAX_LINES = 100  # lines of a lines field, diarienummer of a dnr_list field
 MAX_VERSION = 2**31 - 1  # row and workflow versions are 32-bit columns
 #: Dates a case may carry: the diarienummer years; outside them deadline arithmetic overflows.
 FIRST_DAY, LAST_DAY = date(1900, 1, 1), date(2199, 12, 31)
@@ -88,9 +95,9 @@ def _f(name: str, kind: Kind, label: str, **options: Any) -> CaseField:
 CASE_FIELDS: tuple[CaseField, ...] = (
     _f("diarienummer", "dnr", "Diarienummer", required=True, editable=False, column=False,
        sheet=True, report=True),
-    _f("other_diarienummer", "dnr_list", "Andra diarienummer", report=True),
+    _f("other_diarienummer", "dnr_list", "Andra diarienummer", max_length=MAX_LINES, report=True),
     _f("title", "text", "Projektnamn", required=True, max_length=500, sheet=True, report=True),
-    _f("purpose", "long_text", "Syfte", sheet=True, report=True),
+    _f("purpose", "long_text", "Syfte", max_length=MAX_LONG_TEXT, sheet=True, report=True),
     _f("area", "text", "Område", max_length=300, sheet=True, report=True),
     _f("priority", "text", "Prioritering", max_length=300, sheet=True, report=True),
     _f("strategy", "text", "Strategi eller plan som projektet bidrar till", max_length=300),
@@ -102,16 +109,18 @@ CASE_FIELDS: tuple[CaseField, ...] = (
     _f("total_budget_sek", "amount", "Total budget", sheet=True, report=True),
     _f("funders", "funders", "Externa finansiärer", editable=False, column=False, sheet=True,
        report=True),
-    _f("own_financing", "long_text", "Egen medfinansiering", sheet=True, report=True),
+    _f("own_financing", "long_text", "Egen medfinansiering", max_length=MAX_LONG_TEXT, sheet=True,
+       report=True),
     _f("follow_up_status", "text", "Uppföljningsstatus", max_length=200, sheet=True, report=True),
-    _f("follow_up_comment", "long_text", "Uppföljningskommentar", sheet=True, report=True),
+    _f("follow_up_comment", "long_text", "Uppföljningskommentar", max_length=MAX_LONG_TEXT,
+       sheet=True, report=True),
     _f("final_report_date", "date", "Slutrapport inlämnad"),
     _f("stage", "stage", "Steg", editable=False, sheet=True, report=True),
     _f("outcome", "outcome", "Utfall", editable=False),
     _f("handlaggare", "email", "Handläggare"),
-    _f("background", "long_text", "Ärendebeskrivning"),
-    _f("decision_basis", "lines", "Beslutsunderlag"),
-    _f("copies", "lines", "Utdrag till"),
+    _f("background", "long_text", "Ärendebeskrivning", max_length=MAX_LONG_TEXT),
+    _f("decision_basis", "lines", "Beslutsunderlag", max_length=MAX_LINES),
+    _f("copies", "lines", "Utdrag till", max_length=MAX_LINES),
     _f("anchoring_body", "text", "Förankrat i", max_length=300),
     _f("anchoring_date", "date", "Förankrat datum"),
     _f("workflow", "workflow", "Arbetsflöde", default="regional_project", editable=False),

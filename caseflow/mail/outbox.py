@@ -194,6 +194,34 @@ def claim_due(*, db: Database, now: datetime, limit: int, lease: timedelta) -> l
     return rows
 
 
+def renew_lease(
+    *, db: Database, held: Mapping[str, tuple[int, datetime]], until: datetime
+) -> set[str]:
+    """Extend to `until` the lease of each message still held as its claim left it (`held`:
+    Message-ID → (attempts, lease end)); one that another claimer took after the lease ran out,
+    or that is no longer pending, is left alone.
+
+    Returns:
+        The Message-IDs still held (now leased until `until`).
+    """
+    kept: set[str] = set()
+    with db.write() as session:
+        for message_id, (attempts, lease_end) in held.items():
+            result = session.exec(
+                update(OutboxMessage)
+                .where(
+                    col(OutboxMessage.message_id) == message_id,
+                    col(OutboxMessage.status) == "pending",
+                    col(OutboxMessage.attempts) == attempts,
+                    col(OutboxMessage.next_attempt_at) == lease_end,
+                )
+                .values(next_attempt_at=until)
+            )
+            if result.rowcount:
+                kept.add(message_id)
+    return kept
+
+
 def mark_sent(*, db: Database, message_id: str, now: datetime) -> None:
     """Record that the server accepted the message."""
     _update(db, message_id, status="sent", sent_at=now, last_error=None)

@@ -10,6 +10,7 @@ from caseflow.meetings.ics import CalendarEvent, build_calendar
 from caseflow.meetings.service import MeetingInfo, list_meetings, meetings_of
 from caseflow.reminders.deadlines import list_deadlines
 from caseflow.store.db import Database
+from caseflow.store.repo import require_person
 
 
 def meeting_event(m: MeetingInfo, description: str) -> CalendarEvent:
@@ -37,6 +38,8 @@ def calendar_for(
     base = base_url.rstrip("/")
     events: list[CalendarEvent] = []
     if person is not None:
+        with db.read() as session:
+            require_person(session=session, email=person)  # unknown: an error, not an empty file
         for m, numbers in meetings_of(db=db, handlaggare=person):
             events.append(meeting_event(m, "Dina ärenden: " + ", ".join(numbers)))
         title = f"Frister för {person}"

@@ -20,6 +20,7 @@ from caseflow.errors import (
 from caseflow.settings import Settings
 from caseflow.store.db import Database
 from caseflow.web.context import WebContext
+from caseflow.web.limits import BodySizeLimit
 from caseflow.web.security import ApiUnauthorized, CsrfFailed, LoginRequired
 from caseflow.web.status import status_of
 from caseflow.web.templating import render
@@ -132,5 +133,6 @@ def create_app(
     for pages in (meetings, meeting_changes, deadlines, outbox, portfolio, account):
         app.include_router(pages.router)
     app.include_router(api.router)
+    app.add_middleware(BodySizeLimit)
     app.add_middleware(SecurityHeaders)
     return app

@@ -16,6 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError
 from caseflow.domain.casedoc import describe_validation
 from caseflow.domain.funders import FUNDERS
 from caseflow.errors import InputError
+from caseflow.memo.compose.escape import escape_markdown
 from caseflow.workflow.yamlpos import YamlSyntaxError, load_located
 
 #: The facts a kind may require, and how a missing one is named to the officer.
@@ -109,7 +110,9 @@ class BoardConfig(_Strict):
 def sentence_environment() -> SandboxedEnvironment:
     """The sandbox the kinds' heading and decision sentences run in (StrictUndefined); one for
     the process, so each sentence is compiled once."""
-    env = SandboxedEnvironment(undefined=jinja2.StrictUndefined, autoescape=False)
+    env = SandboxedEnvironment(
+        undefined=jinja2.StrictUndefined, autoescape=False, finalize=escape_markdown
+    )
     env.filters["genitive"] = genitive
     env.filters["enumerate_sv"] = enumerate_sv
     return env

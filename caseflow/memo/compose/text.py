@@ -34,6 +34,7 @@ from caseflow.memo.compose.config import (
     genitive,
 )
 from caseflow.memo.compose.draft import draft_text, scrub
+from caseflow.memo.compose.escape import escape_markdown, escape_paragraphs, safe_line
 from caseflow.resources import data_dir
 
 MEMOS_DIR = data_dir("memos")
@@ -128,6 +129,7 @@ def _environment(templates: Path) -> SandboxedEnvironment:
         loader=jinja2.FileSystemLoader(templates),
         undefined=jinja2.StrictUndefined,
         autoescape=False,  # Markdown out; html rendering escapes (markdown-it with html off)
+        finalize=escape_markdown,  # case data is text, never Markdown structure
         keep_trailing_newline=True,
     )
     env.filters["genitive"] = genitive
@@ -164,7 +166,7 @@ def template_context(
         "officer": {"name": officer.name, "email": officer.email, "phone": officer.phone},
         "unit": officer.unit or board.unit,
         "date": memo_date.isoformat(),
-        "background": (case["background"] or draft_text(case, board).text).strip(),
+        "background": escape_paragraphs(case["background"] or draft_text(case, board).text),
         "board": board.model_dump(),
         "organisation": board.organisation,
         "delegation_point": config.delegation_point,
@@ -178,12 +180,12 @@ def template_context(
         "kind_title": config.title,
         "partner": config.partner,
     }  # fmt: skip
-    context["heading"] = _sentence(config.heading, context, board, kind, "heading")
+    context["heading"] = safe_line(_sentence(config.heading, context, board, kind, "heading"))
     decisions = [
         _sentence(text, context, board, kind, "decisions", str(i))
         for i, text in enumerate(config.decisions)
     ]
-    context["decisions"] = [" ".join(d.split()) for d in decisions if d.strip()]
+    context["decisions"] = [safe_line(d) for d in decisions if d.strip()]
     return context
 
 

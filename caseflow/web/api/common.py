@@ -78,6 +78,7 @@ _MESSAGES = {
     "string_unicode": "otillåtet tecken i texten (ett ensamt surrogattecken)",
     "string_too_short": "måste ha minst {min_length} tecken",
     "string_too_long": "får vara högst {max_length} tecken",
+    "too_long": "får ha högst {max_length} poster",
     "string_pattern_mismatch": "har fel form",
     "literal_error": "ogiltigt värde; välj {expected}",
     "enum": "ogiltigt värde; välj {expected}",
