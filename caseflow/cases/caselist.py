@@ -11,11 +11,11 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, exists, func, or_, select
+from sqlalchemy import ColumnElement, Select, and_, exists, func, select
 from sqlalchemy.engine import Connection
 
+from caseflow.cases.search import search_condition
 from caseflow.domain.checks import check_text
-from caseflow.domain.dnr import parse_dnr
 from caseflow.errors import InputError
 from caseflow.store.models import Case, CaseFunder
 
@@ -98,11 +98,6 @@ _COLUMNS = (
 )  # fmt: skip
 
 
-def _like(text: str) -> str:
-    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"%{escaped}%"
-
-
 def _conditions(f: CaseFilter, dialect: str) -> list[ColumnElement[bool]]:
     where: list[ColumnElement[bool]] = []
     for name in ("stage", "area", "owner", "handlaggare"):
@@ -115,20 +110,7 @@ def _conditions(f: CaseFilter, dialect: str) -> list[ColumnElement[bool]]:
         )
     q = (f.q or "").strip()
     if q:
-        try:
-            number = parse_dnr(q)
-        except InputError:
-            pattern = _like(q)
-            if dialect == "postgresql":
-                where.append(or_(CASES.c.title.ilike(pattern, escape="\\"),
-                                 CASES.c.purpose.ilike(pattern, escape="\\")))  # fmt: skip
-            else:
-                where.append(or_(CASES.c.title.like(pattern, escape="\\"),
-                                 CASES.c.purpose.like(pattern, escape="\\")))  # fmt: skip
-        else:
-            where.append(and_(CASES.c.dnr_prefix == number.prefix,
-                              CASES.c.dnr_serial == number.serial,
-                              CASES.c.dnr_year == number.year))  # fmt: skip
+        where.append(search_condition(q, dialect, CASES.c.id))
     return where
 
 
