@@ -114,6 +114,19 @@ def _conditions(f: CaseFilter, dialect: str) -> list[ColumnElement[bool]]:
     return where
 
 
+def search_ids(conn: Connection, q: str) -> set[int]:
+    """The ids of every case matching the search `q` (see `caseflow.cases.search`).
+
+    Raises:
+        InputError: `q` is empty, too long or holds control characters.
+    """
+    q = check_text(q, field="sökningen", max_length=MAX_QUERY)
+    if not q:
+        raise InputError("sökningen är tom; skriv ett diarienummer eller ett ord")
+    stmt = select(CASES.c.id).where(search_condition(q, conn.dialect.name, CASES.c.id))
+    return {int(i) for i in conn.execute(stmt).scalars()}
+
+
 def find_cases(conn: Connection, f: CaseFilter) -> CasePage:
     """One page of the cases matching `f`, and how many match in all.
 
