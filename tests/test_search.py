@@ -178,3 +178,13 @@ def test_the_query_and_the_migration_build_the_same_vector() -> None:
     source = (PROJECT_ROOT / "alembic" / "versions" / "0015_case_search.py").read_text()
     exec(compile(source.split("\n\ndef upgrade")[0], "0015", "exec"), namespace)
     assert namespace["PG_VECTOR"] == PG_VECTOR
+
+
+def test_a_broad_search_finds_the_same_in_the_other_plan(
+    cases: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from caseflow.cases import search
+
+    narrow = [_found(cases, q) for q in ("förberedande", "479", "ett")]
+    monkeypatch.setattr(search, "BROAD", 0)  # every search takes SQLite's walk-the-list plan
+    assert [_found(cases, q) for q in ("förberedande", "479", "ett")] == narrow

@@ -98,7 +98,7 @@ _COLUMNS = (
 )  # fmt: skip
 
 
-def _conditions(f: CaseFilter, dialect: str) -> list[ColumnElement[bool]]:
+def _conditions(f: CaseFilter, conn: Connection) -> list[ColumnElement[bool]]:
     where: list[ColumnElement[bool]] = []
     for name in ("stage", "area", "owner", "handlaggare"):
         value = getattr(f, name)
@@ -110,7 +110,7 @@ def _conditions(f: CaseFilter, dialect: str) -> list[ColumnElement[bool]]:
         )
     q = (f.q or "").strip()
     if q:
-        where.append(search_condition(q, dialect, CASES.c.id))
+        where.append(search_condition(q, conn, CASES.c.id))
     return where
 
 
@@ -123,7 +123,7 @@ def search_ids(conn: Connection, q: str) -> set[int]:
     q = check_text(q, field="sökningen", max_length=MAX_QUERY)
     if not q:
         raise InputError("sökningen är tom; skriv ett diarienummer eller ett ord")
-    stmt = select(CASES.c.id).where(search_condition(q, conn.dialect.name, CASES.c.id))
+    stmt = select(CASES.c.id).where(search_condition(q, conn, CASES.c.id))
     return {int(i) for i in conn.execute(stmt).scalars()}
 
 
@@ -134,7 +134,7 @@ def find_cases(conn: Connection, f: CaseFilter) -> CasePage:
         InputError: see `CaseFilter.checked`.
     """
     f = f.checked()
-    where = _conditions(f, conn.dialect.name)
+    where = _conditions(f, conn)
     order = [c.desc() if f.descending else c.asc() for c in SORTS[f.sort]]
     stmt: Select[Any] = (
         select(*_COLUMNS)

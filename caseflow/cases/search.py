@@ -21,7 +21,8 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, column, false, select, table, text
+from sqlalchemy import ColumnElement, Select, column, false, func, select, table, text
+from sqlalchemy.engine import Connection
 from sqlalchemy.sql.elements import TextClause
 
 #: The tsvector the PostgreSQL index `ix_cases_search` is built on; a query must use the same
@@ -83,15 +84,26 @@ def tsquery(terms: Terms) -> str:
     return " & ".join(clauses)
 
 
-def search_condition(q: str, dialect: str, id_column: ColumnElement[int]) -> ColumnElement[bool]:
+#: Above this many matches, SQLite is told to walk `cases` in the list's order and test each row
+#: against the matches (stopping at the page), instead of fetching every match and sorting them.
+BROAD = 2000
+
+
+def search_condition(
+    q: str, conn: Connection, id_column: ColumnElement[int]
+) -> ColumnElement[bool]:
     """A WHERE condition on `id_column` (the cases' id) for the cases matching `q`; nothing
     matches a query with nothing searchable in it (only punctuation)."""
     terms = parse_query(q)
     if not terms:
         return false()
-    if dialect == "postgresql":
+    if conn.dialect.name == "postgresql":
         clause: TextClause = text(f"{PG_VECTOR} @@ to_tsquery('simple'::regconfig, :search_q)")
         return clause.bindparams(search_q=tsquery(terms))  # type: ignore[return-value]
     match = text("cases_search MATCH :search_q").bindparams(search_q=fts5_query(terms))
     matching: Select[Any] = select(column("rowid")).select_from(table("cases_search")).where(match)
+    counted = select(func.count()).select_from(matching.limit(BROAD + 1).subquery())
+    if int(conn.execute(counted).scalar_one()) > BROAD:
+        # `id + 0` keeps the planner from driving the query by the matches' rowids.
+        return (id_column + 0).in_(matching.scalar_subquery())
     return id_column.in_(matching.scalar_subquery())
