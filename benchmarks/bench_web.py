@@ -17,7 +17,7 @@ Scenarios (random paths, sampled from the data so the filters match cases):
    list             /cases?stage=…&area=…  (random sort, order, mostly page 1)
    list_handlaggare /cases?stage=…&handlaggare=…  (random sort)
    list_funder      /cases?funder=…&stage=…  (EXISTS on case_funders)
-   search           /cases?q=word  (LIKE over title and purpose; no target, reported)
+   search           /cases?q=word  (the full-text search; see bench_search.py; no target here)
    mixed            70 % case pages, 30 % list pages of the three list kinds
 Also per run: the server's CPU time per request (from /proc), which other load on the machine
 disturbs less than latency. With -c N closed-loop connections, latency ≈ N / throughput, so

@@ -11,11 +11,11 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, exists, func, or_, select
+from sqlalchemy import ColumnElement, Select, and_, exists, func, select
 from sqlalchemy.engine import Connection
 
+from caseflow.cases.search import search_condition
 from caseflow.domain.checks import check_text
-from caseflow.domain.dnr import parse_dnr
 from caseflow.errors import InputError
 from caseflow.store.models import Case, CaseFunder
 
@@ -98,12 +98,7 @@ _COLUMNS = (
 )  # fmt: skip
 
 
-def _like(text: str) -> str:
-    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"%{escaped}%"
-
-
-def _conditions(f: CaseFilter, dialect: str) -> list[ColumnElement[bool]]:
+def _conditions(f: CaseFilter, conn: Connection) -> list[ColumnElement[bool]]:
     where: list[ColumnElement[bool]] = []
     for name in ("stage", "area", "owner", "handlaggare"):
         value = getattr(f, name)
@@ -115,21 +110,21 @@ def _conditions(f: CaseFilter, dialect: str) -> list[ColumnElement[bool]]:
         )
     q = (f.q or "").strip()
     if q:
-        try:
-            number = parse_dnr(q)
-        except InputError:
-            pattern = _like(q)
-            if dialect == "postgresql":
-                where.append(or_(CASES.c.title.ilike(pattern, escape="\\"),
-                                 CASES.c.purpose.ilike(pattern, escape="\\")))  # fmt: skip
-            else:
-                where.append(or_(CASES.c.title.like(pattern, escape="\\"),
-                                 CASES.c.purpose.like(pattern, escape="\\")))  # fmt: skip
-        else:
-            where.append(and_(CASES.c.dnr_prefix == number.prefix,
-                              CASES.c.dnr_serial == number.serial,
-                              CASES.c.dnr_year == number.year))  # fmt: skip
+        where.append(search_condition(q, conn, CASES.c.id))
     return where
+
+
+def search_ids(conn: Connection, q: str) -> set[int]:
+    """The ids of every case matching the search `q` (see `caseflow.cases.search`).
+
+    Raises:
+        InputError: `q` is empty, too long or holds control characters.
+    """
+    q = check_text(q, field="sökningen", max_length=MAX_QUERY)
+    if not q:
+        raise InputError("sökningen är tom; skriv ett diarienummer eller ett ord")
+    stmt = select(CASES.c.id).where(search_condition(q, conn, CASES.c.id))
+    return {int(i) for i in conn.execute(stmt).scalars()}
 
 
 def find_cases(conn: Connection, f: CaseFilter) -> CasePage:
@@ -139,7 +134,7 @@ def find_cases(conn: Connection, f: CaseFilter) -> CasePage:
         InputError: see `CaseFilter.checked`.
     """
     f = f.checked()
-    where = _conditions(f, conn.dialect.name)
+    where = _conditions(f, conn)
     order = [c.desc() if f.descending else c.asc() for c in SORTS[f.sort]]
     stmt: Select[Any] = (
         select(*_COLUMNS)

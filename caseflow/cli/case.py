@@ -249,15 +249,27 @@ def case_show(ctx: typer.Context, dnr: str, as_json: JsonOpt = False) -> None:
 def case_list(
     ctx: typer.Context,
     stage: Annotated[str | None, typer.Option("--stage")] = None,
+    search: Annotated[
+        str | None,
+        typer.Option("--search", help="Diarienummer (även delar: 479, RUN/479) eller ord."),
+    ] = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """Lista ärenden."""
+    """Lista ärenden, alla eller de som matchar en sökning."""
     from caseflow.store.casemap import case_to_dict
     from caseflow.store.repo import list_cases
 
     context = obj(ctx)
+    found: set[int] | None = None
+    if search is not None:
+        from caseflow.cases.caselist import search_ids
+
+        with context.db.reading() as conn:
+            found = search_ids(conn, search)
     with context.db.read() as session:
         cases = list_cases(session=session, stage=stage)
+        if found is not None:
+            cases = [c for c in cases if c.id in found]
         if as_json:
             out(json.dumps([case_to_dict(c) for c in cases], ensure_ascii=False, indent=2))
             return

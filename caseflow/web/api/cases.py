@@ -71,8 +71,9 @@ def read_case(db: Database, dnr: str) -> CaseOut:
 def list_cases(
     user: ApiUser,
     ctx: Context,
-    q: Annotated[str | None, Query(max_length=200, description="Diarienummer, eller text i "
-                                   "projektnamn och syfte")] = None,
+    q: Annotated[str | None, Query(max_length=200, description="Diarienummer eller delar av "
+                                   "det (479, RUN/479), eller ord i namn, syfte, kommentar och "
+                                   "ägare")] = None,
     stage: Text = None,
     area: Text = None,
     funder: Text = None,
