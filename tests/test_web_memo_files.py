@@ -6,12 +6,15 @@ from __future__ import annotations
 
 import hashlib
 import io
+import re
 from datetime import date
 
 import docx
 
 from caseflow.cases.engine import add_person, create_case
 from caseflow.domain.casedoc import CaseDoc
+from caseflow.meetings.changes import cancel_meeting
+from caseflow.meetings.service import add_meetings, schedule_case
 from caseflow.memo.store import list_renders, record_render
 from tests.webkit import Web, alert_of, csrf_of
 
@@ -116,3 +119,34 @@ def test_the_memo_form_offers_the_kinds_with_the_chosen_one_first(web: Web) -> N
     shown = anna.get(URL).text
     table = shown[shown.index('id="memo-tabell"') :]
     assert "<td>Delegationsbeslut</td>" in table and "<td>delegationsbeslut</td>" not in table
+
+
+def test_the_case_page_lists_the_agendas_the_case_is_on(web_any: Web) -> None:
+    _case(web_any)
+    other = {**CASE, "diarienummer": "RUN/78/2025", "title": "Annat projekt"}
+    create_case(db=web_any.db, workflows=web_any.workflows, doc=CaseDoc.model_validate(other),
+                actor="test", clock=web_any.clock)  # fmt: skip
+    add_meetings(db=web_any.db, clock=web_any.clock, meetings=[
+        ("RUN", date(2025, 4, 9), "09:00"), ("RUN", date(2025, 6, 11), None),
+        ("RUN", date(2025, 9, 17), "13:00")])  # fmt: skip
+    anna = web_any.client("anna@example.se")
+    assert "Ärendet står inte på någon dagordning." in anna.get(URL).text
+    for day in (date(2025, 6, 11), date(2025, 4, 9)):
+        schedule_case(db=web_any.db, dnr=DNR, body="RUN", day=day, actor="t",
+                      clock=web_any.clock)  # fmt: skip
+    schedule_case(db=web_any.db, dnr="RUN/78/2025", body="RUN", day=date(2025, 9, 17),
+                  actor="t", clock=web_any.clock)  # fmt: skip
+    cancel_meeting(db=web_any.db, body="RUN", day=date(2025, 6, 11), actor="t",
+                   clock=web_any.clock, reason="För få ärenden")  # fmt: skip
+    page = anna.get(URL).text
+    section = page[
+        page.index('id="dagordningar"') : page.index("</ul>", page.index('id="dagordningar"'))
+    ]
+    items = re.findall(r"<li>(.*?)</li>", section)
+    assert len(items) == 2
+    assert items[0].startswith('<a href="/meetings/RUN/2025-04-09">RUN 2025-04-09 kl. 09:00</a>')
+    assert "inställt" not in items[0]
+    assert '<a href="/meetings/RUN/2025-06-11">RUN 2025-06-11</a>' in items[1]
+    assert "<strong>inställt</strong>: För få ärenden" in items[1]
+    assert "2025-09-17" not in section
+    assert anna.get("/meetings/RUN/2025-04-09").status_code == 200

@@ -19,6 +19,7 @@ from caseflow.domain.history import describe, labels_of
 from caseflow.domain.permissions import allowed, require
 from caseflow.domain.workdays import local_date
 from caseflow.errors import CaseflowError, InputError
+from caseflow.meetings.agendas import agendas_of
 from caseflow.meetings.service import MeetingInfo, list_meetings
 from caseflow.memo.decisions import DecisionRow, decisions_of
 from caseflow.memo.service import kind_choices
@@ -185,6 +186,7 @@ class CaseView:
     stored: set[str]  # content hashes of the renders whose bytes are kept (downloadable)
     memo_kinds: list[tuple[str, str]]  # (kind, Swedish title) from memos/board.yaml
     memo_default: str | None  # the kind board.yaml's `choose` rules pick for this case
+    agendas: list[MeetingInfo]  # the meetings whose agenda has the case, cancelled ones too
 
 
 def load_case_view(request: Request, dnr: str, user: PageUser) -> CaseView:
@@ -198,6 +200,7 @@ def load_case_view(request: Request, dnr: str, user: PageUser) -> CaseView:
         data = case_to_dict(case)
         events = list(list_events(session=session, case_id=case.id))
         renders = renders_of(session=session, case_id=case.id)
+        agendas = agendas_of(session=session, case_id=case.id)
         stored = stored_hashes(session=session, hashes=[r.content_hash for r in renders])
         deadlines = list_deadlines(session.connection(), today=local_date(context.clock.now()),
                                    case_id=case.id, include_done=True)  # fmt: skip
@@ -211,7 +214,7 @@ def load_case_view(request: Request, dnr: str, user: PageUser) -> CaseView:
         meetings=[m for m in list_meetings(db=context.db) if not m.cancelled]
         if allowed("schedule_case", user.roles) else [],
         decisions=decisions[::-1], signatories=signatories, stored=stored,
-        memo_kinds=memo_kinds, memo_default=memo_default,
+        memo_kinds=memo_kinds, memo_default=memo_default, agendas=agendas,
     )  # fmt: skip
 
 
