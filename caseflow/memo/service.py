@@ -20,7 +20,7 @@ from caseflow.memo.compose import (
     officer_from_person,
     render_markdown,
 )
-from caseflow.memo.store import finalize, record_render
+from caseflow.memo.store import finalize, record_render, render_file
 from caseflow.store.casemap import case_to_dict
 from caseflow.store.db import Database
 from caseflow.store.models import Decision
@@ -38,6 +38,17 @@ class RenderedMemo:
 
 def board(memos_dir: Path) -> BoardConfig:
     return load_board(memos_dir / "board.yaml")
+
+
+def kind_choices(memos_dir: Path, case: dict[str, Any]) -> tuple[list[tuple[str, str]], str | None]:
+    """The board's memo kinds as (kind, Swedish title), and the one its `choose` rules pick for
+    the case JSON `case` (None: no rule holds, the user must pick one)."""
+    config = board(memos_dir)
+    try:
+        chosen: str | None = choose_kind(case, config)
+    except InputError:
+        chosen = None
+    return [(kind, spec.title) for kind, spec in config.kinds.items()], chosen
 
 
 def load_case(db: Database, dnr: str) -> tuple[dict[str, Any], dict[str, Any] | None]:
@@ -107,9 +118,28 @@ def render_memo(
                   template_version=text.template_version, content_hash=content_hash(data),
                   memo_date=memo_date, warnings=text.warnings, actor=actor, clock=clock,
                   signatory_email=signatory_email.strip().lower() if signatory_email else None,
-                  signatory_name=(signer or config.signatory).name)  # fmt: skip
-    filename = f"{memo_kind}-{case['diarienummer'].replace('/', '-')}.{fmt}"
+                  signatory_name=(signer or config.signatory).name, data=data)  # fmt: skip
+    filename = memo_filename(memo_kind, case["diarienummer"], fmt)
     return RenderedMemo(data, memo_kind, fmt, tuple(text.warnings), filename)
+
+
+def memo_filename(kind: str, dnr: str, fmt: str) -> str:
+    """The file name a memo is downloaded under, e.g. `beslut-RUN-2024-0042.docx`."""
+    return f"{kind}-{dnr.replace('/', '-')}.{fmt}"
+
+
+def stored_memo(*, db: Database, dnr: str, memo_id: int) -> RenderedMemo | None:
+    """Render `memo_id` of the case exactly as it was produced (None: rendered before the bytes
+    were kept, revision 0016).
+
+    Raises:
+        UnknownCaseError; NotFoundError: the case has no such render.
+    """
+    row, data = render_file(db=db, dnr=dnr, memo_id=memo_id)
+    if data is None:
+        return None
+    name = memo_filename(row.kind, str(parse_dnr(dnr)), row.format)
+    return RenderedMemo(data, row.kind, row.format, tuple(row.warnings), name)
 
 
 def finalize_memo(

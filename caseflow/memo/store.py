@@ -13,9 +13,9 @@ from caseflow.clock import Clock
 from caseflow.domain.decisions import DECISION, check_decision_date, check_signer
 from caseflow.domain.dnr import parse_dnr
 from caseflow.domain.workdays import local_date
-from caseflow.errors import DuplicateError, InputError
+from caseflow.errors import DuplicateError, InputError, NotFoundError
 from caseflow.store.db import Database
-from caseflow.store.models import Case, CaseEvent, Decision, MemoRender
+from caseflow.store.models import Case, CaseEvent, Decision, MemoFile, MemoRender
 from caseflow.store.repo import require_case, require_person
 
 
@@ -23,10 +23,14 @@ def record_render(
     *, db: Database, dnr: str, kind: str, fmt: str, template_version: str, content_hash: str,
     memo_date: date, warnings: list[str], actor: str, clock: Clock,
     signatory_email: str | None = None, signatory_name: str | None = None,
+    data: bytes | None = None,
 ) -> MemoRender:  # fmt: skip
     """Store that a memo was rendered (what, from which template, its hash, by whom, when, and
-    who it names as signatory: only they may sign its decision)."""
+    who it names as signatory: only they may sign its decision), and its bytes `data` under
+    `content_hash` (the SHA-256 of `data`; identical renders share the stored bytes)."""
     with db.write() as session:
+        if data is not None and session.get(MemoFile, content_hash) is None:
+            session.add(MemoFile(content_hash=content_hash, data=data))
         case = require_case(session=session, dnr=parse_dnr(dnr))
         assert case.id is not None
         row = MemoRender(
@@ -45,6 +49,29 @@ def list_renders(*, db: Database, dnr: str) -> list[MemoRender]:
         case = require_case(session=session, dnr=parse_dnr(dnr))
         assert case.id is not None
         return renders_of(session=session, case_id=case.id)
+
+
+def render_file(*, db: Database, dnr: str, memo_id: int) -> tuple[MemoRender, bytes | None]:
+    """One of the case's renders and its bytes (None: rendered before they were kept).
+
+    Raises:
+        UnknownCaseError; NotFoundError: the case has no render with that number.
+    """
+    with db.read() as session:
+        case = require_case(session=session, dnr=parse_dnr(dnr))
+        row = session.get(MemoRender, memo_id)
+        if row is None or row.case_id != case.id:
+            raise NotFoundError(f"{case.diarienummer} har inget memo nr {memo_id}")
+        stored = session.get(MemoFile, row.content_hash)
+        return row, stored.data if stored else None
+
+
+def stored_hashes(*, session: Session, hashes: list[str]) -> set[str]:
+    """Which of `hashes` have their bytes stored."""
+    if not hashes:
+        return set()
+    stmt = select(MemoFile.content_hash).where(col(MemoFile.content_hash).in_(hashes))
+    return set(session.exec(stmt).all())
 
 
 def renders_of(*, session: Session, case_id: int) -> list[MemoRender]:

@@ -187,6 +187,16 @@ class MemoRender(SQLModel, table=True):
     signatory_name: str | None = Field(default=None, max_length=200)
 
 
+class MemoFile(SQLModel, table=True):
+    """A rendered memo's bytes, keyed by their SHA-256 (a render's `content_hash`); identical
+    renders share one row. Renders stored before revision 0016 have none."""
+
+    __tablename__ = "memo_files"
+
+    content_hash: str = Field(primary_key=True, max_length=64)
+    data: bytes = Field(sa_column=Column(sa.LargeBinary, nullable=False))
+
+
 class Decision(SQLModel, table=True):
     """A signed decision; a delegation decision is reported at the board's next meeting.
 

@@ -123,7 +123,11 @@ def test_a_case_from_login_to_application_sent_with_memo_and_history(
     page.reload()
     renders = page.get_by_role("table", name="Skrivna memon")
     expect(renders.get_by_role("row")).to_have_count(2)  # header + the docx
-    expect(renders.get_by_role("row").nth(1)).to_contain_text("delegationsbeslut")
+    expect(renders.get_by_role("row").nth(1)).to_contain_text("Delegationsbeslut")
+    with page.expect_download() as again:
+        renders.get_by_role("link", name="Ladda ner").click()
+    assert again.value.suggested_filename == download.suggested_filename
+    assert Path(again.value.path()).read_bytes() == saved.read_bytes()  # the very same bytes
 
     history = page.get_by_role("region", name="Historik")
     moved = history.get_by_role("listitem").filter(has_text="Skicka ansökan:")

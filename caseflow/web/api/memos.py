@@ -9,8 +9,9 @@ from starlette.responses import Response
 
 from caseflow.domain.permissions import require
 from caseflow.domain.workdays import local_date
+from caseflow.errors import NotFoundError
 from caseflow.memo.compose import FORMATS
-from caseflow.memo.service import finalize_memo, render_memo
+from caseflow.memo.service import finalize_memo, render_memo, stored_memo
 from caseflow.memo.store import list_renders, unreported
 from caseflow.web.api.common import (
     CASE,
@@ -52,6 +53,25 @@ def memos(
     """The case's rendered memos, oldest first (what, from which template, by whom)."""
     rows = list_renders(db=ctx.db, dnr=dnr_of(prefix, serial, year))
     return [MemoRenderOut.model_validate(row, from_attributes=True) for row in rows]
+
+
+@router.get(
+    CASE + "/memos/{memo_id}", tags=[MEMOS], summary="Ladda ner ett skrivet memo",
+    response_class=Response,
+    description="Exakt de byte som skrevs (SHA-256 = memots `content_hash`). 404 också för "
+    "memon skrivna innan de sparades.",
+    responses={**errors(400, 404), **_FILE},
+)  # fmt: skip
+def memo_file(
+    user: ApiUser, ctx: Context, prefix: Prefix, serial: Serial, year: Year, memo_id: int
+) -> Response:  # fmt: skip
+    """A stored render, exactly as it was produced."""
+    stored = stored_memo(db=ctx.db, dnr=dnr_of(prefix, serial, year), memo_id=memo_id)
+    if stored is None:
+        raise NotFoundError(f"memo nr {memo_id} skrevs innan memon sparades och kan inte "
+                            "laddas ner; skriv det på nytt")  # fmt: skip
+    return download(stored.data, fmt=stored.fmt, filename=stored.filename,
+                    headers={"X-Memo-Warnings": str(len(stored.warnings))})  # fmt: skip
 
 
 @router.post(

@@ -20,14 +20,14 @@ from caseflow.cases.funding import remove_funder
 from caseflow.domain.funders import FUNDERS
 from caseflow.domain.permissions import require
 from caseflow.domain.workdays import local_date
-from caseflow.errors import CaseflowError, InputError
+from caseflow.errors import CaseflowError, InputError, NotFoundError
 from caseflow.meetings.service import check_meeting, schedule_case, unschedule_case
 from caseflow.memo.decisions import annul
-from caseflow.memo.service import finalize_memo, render_memo
+from caseflow.memo.service import finalize_memo, render_memo, stored_memo
 from caseflow.web.context import WebContext
 from caseflow.web.downloads import download
 from caseflow.web.forms import changes_from, form_version
-from caseflow.web.pages.cases import case_page, dnr_of, stage_labels
+from caseflow.web.pages.cases import User, case_page, dnr_of, stage_labels
 from caseflow.web.security import PageUser, form_user, web
 from caseflow.web.status import status_of
 
@@ -173,6 +173,22 @@ async def memo(request: Request, user: FormUser, prefix: str, serial: str, year:
     return download(rendered.data, fmt=rendered.fmt, filename=rendered.filename,
                     inline=rendered.fmt == "html",
                     headers={"X-Memo-Warnings": str(len(rendered.warnings))})  # fmt: skip
+
+
+@router.get(BASE + "/memos/{memo_id}")
+async def memo_file(request: Request, user: User, prefix: str, serial: str, year: str,
+                    memo_id: int) -> Response:  # fmt: skip
+    """A stored render, exactly the bytes that were produced then."""
+    dnr = dnr_of(prefix, serial, year)
+    try:
+        stored = stored_memo(db=web(request).db, dnr=dnr, memo_id=memo_id)
+        if stored is None:
+            raise NotFoundError(f"memo nr {memo_id} skrevs innan memon sparades och kan inte "
+                                "laddas ner; skriv det på nytt")  # fmt: skip
+    except CaseflowError as err:
+        return _failed(request, user, dnr, err)
+    return download(stored.data, fmt=stored.fmt, filename=stored.filename,
+                    inline=stored.fmt == "html")  # fmt: skip
 
 
 @router.post(BASE + "/memo/finalize")

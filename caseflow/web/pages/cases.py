@@ -19,9 +19,11 @@ from caseflow.domain.history import describe, labels_of
 from caseflow.domain.permissions import allowed, require
 from caseflow.domain.workdays import local_date
 from caseflow.errors import CaseflowError, InputError
+from caseflow.meetings.agendas import agendas_of
 from caseflow.meetings.service import MeetingInfo, list_meetings
 from caseflow.memo.decisions import DecisionRow, decisions_of
-from caseflow.memo.store import renders_of
+from caseflow.memo.service import kind_choices
+from caseflow.memo.store import renders_of, stored_hashes
 from caseflow.reminders.deadlines import DeadlineRow, list_deadlines, may_mark, overdue_counts
 from caseflow.store.casemap import case_to_dict
 from caseflow.store.models import CaseEvent, MemoRender
@@ -181,6 +183,10 @@ class CaseView:
     meetings: list[MeetingInfo]
     decisions: list[DecisionRow]
     signatories: list[tuple[str, str]]  # (e-mail, "name, title") of who may sign a memo
+    stored: set[str]  # content hashes of the renders whose bytes are kept (downloadable)
+    memo_kinds: list[tuple[str, str]]  # (kind, Swedish title) from memos/board.yaml
+    memo_default: str | None  # the kind board.yaml's `choose` rules pick for this case
+    agendas: list[MeetingInfo]  # the meetings whose agenda has the case, cancelled ones too
 
 
 def load_case_view(request: Request, dnr: str, user: PageUser) -> CaseView:
@@ -194,17 +200,21 @@ def load_case_view(request: Request, dnr: str, user: PageUser) -> CaseView:
         data = case_to_dict(case)
         events = list(list_events(session=session, case_id=case.id))
         renders = renders_of(session=session, case_id=case.id)
+        agendas = agendas_of(session=session, case_id=case.id)
+        stored = stored_hashes(session=session, hashes=[r.content_hash for r in renders])
         deadlines = list_deadlines(session.connection(), today=local_date(context.clock.now()),
                                    case_id=case.id, include_done=True)  # fmt: skip
         decisions = decisions_of(session=session, case_id=case.id)
         signatories = [(p.email, f"{p.name}, {p.title}") for p in list_people(session=session)
                        if "beslutsfattare" in p.roles and p.title]  # fmt: skip
+    memo_kinds, memo_default = kind_choices(context.settings.memos_dir, data)
     return CaseView(
         case=data, row_version=case.row_version, case_id=case.id, moves=moves,
         events=events[::-1], renders=renders[::-1], deadlines=deadlines,
         meetings=[m for m in list_meetings(db=context.db) if not m.cancelled]
         if allowed("schedule_case", user.roles) else [],
-        decisions=decisions[::-1], signatories=signatories,
+        decisions=decisions[::-1], signatories=signatories, stored=stored,
+        memo_kinds=memo_kinds, memo_default=memo_default, agendas=agendas,
     )  # fmt: skip
 
 
