@@ -296,6 +296,7 @@ def test_case_page_annuls_and_shows_the_reason(web: Web) -> None:
     bo = web.client(BO)
     token = csrf_of(bo, url)
     assert "Ej anmält" in bo.get(url).text and "Upphäv beslut 1" in bo.get(url).text
+    assert "<td>delegationsbeslut" not in bo.get(url).text  # the kind's title, not its code
     empty = bo.post(url + "/decision/annul", data={"csrf_token": token, "reason": ""})
     assert empty.status_code == 400 and "motivering" in alert_of(empty.text)
     done = bo.post(url + "/decision/annul", data={"csrf_token": token, "reason": "fel datum"})
