@@ -73,6 +73,12 @@ class AppContext:
             self._workflows = load_registry(self.settings.workflows_dir)
         return self._workflows
 
+    def close(self) -> None:
+        """Release the database's connections (run when the command ends)."""
+        if self._db is not None:
+            self._db.dispose()
+            self._db = None
+
 
 @app.callback()
 def _root(
@@ -90,8 +96,10 @@ def _root(
         Path | None, typer.Option("--memos", help="Mapp med nämndens memomallar (board.yaml).")
     ] = None,
 ) -> None:
-    ctx.obj = AppContext({"database_url": db, "workflows_dir": workflows_dir,
+    context = AppContext({"database_url": db, "workflows_dir": workflows_dir,
                           "memos_dir": memos_dir})  # fmt: skip
+    ctx.obj = context
+    ctx.call_on_close(context.close)
 
 
 def obj(ctx: typer.Context) -> AppContext:
