@@ -7,6 +7,9 @@ import json
 import os
 import shutil
 import sqlite3
+import subprocess
+import sys
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -133,25 +136,28 @@ def test_a_read_only_database(
     assert "anna@region.se" not in cli("person", "list")[1]
 
 
-@pytest.mark.skipif(
-    hasattr(os, "geteuid") and os.geteuid() == 0,
-    reason="root writes to a chmod 444 file anyway; the read-only URI test covers the message",
-)
-def test_a_read_only_database_file(
-    cli: Run, sqlite_db: object, capsys: pytest.CaptureFixture[str], tmp_path: Path
-) -> None:
+def test_a_read_only_database_file(sqlite_db: object) -> None:
+    """A database file and folder without write permission. Root writes to them anyway, so as
+    root (as in CI) the command runs as `nobody` through setpriv; otherwise as ourselves."""
     source = Path(str(sqlite_db.url).removeprefix("sqlite:///"))  # type: ignore[attr-defined]
-    folder = tmp_path / "ro"
-    folder.mkdir()
+    folder = Path(tempfile.mkdtemp(prefix="caseflow-ro-"))
     path = folder / "caseflow.db"
     shutil.copy(source, path)
     path.chmod(0o444)
     folder.chmod(0o555)
+    command = [sys.executable, "-m", "caseflow", "--db", f"sqlite:///{path}", *PERSON]
+    if os.geteuid() == 0:
+        setpriv = shutil.which("setpriv")
+        assert setpriv, "setpriv (util-linux) is needed to run the command as nobody"
+        command = [setpriv, "--reuid=65534", "--regid=65534", "--clear-groups", *command]
     try:
-        run = cli_runner(f"sqlite:///{path}", capsys)
-        assert_user_error(run(*PERSON))
+        done = subprocess.run(command, cwd=folder, capture_output=True, text=True, timeout=120)
     finally:
         folder.chmod(0o755)
+        shutil.rmtree(folder)
+    assert done.returncode == 1, done.stderr
+    assert done.stderr.startswith("fel: ") and done.stderr.count("\n") == 1, done.stderr
+    assert "skrivskyddad" in done.stderr and "Traceback" not in done.stderr
 
 
 @pytest.mark.parametrize(
