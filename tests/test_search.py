@@ -16,6 +16,7 @@ from caseflow.clock import FakeClock
 from caseflow.domain.casedoc import CaseDoc
 from caseflow.store.db import Database
 from caseflow.workflow.registry import WorkflowRegistry
+from tests.conftest import BACKENDS
 
 
 def _add(
@@ -148,9 +149,8 @@ def test_search_combines_with_filters(cases: Database) -> None:
     assert [r.diarienummer for r in page.rows] == ["KS/479/2023"]
 
 
+@pytest.mark.parametrize("database", [b for b in BACKENDS if b == "postgresql"], indirect=True)
 def test_postgresql_query_uses_the_index(database: Database) -> None:
-    if database.is_sqlite:
-        pytest.skip("PostgreSQL's plan")
     from caseflow.cases.search import PG_VECTOR
 
     with database.reading() as conn:
