@@ -13,9 +13,11 @@ from caseflow.errors import InputError
 from caseflow.memo.compose import (
     FORMATS,
     BoardConfig,
+    Draft,
     Signatory,
     choose_kind,
     content_hash,
+    draft_text,
     load_board,
     officer_from_person,
     render_markdown,
@@ -140,6 +142,61 @@ def stored_memo(*, db: Database, dnr: str, memo_id: int) -> RenderedMemo | None:
         return None
     name = memo_filename(row.kind, str(parse_dnr(dnr)), row.format)
     return RenderedMemo(data, row.kind, row.format, tuple(row.warnings), name)
+
+
+@dataclass(frozen=True, slots=True)
+class DraftDocument:
+    """The drafted Ärendebeskrivning as a file, and the facts it had to leave out."""
+
+    data: bytes
+    fmt: str
+    filename: str
+    missing: tuple[str, ...]
+
+
+def draft_description(*, db: Database, memos_dir: Path, dnr: str) -> Draft:
+    """The Ärendebeskrivning drafted from the case's facts (`memo draft`).
+
+    Raises:
+        UnknownCaseError; InputError: too few facts for any sentence.
+    """
+    case, _ = load_case(db, dnr)
+    drafted = draft_text(case, board(memos_dir))
+    if not drafted.text:
+        raise InputError(f"{case['diarienummer']}: för lite uppgifter för ett utkast till "
+                         f"ärendebeskrivning (saknas: {', '.join(drafted.missing)})")  # fmt: skip
+    return drafted
+
+
+def draft_document(*, db: Database, memos_dir: Path, dnr: str, fmt: str) -> DraftDocument:
+    """The drafted Ärendebeskrivning as docx, html or md on the memo template, headed with the
+    case; not a memo render (it has no decision), so nothing is recorded.
+
+    Raises:
+        UnknownCaseError; InputError: unknown format, too few facts.
+    """
+    from caseflow.memo.compose.escape import escape_line, escape_paragraphs
+    from caseflow.memo.render import markdown_to_docx, markdown_to_html
+
+    if fmt not in FORMATS:
+        raise InputError(f"okänt format {fmt!r}; välj ett av {', '.join(FORMATS)}")
+    drafted = draft_description(db=db, memos_dir=memos_dir, dnr=dnr)
+    number = str(parse_dnr(dnr))
+    case, _ = load_case(db, number)
+    title = f"Ärendebeskrivning {number}"
+    markdown = (f"## {number}\n\n### {escape_line(case['title'])}\n\n#### Ärendebeskrivning\n\n"
+                f"{escape_paragraphs(drafted.text)}\n")  # fmt: skip
+    if drafted.missing:
+        markdown += f"\n<!-- Saknas i utkastet: {', '.join(drafted.missing)} -->\n"
+    if fmt == "md":
+        data = markdown.encode("utf-8")
+    elif fmt == "html":
+        data = markdown_to_html(markdown, title=title).encode("utf-8")
+    else:
+        data = markdown_to_docx(markdown, template=memos_dir / "templates" / "memo.docx",
+                                title=title)  # fmt: skip
+    filename = memo_filename("arendebeskrivning", number, fmt)
+    return DraftDocument(data, fmt, filename, tuple(drafted.missing))
 
 
 def finalize_memo(

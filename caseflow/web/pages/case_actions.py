@@ -23,7 +23,13 @@ from caseflow.domain.workdays import local_date
 from caseflow.errors import CaseflowError, InputError, NotFoundError
 from caseflow.meetings.service import check_meeting, schedule_case, unschedule_case
 from caseflow.memo.decisions import annul
-from caseflow.memo.service import finalize_memo, render_memo, stored_memo
+from caseflow.memo.service import (
+    draft_description,
+    draft_document,
+    finalize_memo,
+    render_memo,
+    stored_memo,
+)
 from caseflow.web.context import WebContext
 from caseflow.web.downloads import download
 from caseflow.web.forms import changes_from, form_version
@@ -173,6 +179,39 @@ async def memo(request: Request, user: FormUser, prefix: str, serial: str, year:
     return download(rendered.data, fmt=rendered.fmt, filename=rendered.filename,
                     inline=rendered.fmt == "html",
                     headers={"X-Memo-Warnings": str(len(rendered.warnings))})  # fmt: skip
+
+
+@router.post(BASE + "/memo/draft")
+async def memo_draft(request: Request, user: FormUser, prefix: str, serial: str,
+                     year: str) -> Response:  # fmt: skip
+    """Draft the Ärendebeskrivning from the case's facts: save it in the case's field (the
+    memo then uses it) or download it as Word, html or Markdown."""
+    dnr = dnr_of(prefix, serial, year)
+    form = await request.form()
+    context = web(request)
+    memos_dir = context.settings.memos_dir
+    try:
+        require("render_memo", user.email, user.roles)
+        action = _text(form, "draft_as", limit=10) or "save"
+        if action != "save":
+            document = draft_document(db=context.db, memos_dir=memos_dir, dnr=dnr, fmt=action)
+            return download(document.data, fmt=document.fmt, filename=document.filename,
+                            inline=document.fmt == "html")  # fmt: skip
+        require("edit_case", user.email, user.roles)
+        drafted = draft_description(db=context.db, memos_dir=memos_dir, dnr=dnr)
+        result = edit_case(db=context.db, dnr=dnr, changes={"background": drafted.text},
+                           actor=user.email, clock=context.clock,
+                           reason="utkast till ärendebeskrivning",
+                           expected_version=form_version(form),
+                           workflows=context.workflows)  # fmt: skip
+    except CaseflowError as err:
+        return _failed(request, user, dnr, err)
+    text = ("Utkastet till ärendebeskrivning är sparat i fältet Ärendebeskrivning; läs och "
+            "redigera det innan memot skrivs." if result.changes
+            else "Ärendebeskrivningen var redan densamma som utkastet.")  # fmt: skip
+    if drafted.missing:
+        text += f" Saknas i ärendet: {', '.join(drafted.missing)}."
+    return _back(dnr, text, "#falt")
 
 
 @router.get(BASE + "/memos/{memo_id}")
