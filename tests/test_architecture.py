@@ -31,7 +31,7 @@ IO_LIBRARIES = {
 PURE_PREFIXES = (
     "caseflow.errors", "caseflow.clock", "caseflow.settings", "caseflow.resources",
     "caseflow.domain", "caseflow.workflow", "caseflow.memo.compose", "caseflow.memo.render",
-    "caseflow.memo.docx",
+    "caseflow.memo.docx", "caseflow.memo.beslut",
     "caseflow.portfolio.report", "caseflow.portfolio.sheet", "caseflow.portfolio.text",
     "caseflow.portfolio.render", "caseflow.meetings.ics", "caseflow.mail.mailer",
     "caseflow.results.form", "caseflow.results.count", "caseflow.results.ocr_repair",

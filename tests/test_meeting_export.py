@@ -196,3 +196,51 @@ def test_cli_export_writes_word_files(cli: Run, tmp_path: Path) -> None:
                        str(tmp_path / "x.docx"))  # fmt: skip
     assert code == 1 and err.startswith("fel: okänd handling 'protokoll'")
     assert not (tmp_path / "x.docx").exists()
+
+
+def test_protokollsutdrag_quotes_the_signed_memo_not_the_case_as_edited_since(
+    database: Database, workflows: WorkflowRegistry, clock: FakeClock
+) -> None:
+    """The decision text comes from the stored bytes of the memo the decision was registered on
+    (Markdown here) or, with no decision, the latest memo (Word here): editing the case after
+    signing changes the heading's title, never the decision quoted."""
+    from caseflow.cases.engine import edit_case
+
+    build(database, workflows, clock)
+    render_memo(db=database, memos_dir=MEMOS, clock=clock, dnr=REGION, fmt="docx",
+                memo_date=date(2025, 1, 4), actor=OFFICER, signatory_email=DECIDER)  # fmt: skip
+    for dnr in (MUNICIPAL, REGION):
+        edit_case(db=database, dnr=dnr, changes={"owner": "Bergs kommun",
+                                                 "title": "Nytt namn efter beslutet"},
+                  actor=OFFICER, clock=clock)  # fmt: skip
+    render_memo(db=database, memos_dir=MEMOS, clock=clock, dnr=MUNICIPAL, fmt="md",
+                memo_date=date(2025, 1, 5), actor=OFFICER)  # a later memo, not signed
+    clock.advance(timedelta(days=40))
+    exported = export_meeting(db=database, memos_dir=MEMOS, body="RUN", day=MEETING,
+                              kind="protokollsutdrag", clock=clock)  # fmt: skip
+    decisions = [t for style, t in paragraphs(exported.data) if style == "List Number"]
+    assert any("samverkanspart i projektet Bredband i Hackås, som ägs av Östersunds kommun"
+               in t for t in decisions), decisions  # fmt: skip
+    assert any(f"genomföra projektet {ENERGY}." in t for t in decisions), decisions
+    assert not any("Nytt namn" in t or "Bergs kommun" in t for t in decisions)
+
+
+@pytest.mark.parametrize("fmt", ["md", "html", "docx"])
+def test_decision_sentences_read_back_from_every_format(fmt: str) -> None:
+    from caseflow.memo.beslut import decision_sentences
+    from caseflow.memo.render import markdown_to_docx, markdown_to_html
+
+    markdown = ("## RUN/1/2025\n\n### Beslut om något\n\n#### Ärendebeskrivning\n\n"
+                "1. Inte ett beslut.\n\n### Beslut\n\n1. Första beslutet, för Energi \\& "
+                "klimat \\*100 %\\*.\n2. Andra\n   beslutet.\n\nAnna Andersson  \nOmrådeschef\n\n"
+                "### Anmälan\n\n1. Inte heller.\n")  # fmt: skip
+    if fmt == "md":
+        data = markdown.encode()
+    elif fmt == "html":
+        data = markdown_to_html(markdown, title="t").encode()
+    else:
+        data = markdown_to_docx(markdown, template=MEMOS / "templates" / "memo.docx", title="t")
+    assert decision_sentences(data, fmt) == [
+        "Första beslutet, för Energi & klimat *100 %*.", "Andra beslutet."
+    ]
+    assert decision_sentences(b"# Annat\n\n1. x\n", "md") == []

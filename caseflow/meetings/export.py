@@ -2,9 +2,9 @@
 
 Both are written as the memo's Markdown subset and built by `memo.render.markdown_to_docx` on
 the memo's Word template, so they carry the region's letterhead and look. The decision text of a
-protokollsutdrag is the numbered list under "Beslut" in the case's latest memo: only the memo's
-hash is stored, not its text, so that Markdown is composed again from the case as it is now,
-with the render's kind, date and signatory.
+protokollsutdrag is the numbered list under "Beslut" of the memo the case's decision was
+registered on (else its latest memo), read back from the bytes stored when it was written
+(`memo.beslut`): what was signed, never the case as it reads today.
 """
 
 from __future__ import annotations
@@ -18,22 +18,15 @@ from sqlmodel import Session, col, select
 
 from caseflow.clock import Clock
 from caseflow.domain.workdays import local_date
-from caseflow.errors import CaseflowError, InputError
+from caseflow.errors import InputError
 from caseflow.meetings.service import require_meeting
-from caseflow.memo.compose import (
-    BoardConfig,
-    Signatory,
-    load_board,
-    officer_from_person,
-    render_markdown,
-    swedish_long_date,
-)
+from caseflow.memo.beslut import decision_sentences
+from caseflow.memo.compose import BoardConfig, load_board, swedish_long_date
 from caseflow.memo.decisions import DecisionRow, list_decisions
 from caseflow.memo.render import markdown_to_docx
 from caseflow.memo.store import renders_of
-from caseflow.store.casemap import case_to_dict
 from caseflow.store.db import Database
-from caseflow.store.models import AgendaItem, Case, Meeting
+from caseflow.store.models import AgendaItem, Case, Decision, Meeting, MemoFile, MemoRender
 from caseflow.store.repo import get_person
 
 KINDS = ("kallelse", "protokollsutdrag")
@@ -95,35 +88,41 @@ def _name(session: Session, email: str | None, fallback: str) -> str:
     return person.name if person is not None else fallback
 
 
-def _decision(
-    session: Session, case: Case, board: BoardConfig, templates: Path
-) -> tuple[tuple[str, ...], str | None]:
+def _memo_of(session: Session, case: Case) -> MemoRender | None:
+    """The render the case's latest live decision was registered on; with no decision, the
+    case's latest render (a tjänsteskrivelse the board itself decides on)."""
     assert case.id is not None
-    renders = renders_of(session=session, case_id=case.id)
-    if not renders:
-        return (), "Inget memo är skrivet i ärendet; beslutet skrivs in i protokollet."
-    memo = renders[-1]
-    data = case_to_dict(case)
-    person = get_person(session=session, email=case.handlaggare) if case.handlaggare else None
-    signer = (
-        get_person(session=session, email=memo.signatory_email) if memo.signatory_email else None
+    stmt = (
+        select(MemoRender)
+        .join(Decision, col(Decision.memo_id) == col(MemoRender.id))
+        .where(Decision.case_id == case.id, col(Decision.annulled_at).is_(None))
+        .order_by(col(Decision.id).desc())
     )
-    signatory = (Signatory(name=signer.name, title=signer.title)
-                 if signer is not None and signer.title else None)  # fmt: skip
-    try:
-        officer = officer_from_person(person.model_dump() if person else None)
-        composed = render_markdown(data, officer, memo.kind, board, memo.memo_date,
-                                   templates=templates, signatory=signatory)  # fmt: skip
-    except (CaseflowError, KeyError) as err:
-        return (), f"Beslutstexten kunde inte hämtas ur memot: {err}"
-    sentences = beslut_items(composed.markdown)
+    decided = session.exec(stmt).first()
+    if decided is not None:
+        return decided
+    renders = renders_of(session=session, case_id=case.id)
+    return renders[-1] if renders else None
+
+
+def _decision(session: Session, case: Case) -> tuple[tuple[str, ...], str | None]:
+    """The Beslut sentences of the stored memo (Markdown, as the document writes them), or why
+    there are none."""
+    memo = _memo_of(session, case)
+    if memo is None:
+        return (), "Inget memo är skrivet i ärendet; beslutet skrivs in i protokollet."
+    stored = session.get(MemoFile, memo.content_hash)
+    if stored is None:
+        return (), ("Memot skrevs innan memon sparades, så beslutstexten kan inte hämtas ur "
+                    "det; beslutet skrivs in i protokollet.")  # fmt: skip
+    sentences = decision_sentences(stored.data, memo.format)
     if not sentences:
         return (), "Memot har inget avsnitt Beslut."
-    return tuple(sentences), None
+    return tuple(text(s) for s in sentences), None
 
 
-def _items(session: Session, meeting: Meeting, board: BoardConfig, templates: Path,
-           *, first: int, with_decisions: bool) -> list[Item]:  # fmt: skip
+def _items(session: Session, meeting: Meeting, board: BoardConfig, *, first: int,
+           with_decisions: bool) -> list[Item]:  # fmt: skip
     stmt = (
         select(Case)
         .join(AgendaItem, col(AgendaItem.case_id) == col(Case.id))
@@ -135,8 +134,7 @@ def _items(session: Session, meeting: Meeting, board: BoardConfig, templates: Pa
         owner = case.owner or (board.organisation if case.owner_is_region else "")
         handlaggare = _name(session, case.handlaggare, "ingen handläggare utsedd")
         copies = [owner] + [c for c in getattr(case, "copies", None) or [] if c != owner]
-        decision, note = (_decision(session, case, board, templates) if with_decisions
-                          else ((), None))  # fmt: skip
+        decision, note = _decision(session, case) if with_decisions else ((), None)
         found.append(Item(number, case.diarienummer, case.title, handlaggare,
                           tuple(c for c in copies if c), decision, note))  # fmt: skip
     return found
@@ -246,8 +244,7 @@ def export_meeting(
         if after and meeting.day > local_date(clock.now()):
             raise InputError(f"sammanträdet {body} {day} har inte hållits än; protokollsutdrag "
                              "skrivs efter sammanträdet")  # fmt: skip
-        items = _items(session, meeting, board, templates, first=first_paragraph,
-                       with_decisions=after)  # fmt: skip
+        items = _items(session, meeting, board, first=first_paragraph, with_decisions=after)
         here = f"{meeting.body} {meeting.day.isoformat()}"
         decisions = [(d, _name(session, d.signed_by, "okänd beslutsfattare"))
                      for d in _delegation_decisions(db, meeting)
