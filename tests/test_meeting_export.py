@@ -213,8 +213,15 @@ def test_protokollsutdrag_quotes_the_signed_memo_not_the_case_as_edited_since(
         edit_case(db=database, dnr=dnr, changes={"owner": "Bergs kommun",
                                                  "title": "Nytt namn efter beslutet"},
                   actor=OFFICER, clock=clock)  # fmt: skip
-    render_memo(db=database, memos_dir=MEMOS, clock=clock, dnr=MUNICIPAL, fmt="md",
-                memo_date=date(2025, 1, 5), actor=OFFICER)  # a later memo, not signed
+    render_memo(
+        db=database,
+        memos_dir=MEMOS,
+        clock=clock,
+        dnr=MUNICIPAL,
+        fmt="md",
+        memo_date=date(2025, 1, 5),
+        actor=OFFICER,
+    )  # a later memo, not signed
     clock.advance(timedelta(days=40))
     exported = export_meeting(db=database, memos_dir=MEMOS, body="RUN", day=MEETING,
                               kind="protokollsutdrag", clock=clock)  # fmt: skip
@@ -241,6 +248,7 @@ def test_decision_sentences_read_back_from_every_format(fmt: str) -> None:
     else:
         data = markdown_to_docx(markdown, template=MEMOS / "templates" / "memo.docx", title="t")
     assert decision_sentences(data, fmt) == [
-        "Första beslutet, för Energi & klimat *100 %*.", "Andra beslutet."
+        "Första beslutet, för Energi & klimat *100 %*.",
+        "Andra beslutet.",
     ]
     assert decision_sentences(b"# Annat\n\n1. x\n", "md") == []

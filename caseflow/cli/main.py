@@ -31,6 +31,7 @@ def register_commands() -> None:
         reminders,
         results,
         web,
+        worklist,
     )
 
 

@@ -104,7 +104,15 @@ def create_app(
 ) -> FastAPI:
     """The web application over `settings.database_url` (or the given database)."""
     from caseflow.web.api import router as api
-    from caseflow.web.pages import account, deadlines, meeting_changes, meetings, outbox, portfolio
+    from caseflow.web.pages import (
+        account,
+        deadlines,
+        meeting_changes,
+        meetings,
+        outbox,
+        portfolio,
+        start,
+    )
     from caseflow.web.pages import auth as pages_auth
     from caseflow.web.pages import case_actions as pages_case_actions
     from caseflow.web.pages import cases as pages_cases
@@ -128,6 +136,7 @@ def create_app(
     _install_handlers(app)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.include_router(pages_auth.router)
+    app.include_router(start.router)
     app.include_router(pages_cases.router)
     app.include_router(pages_case_actions.router)
     for pages in (meetings, meeting_changes, deadlines, outbox, portfolio, account):

@@ -203,7 +203,7 @@ def test_keyboard_login_skip_link_and_visible_focus(live_server: LiveServer, pag
     from playwright.sync_api import expect
 
     server = live_server
-    page.goto(server.url + "/login")
+    page.goto(server.url + "/login?next=/board")
     skip = page.get_by_role("link", name="Hoppa till innehållet")
     page.keyboard.press("Tab")
     expect(skip).to_be_focused()

@@ -28,7 +28,7 @@ def _safe_next(target: str) -> str:
     """Only a local path (never `//host` or a full URL) may follow the login."""
     if target.startswith("/") and not target.startswith("//") and "\\" not in target:
         return target
-    return "/board"
+    return "/"
 
 
 def _login_page(
@@ -46,13 +46,8 @@ def _login_page(
     return response
 
 
-@router.get("/")
-def home() -> Response:
-    return RedirectResponse("/board", status_code=303)
-
-
 @router.get("/login")
-def login_form(request: Request, next: str = "/board") -> Response:
+def login_form(request: Request, next: str = "/") -> Response:
     return _login_page(request, next_url=next)
 
 
@@ -62,7 +57,7 @@ def login(
     email: Annotated[str, Form(max_length=254)] = "",
     password: Annotated[str, Form(max_length=1024)] = "",
     csrf_token: Annotated[str, Form(max_length=100)] = "",
-    next: Annotated[str, Form(max_length=2000)] = "/board",
+    next: Annotated[str, Form(max_length=2000)] = "/",
 ) -> Response:
     context = web(request)
     cookie = request.cookies.get(LOGIN_COOKIE, "")
