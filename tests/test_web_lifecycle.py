@@ -107,7 +107,7 @@ def test_the_form_saved_unchanged_with_crlf_records_nothing(kommun: Web) -> None
     before = _events(kommun)
     response = client.post(f"{URL}/edit", data=sent)
     assert response.status_code == 303
-    assert "Inget%20%C3%A4ndrat" in response.headers["location"]
+    assert "Inget+%C3%A4ndrat" in response.headers["location"]
     assert _events(kommun) == before
     # a real change next to the untouched CRLF texts records only that change
     sent["area"] = "Energi och klimat"

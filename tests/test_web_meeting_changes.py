@@ -85,7 +85,7 @@ def test_officer_cannot_change_a_meeting(web: Web) -> None:
     assert "Ställ in sammanträdet" not in page and "Flytta hit" not in page
     token = csrf_of(client, PAGE)
     answer = client.post(PAGE + "/edit", data={"csrf_token": token, "day": "2025-04-02"})
-    assert answer.status_code == 403 and "kräver rollen namndsekreterare" in alert_of(answer.text)
+    assert answer.status_code == 403 and "kräver rollen nämndsekreterare" in alert_of(answer.text)
     assert [m.day for m in list_meetings(db=web.db)] == [date(2025, 3, 19)]
 
 

@@ -36,6 +36,15 @@ PER_PAGE = 50
 COUNT_AHEAD = 1000
 MAX_PER_PAGE = 200
 MAX_QUERY = 200
+#: The filters as the list's form names them (errors name the field, not its parameter).
+FILTER_LABELS: dict[str, str] = {
+    "q": "Sök", "stage": "Steg", "area": "Område", "funder": "Finansiär", "owner": "Projektägare",
+    "handlaggare": "Handläggare",
+}  # fmt: skip
+SORT_LABELS: dict[str, str] = {
+    "diarienummer": "diarienummer", "title": "projekt", "stage": "steg",
+    "handlaggare": "handläggare", "end_date": "slutdatum", "updated": "senast ändrat",
+}  # fmt: skip
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,13 +63,13 @@ class CaseFilter:
     def checked(self) -> CaseFilter:
         """Raises InputError on an unknown sort key, a bad page or an over-long search."""
         if self.sort not in SORTS:
-            raise InputError(f"okänd sortering {self.sort!r}; välj en av {', '.join(SORTS)}")
+            raise InputError(f"okänd sortering; sortera efter {', '.join(SORT_LABELS.values())}")
         if self.page < 1 or not 1 <= self.per_page <= MAX_PER_PAGE:
-            raise InputError(f"sida ≥ 1 och 1–{MAX_PER_PAGE} rader per sida")
-        for name in ("q", "stage", "area", "funder", "owner", "handlaggare"):
+            raise InputError(f"sidan måste vara 1 eller mer, med 1–{MAX_PER_PAGE} rader per sida")
+        for name, label in FILTER_LABELS.items():
             value = getattr(self, name)
             if value is not None:
-                check_text(value, field=name, max_length=MAX_QUERY)
+                check_text(value, field=label, max_length=MAX_QUERY)
         return self
 
 

@@ -18,6 +18,7 @@ from caseflow.domain.checks import check_text
 from caseflow.domain.dnr import parse_dnr
 from caseflow.domain.facts import CaseFacts
 from caseflow.domain.financing import check_funder
+from caseflow.domain.roles import denied
 from caseflow.domain.workdays import local_date
 from caseflow.errors import (
     ConflictError,
@@ -382,10 +383,7 @@ def funder_doc(row: Any) -> dict[str, Any]:
 def check_roles(email: str, held: Sequence[str], allowed: Sequence[str], what: str) -> None:
     """Raises PermissionDeniedError unless `held` includes one of `allowed`."""
     if not set(held) & set(allowed):
-        raise PermissionDeniedError(
-            f"{email} får inte {what}: kräver rollen {' eller '.join(allowed)} "
-            f"(har {', '.join(held) or 'inga roller'})"
-        )
+        raise PermissionDeniedError(denied(email, what, list(allowed), list(held)))
 
 
 def fire(

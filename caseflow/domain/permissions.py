@@ -5,6 +5,7 @@ One table for the web pages and the API. Reading is open to every account.
 
 from __future__ import annotations
 
+from caseflow.domain.roles import denied
 from caseflow.errors import PermissionDeniedError
 
 RULES: dict[str, tuple[str, tuple[str, ...]]] = {
@@ -34,7 +35,4 @@ def require(action: str, email: str, roles: tuple[str, ...] | list[str]) -> None
     """Raises PermissionDeniedError naming the roles that `action` needs."""
     if not allowed(action, roles):
         what, needed = RULES[action]
-        raise PermissionDeniedError(
-            f"{email} får inte {what}: kräver rollen {' eller '.join(needed)} "
-            f"(har {', '.join(roles) or 'inga roller'})"
-        )
+        raise PermissionDeniedError(denied(email, what, needed, roles))

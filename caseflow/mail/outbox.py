@@ -18,7 +18,7 @@ from sqlalchemy.sql.dml import UpdateBase
 from sqlmodel import col, select
 
 from caseflow.domain.checks import check_email, check_text
-from caseflow.errors import InputError
+from caseflow.errors import InputError, NotFoundError
 from caseflow.store.models import OutboxMessage
 
 if TYPE_CHECKING:
@@ -290,3 +290,39 @@ def backoff(attempts: int) -> timedelta:
 def should_give_up(attempts: int) -> bool:
     """After a temporary error: true once `attempts` reached MAX_ATTEMPTS."""
     return attempts >= MAX_ATTEMPTS
+
+
+def get_message(*, db: Database, number: int) -> OutboxMessage:
+    """The message with id `number`.
+
+    Raises:
+        NotFoundError: no such message.
+    """
+    with db.read() as session:
+        message = session.get(OutboxMessage, number)
+    if message is None:
+        raise NotFoundError(f"meddelande {number} finns inte i utkorgen")
+    return message
+
+
+def resend(*, db: Database, number: int, now: datetime) -> OutboxMessage:
+    """Put a failed (or already sent) message back in the queue, due now, its attempts reset;
+    the worker sends it again with the same Message-ID (a recipient's client shows one copy).
+
+    Raises:
+        NotFoundError: no such message.
+        InputError: the message is still waiting to be sent.
+    """
+    with db.write() as session:
+        message = session.get(OutboxMessage, number, with_for_update=True)
+        if message is None:
+            raise NotFoundError(f"meddelande {number} finns inte i utkorgen")
+        if message.status == "pending":
+            raise InputError(f"meddelande {number} väntar redan på att skickas")
+        message.status, message.attempts, message.next_attempt_at = "pending", 0, now
+        message.last_error = None
+        session.add(message)
+        session.flush()
+        session.refresh(message)
+        session.expunge(message)
+        return message

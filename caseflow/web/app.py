@@ -7,9 +7,11 @@ from typing import Any
 from urllib.parse import quote
 
 from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
-from starlette.responses import RedirectResponse, Response
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.responses import FileResponse, RedirectResponse, Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from caseflow.clock import Clock, SystemClock
@@ -19,6 +21,7 @@ from caseflow.errors import (
 )
 from caseflow.settings import Settings
 from caseflow.store.db import Database
+from caseflow.web.api.common import swedish
 from caseflow.web.context import WebContext
 from caseflow.web.limits import BodySizeLimit
 from caseflow.web.security import ApiUnauthorized, CsrfFailed, LoginRequired
@@ -41,7 +44,9 @@ HEADERS = [
 
 
 class SecurityHeaders:
-    """Adds the headers above to every HTTP response (plain ASGI: no per-request task)."""
+    """Adds the headers above to every HTTP response (plain ASGI: no per-request task); a
+    response that sets its own Content-Security-Policy (a stored memo shown inline, whose styles
+    are inline) keeps it."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -53,14 +58,44 @@ class SecurityHeaders:
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
-                message["headers"] = [*message.get("headers", []), *HEADERS]
+                own = list(message.get("headers", []))
+                names = {name.lower() for name, _ in own}
+                message["headers"] = [*own, *(h for h in HEADERS if h[0] not in names)]
             await send(message)
 
         await self.app(scope, receive, send_with_headers)
 
 
+class HeadAsGet:
+    """HEAD is answered as GET without the body (FastAPI routes answer only the methods they
+    name, so `HEAD /login` was 405)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] != "HEAD":
+            await self.app(scope, receive, send)
+            return
+
+        async def send_without_body(message: Message) -> None:
+            if message["type"] == "http.response.body":
+                message = {**message, "body": b""}
+            await send(message)
+
+        await self.app({**scope, "method": "GET"}, receive, send_without_body)
+
+
 def _is_api(request: Request) -> bool:
     return request.url.path.startswith("/api/")
+
+
+#: What a page says for an HTTP error raised by the framework (unknown address, wrong method).
+HTTP_PROBLEMS: dict[int, str] = {
+    404: "Sidan finns inte. Kontrollera adressen eller gå till tavlan.",
+    405: "Sidan kan inte användas på det sättet.",
+    413: "Det som skickades är för stort.",
+}
 
 
 def _install_handlers(app: FastAPI) -> None:
@@ -80,8 +115,27 @@ def _install_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(CsrfFailed)
     async def _csrf(request: Request, exc: CsrfFailed) -> Response:
-        message = "Formuläret saknar en giltig säkerhetstoken. Ladda om sidan och försök igen."
-        return render(request, "error.html", {"message": message}, status_code=403)
+        problem = "Formuläret saknar en giltig säkerhetstoken. Ladda om sidan och försök igen."
+        return render(request, "error.html", {"problem": problem}, status_code=403)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(request: Request, exc: StarletteHTTPException) -> Response:
+        """JSON under /api (and for the API's own 4xx), an HTML page for a browser."""
+        if _is_api(request):
+            return JSONResponse({"detail": exc.detail}, status_code=exc.status_code,
+                                headers=getattr(exc, "headers", None))  # fmt: skip
+        problem = HTTP_PROBLEMS.get(exc.status_code, "Något gick fel.")
+        return render(request, "error.html", {"problem": problem},
+                      status_code=exc.status_code)  # fmt: skip
+
+    @app.exception_handler(RequestValidationError)
+    async def _invalid(request: Request, exc: RequestValidationError) -> Response:
+        if _is_api(request):
+            return JSONResponse({"detail": swedish(exc.errors())}, status_code=422)
+        problem = (
+            "Adressen innehåller ett värde som sidan inte kan använda. Gå tillbaka och försök igen."
+        )
+        return render(request, "error.html", {"problem": problem}, status_code=422)
 
     @app.exception_handler(CaseflowError)
     async def _caseflow(request: Request, exc: CaseflowError) -> Response:
@@ -91,7 +145,7 @@ def _install_handlers(app: FastAPI) -> None:
             if isinstance(exc, GuardFailedError):
                 body["problems"] = exc.problems
             return JSONResponse(body, status_code=status)
-        return render(request, "error.html", {"message": str(exc)}, status_code=status)
+        return render(request, "error.html", {"problem": str(exc)}, status_code=status)
 
 
 def create_app(
@@ -142,6 +196,13 @@ def create_app(
     for pages in (meetings, meeting_changes, deadlines, outbox, portfolio, account):
         app.include_router(pages.router)
     app.include_router(api.router)
+
+    @app.get("/favicon.ico", include_in_schema=False)
+    def favicon() -> Response:
+        return FileResponse(STATIC / "favicon.ico", media_type="image/x-icon",
+                            headers={"Cache-Control": "public, max-age=86400"})  # fmt: skip
+
     app.add_middleware(BodySizeLimit)
+    app.add_middleware(HeadAsGet)
     app.add_middleware(SecurityHeaders)
     return app

@@ -13,7 +13,9 @@ from starlette.responses import Response
 
 from caseflow.domain.decisions import event_text
 from caseflow.domain.funders import FUNDER_STATUS_LABELS, FUNDERS
+from caseflow.domain.history import value_text
 from caseflow.domain.meetingdays import meeting_event_text
+from caseflow.domain.permissions import allowed
 from caseflow.domain.roles import ROLES
 from caseflow.domain.textformat import format_local, format_sek
 
@@ -48,7 +50,14 @@ _env = Environment(
     lstrip_blocks=True,
     auto_reload=False,
 )
-_env.filters.update(sek=_sek, when=_when, case_url=_dnr_path, role_names=_role_names)
+
+
+def _outcome(code: str | None) -> str:
+    return value_text(code, "outcome") if code else ""
+
+
+_env.filters.update(sek=_sek, when=_when, case_url=_dnr_path, role_names=_role_names,
+                    outcome=_outcome)  # fmt: skip
 
 
 def _event_text(kind: str, changes: dict[str, Any] | None) -> str | None:
@@ -60,11 +69,42 @@ _env.globals.update(ROLES=ROLES, FUNDERS=FUNDERS, FUNDER_STATUSES=FUNDER_STATUS_
 templates = Jinja2Templates(env=_env)
 
 
+class PeopleNames:
+    """`name_of(email)` in a template: the registered person's name, else the address itself.
+    The people are read once per page, on the first call (most pages never ask)."""
+
+    def __init__(self, request: Request) -> None:
+        self.request = request
+        self.names: dict[str, str] | None = None
+
+    def __call__(self, email: str | None) -> str:
+        if not email:
+            return ""
+        if self.names is None:
+            from caseflow.store.repo import list_people
+
+            with self.request.app.state.ctx.db.read() as session:
+                self.names = {p.email.lower(): p.name for p in list_people(session=session)}
+        return self.names.get(email.lower()) or email
+
+
+def _may(user: Any) -> Any:
+    """`may(action)` in a template: whether the page's user may do `action` (a link to a page
+    that would answer 403 is not shown)."""
+
+    def may(action: str) -> bool:
+        return user is not None and allowed(action, user.roles)
+
+    return may
+
+
 def render(
     request: Request, name: str, context: dict[str, Any], *, status_code: int = 200
 ) -> Response:
     """Render a page; `user` (a PageUser) is None on pages shown without a session."""
     context.setdefault("user", None)
+    context.setdefault("name_of", PeopleNames(request))
+    context.setdefault("may", _may(context["user"]))
     context.setdefault("message", None)
     context.setdefault("error", None)
     return templates.TemplateResponse(request, name, context, status_code=status_code)

@@ -29,6 +29,12 @@ def _live_feed(request: Request, user: PageUser) -> tuple[int, datetime | None]:
     return live_tokens(db=web(request).db, person_id=user.principal.id, kind=KIND)
 
 
+def webcal(url: str) -> str | None:
+    """The feed's address as `webcal:` (a calendar program subscribes to it on a click)."""
+    scheme, sep, rest = url.partition("://")
+    return f"webcal://{rest}" if sep and scheme in ("http", "https") else None
+
+
 def account_page(
     request: Request, user: PageUser, *, feed_url: str | None = None, message: str | None = None
 ) -> Response:
@@ -36,7 +42,7 @@ def account_page(
     response = render(
         request, "account.html",
         {"user": user, "feed_url": feed_url, "feeds": count, "feed_created": newest,
-         "message": message},
+         "message": message, "webcal_url": webcal(feed_url) if feed_url else None},
     )  # fmt: skip
     response.headers["Cache-Control"] = "no-store"
     return response
@@ -44,7 +50,7 @@ def account_page(
 
 @router.get("/account")
 def account(request: Request, user: User, revoked: int = 0) -> Response:
-    message = "Kalenderadressen är återkallad." if revoked else None
+    message = "Kalenderadressen är avstängd och fungerar inte längre." if revoked else None
     return account_page(request, user, message=message)
 
 
@@ -72,7 +78,7 @@ def calendar_feed(request: Request, token: str) -> Response:
     principal = resolve_token(db=context.db, raw=token, kinds=(KIND,), now=context.clock.now())
     headers = {"Cache-Control": "private, no-cache"}
     if principal is None:
-        return Response("Kalenderadressen finns inte eller är återkallad.\n", status_code=404,
+        return Response("Kalenderadressen finns inte eller är avstängd.\n", status_code=404,
                         media_type="text/plain; charset=utf-8", headers=headers)  # fmt: skip
     data, _ = calendar_for(db=context.db, base_url=context.settings.base_url,
                            person=principal.email,

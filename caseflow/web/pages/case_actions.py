@@ -32,6 +32,7 @@ from caseflow.memo.service import (
 )
 from caseflow.web.context import WebContext
 from caseflow.web.downloads import download
+from caseflow.web.flash import done_query
 from caseflow.web.forms import changes_from, form_version
 from caseflow.web.pages.cases import User, case_page, dnr_of, stage_labels
 from caseflow.web.security import PageUser, form_user, web
@@ -61,10 +62,8 @@ def _date(form: FormData, name: str, default: date) -> date:
         raise InputError(f"{name}: skriv datumet som ÅÅÅÅ-MM-DD (fick {raw!r})") from None
 
 
-def _back(dnr: str, message: str, anchor: str = "") -> Response:
-    from urllib.parse import quote
-
-    return RedirectResponse(f"/cases/{dnr}?done={quote(message)}{anchor}", status_code=303)
+def _back(user: PageUser, dnr: str, message: str, anchor: str = "") -> Response:
+    return RedirectResponse(f"/cases/{dnr}?{done_query(user, message)}{anchor}", status_code=303)
 
 
 def _failed(request: Request, user: PageUser, dnr: str, err: CaseflowError,
@@ -89,7 +88,8 @@ async def edit(request: Request, user: FormUser, prefix: str, serial: str, year:
     except CaseflowError as err:
         return _failed(request, user, dnr, err, typed)
     n = len(result.changes)
-    return _back(dnr, f"Sparat: {n} fält ändrade." if n else "Inget ändrat.", "#falt")
+    text = f"Sparat: {n} fält {'ändrat' if n == 1 else 'ändrade'}." if n else "Inget ändrat."
+    return _back(user, dnr, text, "#falt")
 
 
 @router.post(BASE + "/funders")
@@ -114,7 +114,7 @@ async def funder(request: Request, user: FormUser, prefix: str, serial: str, yea
     except CaseflowError as err:
         return _failed(request, user, dnr, err)
     return _back(
-        dnr, "Finansieringen sparad." if result.changes else "Inget ändrat.", "#finansiering"
+        user, dnr, "Finansieringen sparad." if result.changes else "Inget ändrat.", "#finansiering"
     )
 
 
@@ -133,7 +133,7 @@ async def move(request: Request, user: FormUser, prefix: str, serial: str, year:
     except CaseflowError as err:
         return _failed(request, user, dnr, err)
     labels = stage_labels(request)
-    return _back(dnr, f"Flyttat till {labels.get(result.to_stage, result.to_stage)}.")
+    return _back(user, dnr, f"Flyttat till {labels.get(result.to_stage, result.to_stage)}.")
 
 
 def _asks_confirmation(context: WebContext, trigger: str) -> bool:
@@ -156,7 +156,10 @@ async def funder_remove(request: Request, user: FormUser, prefix: str, serial: s
     except CaseflowError as err:
         return _failed(request, user, dnr, err)
     return _back(
-        dnr, f"{FUNDERS.get(code, code)} är borttagen ur finansieringsplanen.", "#finansiering"
+        user,
+        dnr,
+        f"{FUNDERS.get(code, code)} är borttagen ur finansieringsplanen.",
+        "#finansiering",
     )
 
 
@@ -246,7 +249,7 @@ async def finalize(request: Request, user: FormUser, prefix: str, serial: str,
     except CaseflowError as err:
         return _failed(request, user, dnr, err)
     note = " Anmäls vid nämndens nästa sammanträde." if decision.delegation_point else ""
-    return _back(dnr, f"Beslutet är registrerat {decision.decided_on}.{note}", "#beslut")
+    return _back(user, dnr, f"Beslutet är registrerat {decision.decided_on}.{note}", "#beslut")
 
 
 @router.post(BASE + "/decision/annul")
@@ -261,7 +264,7 @@ async def annul_decision(request: Request, user: FormUser, prefix: str, serial: 
                          actor=user.email, clock=context.clock)  # fmt: skip
     except CaseflowError as err:
         return _failed(request, user, dnr, err)
-    return _back(dnr, f"Beslut {decision.id} är upphävt.", "#beslut")
+    return _back(user, dnr, f"Beslut {decision.id} är upphävt.", "#beslut")
 
 
 @router.post(BASE + "/schedule")
@@ -287,4 +290,4 @@ async def schedule(request: Request, user: FormUser, prefix: str, serial: str,
             text += "".join(f" Varning: {w}." for w in added.warnings())
     except CaseflowError as err:
         return _failed(request, user, dnr, err)
-    return _back(dnr, f"{text} ({name} {when})", "#sammantraden")
+    return _back(user, dnr, f"{text} ({name} {when})", "#sammantraden")

@@ -10,7 +10,13 @@ from fastapi import APIRouter, Depends, Query, Request
 from sqlalchemy.engine import Connection
 from starlette.responses import RedirectResponse, Response
 
-from caseflow.cases.caselist import SORTS, CaseFilter, board_columns, distinct_values, find_cases
+from caseflow.cases.caselist import (
+    SORT_LABELS,
+    CaseFilter,
+    board_columns,
+    distinct_values,
+    find_cases,
+)
 from caseflow.cases.engine import create_case, moves_of
 from caseflow.domain.casedoc import CaseDoc, describe_validation
 from caseflow.domain.dnr import parse_dnr
@@ -29,6 +35,7 @@ from caseflow.store.casemap import case_to_dict
 from caseflow.store.models import CaseEvent, MemoRender
 from caseflow.store.repo import list_events, list_people, require_case
 from caseflow.web.context import WebContext
+from caseflow.web.flash import done_message
 from caseflow.web.forms import KINDS, LABELS, REQUIRED, TEXTAREAS, display
 from caseflow.web.security import PageUser, form_user, page_user, web
 from caseflow.web.templating import render
@@ -103,7 +110,7 @@ async def case_list(
         )
     page_context = {
         "user": user, "result": result, "f": result.filter if error else f, "choices": choices,
-        "labels": stage_labels(request), "sorts": SORTS, "error": error,
+        "labels": stage_labels(request), "sorts": SORT_LABELS, "error": error,
         "query": _query_string(request), "partial": partial,
     }  # fmt: skip
     name = "case_rows.html" if partial else "cases.html"
@@ -260,6 +267,8 @@ def dnr_of(prefix: str, serial: str, year: str) -> str:
 async def case_detail(
     request: Request, user: User, prefix: str, serial: str, year: str, created: int = 0,
     done: Annotated[str | None, Query(max_length=300)] = None,
+    sig: Annotated[str | None, Query(max_length=64)] = None,
 ) -> Response:  # fmt: skip
-    message = "Ärendet är skapat. Fyll i uppgifterna nedan." if created else done
+    message = ("Ärendet är skapat. Fyll i uppgifterna nedan." if created
+               else done_message(user, done, sig))  # fmt: skip
     return case_page(request, user, dnr_of(prefix, serial, year), message=message)

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from datetime import date
 from typing import Annotated
-from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, Query, Request
 from starlette.datastructures import FormData
@@ -15,6 +14,7 @@ from caseflow.domain.workdays import local_date
 from caseflow.errors import CaseflowError, InputError
 from caseflow.meetings.service import meetings_of
 from caseflow.reminders.deadlines import list_deadlines, mark_deadline
+from caseflow.web.flash import done_query
 from caseflow.web.pages.cases import case_page, dnr_of
 from caseflow.web.security import PageUser, form_user, page_user, web
 from caseflow.web.status import status_of
@@ -92,4 +92,4 @@ async def mark(
     if from_list:
         return RedirectResponse(f"/deadlines?marked={action}", status_code=303)
     text = f"{marked.label} ({marked.due_on}): {MARKED[action].lower()}"
-    return RedirectResponse(f"/cases/{dnr}?done={quote(text)}#frister", status_code=303)
+    return RedirectResponse(f"/cases/{dnr}?{done_query(user, text)}#frister", status_code=303)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from typing import Annotated
-from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Query, Request
 from starlette.responses import RedirectResponse, Response
@@ -14,6 +13,7 @@ from caseflow.meetings.changes import cancel_meeting, edit_meeting, move_item
 from caseflow.meetings.export import export_meeting
 from caseflow.meetings.service import check_meeting
 from caseflow.web.downloads import download
+from caseflow.web.flash import done_query
 from caseflow.web.pages.meetings import meeting_page
 from caseflow.web.security import PageUser, form_user, page_user, web
 from caseflow.web.status import status_of
@@ -24,8 +24,8 @@ FormUser = Annotated[PageUser, Depends(form_user)]
 MEETING = "/meetings/{body}/{day}"
 
 
-def _done(body: str, day: str, text: str, anchor: str = "") -> RedirectResponse:
-    query = urlencode({"done": text[:300]})
+def _done(user: PageUser, body: str, day: str, text: str, anchor: str = "") -> RedirectResponse:
+    query = done_query(user, text)
     return RedirectResponse(f"/meetings/{body}/{day}?{query}{anchor}", status_code=303)
 
 
@@ -51,7 +51,7 @@ async def edit(request: Request, user: FormUser, body: str, day: str) -> Respons
             + (f" kl. {change.time}" if change.time else " (ingen tid)")
             + f"; {change.reminders_changed} påminnelser planerades om.")  # fmt: skip
     text += "".join(f" Varning: {w}." for w in change.warnings)
-    return _done(name, change.day.isoformat(), text)
+    return _done(user, name, change.day.isoformat(), text)
 
 
 @router.post(MEETING + "/cancel")
@@ -72,8 +72,9 @@ async def cancel(request: Request, user: FormUser, body: str, day: str) -> Respo
         return meeting_page(request, user, name, when.isoformat(), error=str(err),
                             status_code=status_of(err))  # fmt: skip
     cases = ", ".join(dnr for dnr, _ in change.cases) or "inga"
-    return _done(name, when.isoformat(), f"Sammanträdet är inställt. Ärenden på dagordningen: "
-                 f"{cases}; {change.reminders_changed} påminnelser ställdes in.")  # fmt: skip
+    text = (f"Sammanträdet är inställt. Ärenden på dagordningen: {cases}; "
+            f"{change.reminders_changed} påminnelser ställdes in.")  # fmt: skip
+    return _done(user, name, when.isoformat(), text)
 
 
 @router.post(MEETING + "/order")
@@ -98,7 +99,7 @@ async def order(request: Request, user: FormUser, body: str, day: str) -> Respon
     except CaseflowError as err:
         return meeting_page(request, user, name, when.isoformat(), error=str(err),
                             status_code=status_of(err))  # fmt: skip
-    return _done(name, when.isoformat(),
+    return _done(user, name, when.isoformat(),
                  f"{dnr} står nu som nummer {found.index(dnr) + 1} på dagordningen.",
                  "#dagordning")  # fmt: skip
 

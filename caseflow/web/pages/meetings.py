@@ -10,6 +10,7 @@ from starlette.responses import RedirectResponse, Response
 
 from caseflow.domain.meetingdays import day_warnings
 from caseflow.domain.permissions import allowed, require
+from caseflow.domain.roles import denied
 from caseflow.domain.workdays import local_date
 from caseflow.errors import CaseflowError, InputError, PermissionDeniedError
 from caseflow.meetings.service import (
@@ -20,6 +21,7 @@ from caseflow.meetings.service import (
 )
 from caseflow.memo.decisions import report
 from caseflow.memo.store import unreported
+from caseflow.web.flash import done_message, done_query
 from caseflow.web.pages.cases import stage_labels
 from caseflow.web.security import PageUser, form_user, page_user, web
 from caseflow.web.status import status_of
@@ -74,8 +76,7 @@ def meetings(request: Request, user: User, added: Param = None) -> Response:
 async def add_meeting(request: Request, user: FormUser) -> Response:
     if not _can_add_meeting(user):
         raise PermissionDeniedError(
-            f"{user.email} får inte lägga in sammanträden: kräver rollen "
-            f"{' eller '.join(MEETING_ROLES)} (har {', '.join(user.roles) or 'inga roller'})"
+            denied(user.email, "lägga in sammanträden", list(MEETING_ROLES), user.roles)
         )
     form = await request.form()
     values = {k: str(form.get(k, ""))[:100].strip() for k in ("body", "day", "time")}
@@ -115,8 +116,9 @@ def meeting_page(
 def meeting(
     request: Request, user: User, body: str, day: str,
     done: Annotated[str | None, Query(max_length=300)] = None,
+    sig: Annotated[str | None, Query(max_length=64)] = None,
 ) -> Response:  # fmt: skip
-    return meeting_page(request, user, body, day, message=done)
+    return meeting_page(request, user, body, day, message=done_message(user, done, sig))
 
 
 @router.post("/meetings/{body}/{day}/report")
@@ -135,7 +137,7 @@ async def report_decisions(request: Request, user: FormUser, body: str, day: str
                             status_code=status_of(err))  # fmt: skip
     text = (f"{len(rows)} delegationsbeslut anmälda vid sammanträdet." if rows
             else "Inga delegationsbeslut väntade på anmälan.")  # fmt: skip
-    query = urlencode({"done": text})
+    query = done_query(user, text)
     return RedirectResponse(f"/meetings/{name}/{when.isoformat()}?{query}#anmalan",
                             status_code=303)  # fmt: skip
 
