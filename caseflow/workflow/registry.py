@@ -91,6 +91,10 @@ class WorkflowRegistry:
                 labels.setdefault(state.name, state.label)
         return labels
 
+    def running_stages(self) -> frozenset[str]:
+        """The stages where a project is carried out, over every case workflow."""
+        return frozenset().union(*(wf.spec.running_states for wf in self._workflows.values()))
+
     def deadline_rules(self) -> dict[str, list[DeadlineRule]]:
         """Each workflow's deadline rules, by workflow name."""
         return {name: list(wf.spec.deadlines) for name, wf in self._workflows.items()}
