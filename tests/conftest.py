@@ -22,7 +22,8 @@ REQUIRE_PG = os.environ.get("CASEFLOW_REQUIRE_POSTGRES") == "1"
 BACKENDS = ["sqlite"] + (["postgresql"] if PG_URL else [])
 TABLES = (
     "case_events, case_funders, decisions, memo_renders, agenda_items, meetings, outbox, "
-    "reminders, auth_tokens, cases, people, portfolio_snapshots, results_answers, results_reports"
+    "reminders, auth_tokens, cases, people, portfolio_snapshots, results_answers, "
+    "results_report_events, results_reports"
 )
 _pg_tests_run = 0
 

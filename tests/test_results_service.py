@@ -19,8 +19,11 @@ from caseflow.results.service import (
     import_previous_answers,
     save_answer,
 )
+from caseflow.settings import PROJECT_ROOT
 from caseflow.store.db import Database
+from caseflow.workflow.registry import load_registry
 
+WF = load_registry(PROJECT_ROOT / "workflows").for_subject("results_report")
 FIXTURE = Path(__file__).parent / "fixtures" / "results_exempelbotten_2024.txt"
 
 
@@ -40,7 +43,7 @@ def _new(db: Database, clock: FakeClock, year: int = 2024) -> None:
 def test_a_new_report_is_a_draft_on_the_2024_form(db: Database, clock: FakeClock) -> None:
     _new(db, clock)
     report = get_report(db=db, year=2024)
-    assert (report.status, report.form.edition, report.answers) == ("utkast", "2024", {})
+    assert (report.status, report.form.edition, report.answers) == ("draft", "2024", {})
     assert [c.remaining for c in report.counts] == [11000, 15000, 15000, 11000, 8000, 5000]
 
 
@@ -58,16 +61,35 @@ def test_one_report_per_region_and_year(db: Database, clock: FakeClock) -> None:
 def test_answers_carry_who_when_and_a_version(db: Database, clock: FakeClock) -> None:
     _new(db, clock)
     first = save_answer(
-        db=db, year=2024, slot="1.1", text="Svar\r\nrad två", actor="a@x.se", clock=clock
+        workflow=WF,
+        db=db,
+        year=2024,
+        slot="1.1",
+        text="Svar\r\nrad två",
+        actor="a@x.se",
+        clock=clock,
     )
     assert (first.text, first.version, first.updated_by) == ("Svar\nrad två", 1, "a@x.se")
     clock.advance(timedelta(minutes=5))
     second = save_answer(
-        db=db, year=2024, slot="1.1", text="Nytt", expected_version=1, actor="b@x.se", clock=clock
+        workflow=WF,
+        db=db,
+        year=2024,
+        slot="1.1",
+        text="Nytt",
+        expected_version=1,
+        actor="b@x.se",
+        clock=clock,
     )
     assert (second.version, second.updated_by, second.updated_at) == (2, "b@x.se", clock.now())
     choice = save_answer(
-        db=db, year=2024, slot="5.1d", choice="Ej aktuellt", actor="a@x.se", clock=clock
+        workflow=WF,
+        db=db,
+        year=2024,
+        slot="5.1d",
+        choice="Ej aktuellt",
+        actor="a@x.se",
+        clock=clock,
     )
     assert (choice.text, choice.choice) == ("", "Ej aktuellt")
     assert get_report(db=db, year=2024).counts[0].used == 4
@@ -75,17 +97,38 @@ def test_answers_carry_who_when_and_a_version(db: Database, clock: FakeClock) ->
 
 def test_a_stale_version_conflicts_and_changes_nothing(db: Database, clock: FakeClock) -> None:
     _new(db, clock)
-    save_answer(db=db, year=2024, slot="2.1", text="A", actor="a@x.se", clock=clock)
+    save_answer(workflow=WF, db=db, year=2024, slot="2.1", text="A", actor="a@x.se", clock=clock)
     save_answer(
-        db=db, year=2024, slot="2.1", text="B", expected_version=1, actor="b@x.se", clock=clock
+        workflow=WF,
+        db=db,
+        year=2024,
+        slot="2.1",
+        text="B",
+        expected_version=1,
+        actor="b@x.se",
+        clock=clock,
     )
     with pytest.raises(ConflictError, match=r"svaret på 2.1 \(2024\) har ändrats av någon annan"):
         save_answer(
-            db=db, year=2024, slot="2.1", text="C", expected_version=1, actor="a@x.se", clock=clock
+            workflow=WF,
+            db=db,
+            year=2024,
+            slot="2.1",
+            text="C",
+            expected_version=1,
+            actor="a@x.se",
+            clock=clock,
         )
     with pytest.raises(ConflictError):
         save_answer(
-            db=db, year=2024, slot="2.2", text="C", expected_version=3, actor="a@x.se", clock=clock
+            workflow=WF,
+            db=db,
+            year=2024,
+            slot="2.2",
+            text="C",
+            expected_version=3,
+            actor="a@x.se",
+            clock=clock,
         )
     answers = get_report(db=db, year=2024).answers
     assert answers["2.1"].text == "B" and "2.2" not in answers
@@ -102,7 +145,14 @@ def test_two_officers_writing_different_questions_at_once_both_succeed(
         barrier.wait()
         try:
             save_answer(
-                db=db, year=2024, slot=slot, text=slot, expected_version=0, actor=slot, clock=clock
+                workflow=WF,
+                db=db,
+                year=2024,
+                slot=slot,
+                text=slot,
+                expected_version=0,
+                actor=slot,
+                clock=clock,
             )
         except Exception as err:  # pragma: no cover - reported below
             errors.append(err)
@@ -131,10 +181,17 @@ def test_bad_answers_are_refused(db: Database, clock: FakeClock) -> None:
     for slot, answer, choice, message in cases:
         with pytest.raises(InputError, match=message.replace("(", r"\(").replace(")", r"\)")):
             save_answer(
-                db=db, year=2024, slot=slot, text=answer, choice=choice, actor="a", clock=clock
+                workflow=WF,
+                db=db,
+                year=2024,
+                slot=slot,
+                text=answer,
+                choice=choice,
+                actor="a",
+                clock=clock,
             )
     with pytest.raises(NotFoundError, match="ingen resultatredovisning för 2023"):
-        save_answer(db=db, year=2023, slot="1.1", text="x", actor="a", clock=clock)
+        save_answer(workflow=WF, db=db, year=2023, slot="1.1", text="x", actor="a", clock=clock)
     assert get_report(db=db, year=2024).answers == {}
 
 

@@ -211,7 +211,7 @@ def workflow_diagram(
     """Rita arbetsflödet som ett Mermaid-diagram."""
     if output:
         check_output(output)
-    text = obj(ctx).workflows.get(name).diagram()
+    text = obj(ctx).workflows.any(name).diagram()
     if output:
         write_output(output, text + "\n")
         out(f"skrev {output}")

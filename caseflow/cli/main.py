@@ -30,6 +30,8 @@ def register_commands() -> None:
         portfolio,
         reminders,
         results,
+        results_draft,
+        results_flow,
         web,
         worklist,
     )

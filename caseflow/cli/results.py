@@ -54,8 +54,10 @@ def results_new(
         clock=context.clock,
     )  # fmt: skip
     form_ = report.form
+    state = context.workflows.for_subject("results_report").state(report.status)
     out(f"skapade resultatredovisningen för {report.year} ({report.region}), blankett "
-        f"{form_.edition}: {len(form_.questions)} frågor, status {report.status}")  # fmt: skip
+        f"{form_.edition}: {len(form_.questions)} frågor, "
+        f"{state.label.lower() if state else report.status}")  # fmt: skip
 
 
 @results_app.command("import-answers")
@@ -103,7 +105,8 @@ def results_answer(
     context = obj(ctx)
     text = read_text_file(file) if file is not None else None
     answer = save_answer(
-        db=context.db, year=year, slot=question, text=text, choice=choice,
+        db=context.db, workflow=context.workflows.for_subject("results_report"), year=year,
+        slot=question, text=text, choice=choice,
         expected_version=expect_version, region=region, actor=actor, clock=context.clock,
     )  # fmt: skip
     report = get_report(db=context.db, year=year, region=region)
@@ -114,7 +117,7 @@ def results_answer(
         f"{count.used} av {count.limit} tecken, {count.remaining} {state}")  # fmt: skip
 
 
-def report_to_dict(report: ReportView) -> dict[str, Any]:
+def report_to_dict(report: ReportView, status_label: str | None = None) -> dict[str, Any]:
     """The report as JSON data: sections with counts, questions with answers."""
     counts = {c.number: c for c in report.counts}
     sections = []
@@ -143,7 +146,8 @@ def report_to_dict(report: ReportView) -> dict[str, Any]:
         })  # fmt: skip
     return {
         "region": report.region, "year": report.year, "form": report.form.edition,
-        "status": report.status, "sections": sections,
+        "status": report.status, "status_label": status_label or report.status,
+        "row_version": report.row_version, "sections": sections,
     }  # fmt: skip
 
 
@@ -157,12 +161,15 @@ def results_show(
     """Visa redovisningen: avsnitt med teckengräns och räkning, frågor med svar."""
     from caseflow.results.service import get_report
 
-    data = report_to_dict(get_report(db=obj(ctx).db, year=year, region=region))
+    context = obj(ctx)
+    report = get_report(db=context.db, year=year, region=region)
+    state = context.workflows.for_subject("results_report").state(report.status)
+    data = report_to_dict(report, state.label if state else None)
     if as_json:
         out(json.dumps(data, ensure_ascii=False, indent=2))
         return
     out(f"Resultatredovisning {data['year']} – {data['region']} (blankett {data['form']}, "
-        f"{data['status']})")  # fmt: skip
+        f"{data['status_label'].lower()})")  # fmt: skip
     for section in data["sections"]:
         mark = "  ÖVER GRÄNSEN" if section["over_limit"] else ""
         out(f"\n{section['number']}. {section['title']}: {section['count']} av "

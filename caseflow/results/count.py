@@ -15,6 +15,16 @@ every browser would not always agree, and the number the officer saw could diffe
 check. Code points after NFC are exact, stable and identical in both places; in JavaScript:
 `[...text.replace(/\\r\\n?/g, "\\n").normalize("NFC")].length`. For Swedish prose all three
 definitions agree; they differ only for emoji sequences (👍 = 1, 🇸🇪 = 2, 👨‍👩‍👧 = 5).
+
+Blank lines (decided for issue 13): every line break is one character, so a blank line between
+two paragraphs counts 2, and nothing is collapsed. The form says "Maximalt antal tecken inklusive
+blanksteg" and the issue reads it as "spaces and line breaks included"; a line break is white
+space the reader sees, and a rule that dropped or merged breaks would let a text pass here and
+fail a stricter count at Tillväxtverket, never the other way round. It does not decide whether
+the region's own 2024 answers fit: sections 2, 3 and 5 of seed 001 are over their limits even
+with no line break counted at all (15 705, 15 489 and 8 415 characters), which
+`tests/test_results_count.py` keeps true. Officers see the same number everywhere, and the
+report cannot be adopted while a section is over (workflows/results_report.yaml).
 """
 
 from __future__ import annotations

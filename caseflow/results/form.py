@@ -113,6 +113,13 @@ class FormSpec(_Strict):
                 return section
         raise KeyError(number)
 
+    def section_of_or_none(self, number: str) -> int | None:
+        """The number of the section holding question or slot `number`, or None."""
+        try:
+            return self.section_of(number).number
+        except KeyError:
+            return None
+
     def expand(self, ranges: list[str]) -> list[str]:
         """Question numbers named by `applies_to` ranges, in form order."""
         order = [q.number for q in self.questions]

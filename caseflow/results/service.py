@@ -18,8 +18,9 @@ from caseflow.results.form import FormSpec, load_form
 from caseflow.results.ocr_import import ImportedAnswers, import_answers
 from caseflow.store.db import Database
 from caseflow.store.models import ResultsAnswer, ResultsReport
+from caseflow.workflow.machine import CompiledWorkflow
 
-DRAFT = "utkast"
+DRAFT = "draft"  # the initial state of workflows/results_report.yaml
 
 
 @dataclass(frozen=True)
@@ -37,8 +38,9 @@ class ReportView:
     region: str
     year: int
     form: FormSpec
-    status: str
+    status: str  # a state of the report's workflow
     answers: Mapping[str, AnswerView]
+    row_version: int = 1
 
     @property
     def counts(self) -> list[SectionCount]:
@@ -50,10 +52,20 @@ def _check_year(year: int) -> None:
         raise InputError(f"ogiltigt år {year}; skriv t.ex. 2024")
 
 
-def _load(session: Session, region: str, year: int) -> ResultsReport:
-    report = session.exec(
-        select(ResultsReport).where(ResultsReport.region == region, ResultsReport.year == year)
-    ).first()
+def load_report(
+    session: Session, region: str, year: int, *, lock: bool | str = False
+) -> ResultsReport:
+    """The report row. `lock=True` takes a row lock for a move (PostgreSQL `FOR UPDATE`),
+    `lock="share"` a shared one for writing an answer (`FOR SHARE`: answers to different
+    questions go on together, but none slips in while a move checks the guards).
+
+    Raises:
+        NotFoundError: no report for that region and year.
+    """
+    stmt = select(ResultsReport).where(ResultsReport.region == region, ResultsReport.year == year)
+    if lock:
+        stmt = stmt.with_for_update(read=lock == "share")
+    report = session.exec(stmt).first()
     if report is None:
         raise NotFoundError(
             f"ingen resultatredovisning för {year} ({region}); skapa den med `results new {year}`"
@@ -68,7 +80,7 @@ def _view(session: Session, report: ResultsReport) -> ReportView:
         for r in rows
     }
     form = load_form(report.form_edition)
-    return ReportView(report.region, report.year, form, report.status, answers)
+    return ReportView(report.region, report.year, form, report.status, answers, report.row_version)
 
 
 def create_report(
@@ -113,7 +125,7 @@ def get_report(*, db: Database, year: int, region: str = DEFAULT_REGION) -> Repo
         NotFoundError: no report for that year.
     """
     with db.read() as session:
-        return _view(session, _load(session, region, year))
+        return _view(session, load_report(session, region, year))
 
 
 def _check_answer(form: FormSpec, slot: str, text: str | None, choice: str | None) -> None:
@@ -139,6 +151,7 @@ def save_answer(
     slot: str,
     actor: str,
     clock: Clock,
+    workflow: CompiledWorkflow,
     text: str | None = None,
     choice: str | None = None,
     expected_version: int | None = None,
@@ -147,21 +160,33 @@ def save_answer(
     """Write one answer slot (text and/or check box); None leaves that half unchanged.
 
     `expected_version` is the version the writer read (0: no answer yet); if the stored one
-    differs, nothing is written. Answers to different slots never conflict.
+    differs, nothing is written. Answers to different slots never conflict. A report in a
+    `locked` state of `workflow` (adopted, submitted) takes no answers.
 
     Raises:
-        NotFoundError: no report for the year. InputError: unknown slot or option.
-        ConflictError: the answer changed since `expected_version`.
+        NotFoundError: no report for the year. InputError: unknown slot or option, or the
+        report is locked. ConflictError: the answer changed since `expected_version`.
     """
     # Two first answers to one slot at once: the loser hits the unique constraint.
     race = _conflict(slot, year, "en nyare", expected_version)
     try:
         with db.write(duplicate=race) as session:
-            report = _load(session, region, year)
+            report = load_report(session, region, year, lock="share")
+            check_unlocked(workflow, report)
             _check_answer(load_form(report.form_edition), slot, text, choice)
             return _write(session, report, slot, text, choice, expected_version, actor, clock)
     except DuplicateError as err:
         raise ConflictError(str(err)) from None
+
+
+def check_unlocked(workflow: CompiledWorkflow, report: ResultsReport) -> None:
+    """Raises InputError if the report's state is `locked` (its text is adopted)."""
+    state = workflow.state(report.status)
+    if state is not None and state.locked:
+        raise InputError(
+            f"resultatredovisningen för {report.year} är {state.label.lower()} och kan inte "
+            "ändras; en beslutsfattare kan föra den tillbaka till utkast med en motivering"
+        )
 
 
 def _conflict(slot: str, year: int, version: int | str, expected: int | None) -> str:
@@ -241,7 +266,7 @@ def import_previous_answers(
         or answers already present.
     """
     with db.write() as session:
-        report = _load(session, region, year)
+        report = load_report(session, region, year)
         form = load_form(report.form_edition)
         imported = import_answers(text, form)
         if not imported.complete:

@@ -342,9 +342,28 @@ class ResultsReport(SQLModel, table=True):
     region: str = Field(max_length=200)
     year: int  # the year reported on; due 21 February the year after
     form_edition: str = Field(max_length=32)
-    status: str = Field(default="utkast", max_length=32)
+    status: str = Field(default="draft", max_length=32)  # a state of workflows/results_report.yaml
     created_by: str = Field(max_length=254)
     created_at: datetime = _utc_column()
+    row_version: int = Field(  # bumped by every move, so two moves at once cannot both pass
+        default=1, sa_column=Column(sa.Integer, nullable=False, server_default="1")
+    )
+
+
+class ResultsReportEvent(SQLModel, table=True):
+    """One move of a results report through its workflow: who, when, from where to where."""
+
+    __tablename__ = "results_report_events"
+
+    id: int | None = Field(default=None, primary_key=True)
+    report_id: int = Field(foreign_key="results_reports.id", index=True, ondelete="CASCADE")
+    at: datetime = _utc_column()
+    actor: str = Field(max_length=254)
+    trigger: str = Field(max_length=64)
+    from_stage: str = Field(max_length=64)
+    to_stage: str = Field(max_length=64)
+    reason: str | None = None
+    row_version: int
 
 
 class ResultsAnswer(SQLModel, table=True):

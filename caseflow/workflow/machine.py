@@ -17,16 +17,24 @@ from caseflow.errors import (
     TriggerNotAllowedError,
     UnknownTriggerError,
 )
-from caseflow.workflow.guards import Guard, GuardSubject
+from caseflow.workflow.guards import GuardSubject
+from caseflow.workflow.report_guards import ReportSubject
 from caseflow.workflow.spec import StateSpec, TransitionSpec, WorkflowSpec
+
+#: A guard of any subject: a case's (`guards.GUARDS`) or a results report's (`report_guards`).
+#: The spec check makes sure a workflow names only the guards of its own `subject`.
+AnyGuard = Callable[[Any], list[str]]
+#: What a workflow moves, as its guards see it.
+Subject = GuardSubject | ReportSubject
 
 
 class CaseProxy:
-    """The stand-in the machine moves: `state` is read and written, `case` is read by guards."""
+    """The stand-in the machine moves: `state` is read and written, `case` (the case's or the
+    report's facts) is read by guards."""
 
     __slots__ = ("case", "state")
 
-    def __init__(self, case: GuardSubject, state: str) -> None:
+    def __init__(self, case: Subject, state: str) -> None:
         self.case = case
         self.state = state
 
@@ -52,7 +60,7 @@ class Move:
 class CompiledWorkflow:
     """A validated spec plus its single machine. Thread-safe for firing (no queued transitions)."""
 
-    def __init__(self, spec: WorkflowSpec, guards: Mapping[str, Guard]) -> None:
+    def __init__(self, spec: WorkflowSpec, guards: Mapping[str, AnyGuard]) -> None:
         self.spec = spec
         self._guards = guards
         self._states: dict[str, StateSpec] = {s.name: s for s in spec.states}
@@ -136,14 +144,14 @@ class CompiledWorkflow:
     def transitions_from(self, stage: str) -> list[TransitionSpec]:
         return [by_src[stage] for by_src in self._by_trigger.values() if stage in by_src]
 
-    def problems(self, transition: TransitionSpec, case: GuardSubject) -> list[str]:
+    def problems(self, transition: TransitionSpec, case: Subject) -> list[str]:
         """Every reason the transition's guards give against moving `case` now."""
         out: list[str] = []
         for name in transition.conditions:
             out.extend(self._guards[name](case))
         return out
 
-    def moves(self, case: GuardSubject, stage: str) -> list[Move]:
+    def moves(self, case: Subject, stage: str) -> list[Move]:
         """Every trigger leaving `stage`, each with its blocking problems (empty if allowed)."""
         return [
             Move(
@@ -159,7 +167,7 @@ class CompiledWorkflow:
             for t in self.transitions_from(stage)
         ]
 
-    def run(self, case: GuardSubject, stage: str, trigger: str) -> str:
+    def run(self, case: Subject, stage: str, trigger: str) -> str:
         """Fire `trigger` on the shared machine and return the new stage.
 
         Raises:

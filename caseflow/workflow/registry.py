@@ -8,18 +8,56 @@ from caseflow.domain.casedoc import CaseDoc
 from caseflow.errors import WorkflowSpecError
 from caseflow.workflow.deadlines import DeadlineRule
 from caseflow.workflow.guards import GUARDS
-from caseflow.workflow.machine import CompiledWorkflow
+from caseflow.workflow.machine import AnyGuard, CompiledWorkflow
+from caseflow.workflow.report_guards import REPORT_GUARDS
 from caseflow.workflow.spec import load_spec
 
 #: The one place the default workflow is named: the case document's default.
 DEFAULT_WORKFLOW: str = CaseDoc.model_fields["workflow"].default
 
 
+#: The guards each `subject` may name.
+SUBJECT_GUARDS: dict[str, dict[str, AnyGuard]] = {
+    "case": dict(GUARDS),
+    "results_report": dict(REPORT_GUARDS),
+}
+RESULTS_REPORT = "results_report"
+
+
 class WorkflowRegistry:
-    """The compiled workflows by name, one machine per (name, version)."""
+    """The compiled workflows by name, one machine per (name, version).
+
+    Case workflows (`subject: case`) are what `get`, `all`, `names` and the deadline rules
+    cover; a workflow of another subject (the results report's) is found by `for_subject`, so a
+    case can never name it.
+    """
 
     def __init__(self, workflows: dict[str, CompiledWorkflow]) -> None:
-        self._workflows = workflows
+        self._workflows = {n: w for n, w in workflows.items() if w.spec.subject == "case"}
+        self._others = {n: w for n, w in workflows.items() if w.spec.subject != "case"}
+
+    def for_subject(self, subject: str) -> CompiledWorkflow:
+        """The one workflow that moves `subject` (e.g. "results_report").
+
+        Raises:
+            WorkflowSpecError: none is loaded, or more than one.
+        """
+        found = [w for w in self._others.values() if w.spec.subject == subject]
+        if len(found) != 1:
+            what = "inget" if not found else "flera"
+            raise WorkflowSpecError(
+                f"{what} arbetsflöde med subject: {subject} bland arbetsflödena; lägg "
+                f"workflows/{subject}.yaml i arbetsflödesmappen"
+            )
+        return found[0]
+
+    def any(self, name: str) -> CompiledWorkflow:
+        """The workflow called `name`, of any subject (for `workflow diagram`).
+
+        Raises:
+            WorkflowSpecError: no such workflow is loaded.
+        """
+        return self._others.get(name) or self.get(name)
 
     def get(self, name: str) -> CompiledWorkflow:
         """The workflow called `name`.
@@ -53,6 +91,10 @@ class WorkflowRegistry:
                 labels.setdefault(state.name, state.label)
         return labels
 
+    def running_stages(self) -> frozenset[str]:
+        """The stages where a project is carried out, over every case workflow."""
+        return frozenset().union(*(wf.spec.running_states for wf in self._workflows.values()))
+
     def deadline_rules(self) -> dict[str, list[DeadlineRule]]:
         """Each workflow's deadline rules, by workflow name."""
         return {name: list(wf.spec.deadlines) for name, wf in self._workflows.items()}
@@ -71,7 +113,8 @@ def compile_file(path: Path) -> CompiledWorkflow:
     Raises:
         WorkflowSpecError: the file is invalid (with file and line).
     """
-    return CompiledWorkflow(load_spec(path, known_guards=GUARDS), GUARDS)
+    spec = load_spec(path, known_guards=GUARDS, subject_guards=SUBJECT_GUARDS)
+    return CompiledWorkflow(spec, SUBJECT_GUARDS[spec.subject])
 
 
 def load_registry(directory: Path) -> WorkflowRegistry:

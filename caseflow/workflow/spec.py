@@ -28,6 +28,9 @@ class StateSpec(_Strict):
     decision_point: str | None = None  # a name from `decision_points`
     final: bool = False
     running: bool = False  # the project is being carried out (its financing is granted)
+    locked: bool = (
+        False  # the subject's content cannot be changed here (a results report's answers)
+    )
 
 
 class DecisionPointSpec(_Strict):
@@ -60,8 +63,12 @@ class TransitionSpec(_Strict):
         return [self.source] if isinstance(self.source, str) else list(self.source)
 
 
+Subject = Literal["case", "results_report"]
+
+
 class WorkflowSpec(_Strict):
     name: Identifier
+    subject: Subject = "case"  # what the workflow moves: a case, or a region's results report
     version: int = Field(ge=1)
     title: str = Field(min_length=1)
     initial: str
@@ -101,7 +108,12 @@ def loose_text(text: str) -> str:
     return "".join(ch for ch in text.lower() if ch.isalnum())
 
 
-def load_spec(path: Path, *, known_guards: Iterable[str]) -> WorkflowSpec:
+def load_spec(
+    path: Path,
+    *,
+    known_guards: Iterable[str],
+    subject_guards: Mapping[str, Iterable[str]] | None = None,
+) -> WorkflowSpec:
     """Read and validate one workflow file.
 
     Raises:
@@ -111,11 +123,21 @@ def load_spec(path: Path, *, known_guards: Iterable[str]) -> WorkflowSpec:
         text = path.read_text(encoding="utf-8")
     except OSError as err:
         raise WorkflowSpecError(f"{path}: kan inte läsa filen: {err.strerror}") from err
-    return parse_spec(text, source=path, known_guards=known_guards)
+    return parse_spec(text, source=path, known_guards=known_guards, subject_guards=subject_guards)
 
 
-def parse_spec(text: str, *, source: Path, known_guards: Iterable[str]) -> WorkflowSpec:
-    """Validate workflow YAML `text`; `source` names it in errors and must match `name`."""
+def parse_spec(
+    text: str,
+    *,
+    source: Path,
+    known_guards: Iterable[str],
+    subject_guards: Mapping[str, Iterable[str]] | None = None,
+) -> WorkflowSpec:
+    """Validate workflow YAML `text`; `source` names it in errors and must match `name`.
+
+    With `subject_guards` (subject → guard names), a workflow may name only the guards of its
+    own `subject` (a case guard cannot judge a results report); else `known_guards` apply.
+    """
     try:
         located = load_located(text)
     except YamlSyntaxError as err:
@@ -126,6 +148,8 @@ def parse_spec(text: str, *, source: Path, known_guards: Iterable[str]) -> Workf
         spec = WorkflowSpec.model_validate(located.data)
     except ValidationError as err:
         raise WorkflowSpecError(_format_validation(err, located, source)) from err
+    if subject_guards is not None:
+        known_guards = subject_guards.get(spec.subject, ())
     problems = _semantic_problems(spec, set(known_guards), source)
     if problems:
         raise WorkflowSpecError(
@@ -263,6 +287,10 @@ def _decision_point_problems(
             )
         if state.running and state.final:
             problems.append(((*at, "running"), "ett sluttillstånd kan inte vara running"))
+        if state.running and spec.subject != "case":
+            problems.append(((*at, "running"), "running gäller bara ärenden (subject: case)"))
+        if state.locked and spec.subject == "case":
+            problems.append(((*at, "locked"), "locked gäller inte ärenden (subject: case)"))
     return problems
 
 
