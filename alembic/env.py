@@ -38,18 +38,33 @@ def run_migrations_offline() -> None:
         context.run_migrations()
 
 
+#: The key of the PostgreSQL advisory lock that `db upgrade` holds while it migrates.
+MIGRATION_LOCK = 0x6361_7365_666C_6F77  # "caseflow"
+
+
 def run_migrations_online() -> None:
     database = _database()
     with database.engine.connect() as connection:
-        context.configure(
-            connection=connection,
-            target_metadata=target_metadata,
-            render_as_batch=database.is_sqlite,
-            compare_type=True,
-            include_object=_include_object,
-        )
-        with context.begin_transaction():
-            context.run_migrations()
+        if not database.is_sqlite:
+            # Several `db upgrade` at once: each waits for the one before to finish, then finds
+            # the schema at head and has nothing to do (SQLite's write lock does this itself).
+            connection.exec_driver_sql(f"SELECT pg_advisory_lock({MIGRATION_LOCK})")
+            connection.commit()
+        try:
+            context.configure(
+                connection=connection,
+                target_metadata=target_metadata,
+                render_as_batch=database.is_sqlite,
+                compare_type=True,
+                include_object=_include_object,
+            )
+            with context.begin_transaction():
+                context.run_migrations()
+        finally:
+            if not database.is_sqlite:
+                connection.rollback()
+                connection.exec_driver_sql(f"SELECT pg_advisory_unlock({MIGRATION_LOCK})")
+                connection.commit()
 
 
 if context.is_offline_mode():

@@ -14,6 +14,7 @@ CaseflowError                    user-facing; the CLI prints str(err) on one lin
 │   ├── PermissionDeniedError    the actor lacks every role the trigger allows
 │   └── GuardFailedError         guards block the move; .problems lists every reason
 └── ConflictError                the case changed since it was read (row version)
+    └── ConcurrentWriteError     a concurrent transaction won a race (PostgreSQL); retry is safe
 """
 
 from __future__ import annotations
@@ -81,3 +82,7 @@ class GuardFailedError(TransitionError):
 
 class ConflictError(CaseflowError):
     """The case was changed by someone else since it was read."""
+
+
+class ConcurrentWriteError(ConflictError):
+    """A concurrent transaction won a race for the same rows; nothing was changed."""

@@ -14,7 +14,7 @@ from typing import Any
 import yaml
 from sqlalchemy import func
 from sqlalchemy import select as sa_select
-from sqlmodel import col, select
+from sqlmodel import Session, col, select
 
 from caseflow.clock import Clock
 from caseflow.domain.checks import check_day
@@ -200,7 +200,8 @@ def schedule_case(
     of those deadlines were already missed when it was put there."""
     now = clock.now()
     today = local_date(now)
-    with db.write() as session:
+
+    def work(session: Session) -> Scheduled:
         case = require_case(session=session, dnr=parse_dnr(dnr))
         meeting = require_meeting(session, body=body, day=day)
         found = _agenda_item(session, meeting_id=meeting.id, case_id=case.id)
@@ -226,6 +227,10 @@ def schedule_case(
             .order_by(r.due_on)
         ).all()  # fmt: skip
         return Scheduled(found is None, [(label, on) for label, on in missed])
+
+    # A concurrent scheduling of the same case wins the unique (meeting, case) key; the retry
+    # then finds it on the agenda and answers "already there".
+    return db.write_retrying(work)
 
 
 def unschedule_case(

@@ -6,22 +6,31 @@ lock from its first read and concurrent writers queue (busy_timeout) instead of 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import random
+import time
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import event
 from sqlalchemy.engine import Connection, Engine, make_url
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from sqlmodel import Session, create_engine
 
-from caseflow.errors import CaseflowError, DuplicateError
+from caseflow.errors import CaseflowError, ConcurrentWriteError, ConflictError, DuplicateError
 
+T = TypeVar("T")
 _WRITE = "caseflow_write"
 #: How long a SQLite writer waits for another writer's lock before giving up.
 BUSY_TIMEOUT_MS = 30_000
 BUSY = "databasen är upptagen av en annan skrivning; försök igen"
+CONCURRENT = "en annan ändring av samma uppgifter gjordes samtidigt; inget ändrades, försök igen"
+#: PostgreSQL's answers to a race: serialization failure, deadlock, unique and foreign-key
+#: violation (a concurrent transaction inserted the same key, or removed the referenced row).
+RACE_SQLSTATES = frozenset({"40001", "40P01", "23505", "23503"})
+#: How many times `write_retrying` runs its work before the race is reported.
+RETRY_ATTEMPTS = 6
 
 
 def normalise_url(url: str) -> str:
@@ -72,6 +81,10 @@ class Database:
 
         With `duplicate`, a unique-constraint violation (a concurrent insert of the same key that
         passed the caller's own check) becomes a DuplicateError with that message.
+
+        Any other race PostgreSQL reports (a unique or foreign-key violation no check could
+        foresee, a serialization failure, a deadlock) becomes a ConcurrentWriteError: nothing
+        was changed, and trying again is safe. `write_retrying` does that itself.
         """
         with Session(self._write_engine, expire_on_commit=False) as session:
             try:
@@ -79,17 +92,42 @@ class Database:
                 session.commit()
             except IntegrityError as err:
                 session.rollback()
-                if duplicate is not None:
+                if duplicate is not None and _is_unique_violation(err):
                     raise DuplicateError(duplicate) from err
+                _raise_if_race(err)
                 raise
             except OperationalError as err:
                 session.rollback()
-                if "locked" in str(err.orig):
-                    raise CaseflowError(BUSY) from err
+                _raise_if_busy(err)
+                _raise_if_race(err)
+                raise
+            except DBAPIError as err:
+                session.rollback()
+                _raise_if_race(err)
                 raise
             except BaseException:
                 session.rollback()
                 raise
+
+    def write_retrying(self, work: Callable[[Session], T], *, attempts: int = RETRY_ATTEMPTS) -> T:
+        """Run `work(session)` in one write transaction, again from the start (a new
+        transaction that reads the winner's data) when it loses a race to a concurrent one.
+
+        For work whose outcome is decided by what it reads (put a case on an agenda unless it
+        is there, import unless the same case exists): the retry then gives the documented
+        answer ("already on the agenda", "unchanged"). A ConflictError (a row version that
+        moved under it) is such a lost race too; after `attempts` of them the last is raised.
+        Never for work that checks a version the user saw: that conflict is the answer.
+        """
+        for attempt in range(1, attempts + 1):
+            try:
+                with self.write() as session:
+                    return work(session)
+            except ConflictError:  # ConcurrentWriteError, or a row version that moved
+                if attempt == attempts:
+                    raise
+                time.sleep(random.uniform(0.005, 0.03) * attempt)
+        raise AssertionError("unreachable")  # pragma: no cover
 
     @contextmanager
     def transaction(self) -> Iterator[Connection]:
@@ -98,8 +136,11 @@ class Database:
             with self._write_engine.begin() as conn:
                 yield conn
         except OperationalError as err:
-            if "locked" in str(err.orig):
-                raise CaseflowError(BUSY) from err
+            _raise_if_busy(err)
+            _raise_if_race(err)
+            raise
+        except DBAPIError as err:
+            _raise_if_race(err)
             raise
 
     def optimize(self) -> None:
@@ -122,6 +163,28 @@ def _raise_if_busy(err: OperationalError) -> None:
     """SQLite's "database is locked" after busy_timeout becomes a clear user error."""
     if "locked" in str(err.orig):
         raise CaseflowError(BUSY) from err
+
+
+def _sqlstate(err: DBAPIError) -> str | None:
+    state = getattr(err.orig, "sqlstate", None)
+    return state if isinstance(state, str) else None
+
+
+def _is_unique_violation(err: DBAPIError) -> bool:
+    return _sqlstate(err) == "23505" or "UNIQUE constraint failed" in str(err.orig)
+
+
+def is_race(err: BaseException) -> bool:
+    """True for a database error that only a concurrent transaction causes."""
+    return isinstance(err, DBAPIError) and (
+        _sqlstate(err) in RACE_SQLSTATES or _is_unique_violation(err)
+    )
+
+
+def _raise_if_race(err: DBAPIError) -> None:
+    """A lost race (see RACE_SQLSTATES) becomes a ConcurrentWriteError."""
+    if is_race(err):
+        raise ConcurrentWriteError(CONCURRENT) from err
 
 
 def describe_database_error(err: BaseException) -> str | None:
