@@ -23,7 +23,7 @@ from caseflow.meetings.service import require_meeting
 from caseflow.memo.compose import (
     BoardConfig,
     Signatory,
-    load_board,
+    cached_board,
     officer_from_person,
     render_markdown,
     swedish_long_date,
@@ -236,7 +236,7 @@ def export_meeting(
         raise InputError(f"okänd handling {kind!r}; välj kallelse eller protokollsutdrag")
     if first_paragraph < 1:
         raise InputError(f"första paragrafen måste vara 1 eller mer, inte {first_paragraph}")
-    board = load_board(memos_dir / "board.yaml")
+    board = cached_board(memos_dir / "board.yaml")
     templates = memos_dir / "templates"
     with db.read() as session:
         meeting = require_meeting(session, body=body, day=day)
