@@ -4,8 +4,12 @@ The case is RUN/479/2024 (examples/RUN-479-2024.json); each render is timed on i
 counter), and a batch of 1,000 different cases (own titles, amounts and dates) is rendered to
 docx and md, reporting the total. Storing the render rows is not included (one INSERT each).
 
-Run: .venv/bin/python benchmarks/bench_memo.py [--renders 1000]
-Targets: md/html p95 ≤ 5 ms; docx p95 ≤ 150 ms.
+A second part (issue 15, item 3) times `memo.service.render_memo(fmt="md")` — configuration,
+case and handläggare read from a migrated SQLite file, the render recorded — against the pure
+renderer above (its ceiling), interleaved in rounds so machine load hits both alike.
+
+Run: .venv/bin/python benchmarks/bench_memo.py [--renders 1000] [--service-only]
+Targets: md/html p95 ≤ 5 ms; docx p95 ≤ 150 ms; service md p50 ≤ 2× the pure renderer's.
 """
 
 from __future__ import annotations
@@ -49,10 +53,69 @@ def timed(fn: Callable[[], object], count: int) -> list[float]:
     return times
 
 
+def service_vs_pure(renders: int, rounds: int = 5) -> dict[str, float]:
+    """p50 of `render_memo` (md, through the service) and of the pure renderer, interleaved."""
+    import tempfile
+    from pathlib import Path
+
+    from caseflow.cases.engine import add_person, import_cases
+    from caseflow.cli.db import upgrade_database
+    from caseflow.clock import SystemClock
+    from caseflow.memo.service import render_memo
+    from caseflow.store.db import Database
+    from caseflow.workflow.registry import load_registry
+
+    data = json.loads((PROJECT_ROOT / "examples" / "RUN-479-2024.json").read_text("utf-8"))
+    clock = SystemClock()
+    with tempfile.TemporaryDirectory() as tmp:
+        db = Database(f"sqlite:///{Path(tmp) / 'memo.db'}")
+        upgrade_database(db)
+        for person in data["people"]:
+            add_person(db=db, clock=clock, **person)
+        docs = [CaseDoc.model_validate(c) for c in data["cases"]]
+        import_cases(db=db, workflows=load_registry(PROJECT_ROOT / "workflows"), docs=docs,
+                     actor="bench", clock=clock)  # fmt: skip
+        case, person = example()
+        officer = officer_from_person(person)
+        board = load_board(MEMOS_DIR / "board.yaml")
+
+        def service() -> object:
+            return render_memo(db=db, memos_dir=MEMOS_DIR, clock=clock, dnr=case["diarienummer"],
+                               fmt="md", memo_date=DAY, actor="bench",
+                               kind="delegationsbeslut")  # fmt: skip
+
+        def pure() -> object:
+            return render_markdown(case, officer, "delegationsbeslut", board, DAY,
+                                   templates=TEMPLATES)  # fmt: skip
+
+        service(), pure()
+        svc: list[float] = []
+        ref: list[float] = []
+        for _ in range(rounds):
+            svc += timed(service, renders // rounds)
+            ref += timed(pure, renders // rounds)
+        db.dispose()
+    s50, s95 = percentiles(svc)
+    r50, r95 = percentiles(ref)
+    ratio = s50 / r50
+    verdict = "MET" if ratio <= 2.0 else "MISSED"
+    print(f"  service md (render_memo) p50 {s50:7.2f} ms  p95 {s95:7.2f} ms")
+    print(f"  pure md (ceiling)        p50 {r50:7.2f} ms  p95 {r95:7.2f} ms")
+    print(f"  service / pure (p50) {ratio:.2f}x  target <= 2x  {verdict}")
+    return {"service_p50_ms": s50, "service_p95_ms": s95, "pure_p50_ms": r50, "pure_p95_ms": r95,
+            "ratio": ratio}  # fmt: skip
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--renders", type=int, default=1000)
+    parser.add_argument("--service-only", action="store_true", help="only service vs pure md")
     args = parser.parse_args()
+    if args.service_only:
+        print("bench_memo: memo md through the service against the pure renderer")
+        print(f"  {machine_line()}\n  {git_line()}; {load_line()}")
+        service_vs_pure(args.renders)
+        return
     board = load_board(MEMOS_DIR / "board.yaml")
     case, person = example()
     officer = officer_from_person(person)
@@ -89,6 +152,7 @@ def main() -> None:
         f"  batch: {args.renders:,} different memos to md + docx in {total:.1f} s "
         f"({total / args.renders * 1000:.1f} ms each, {size / 1024 / 1024:.1f} MiB of docx)"
     )
+    service_vs_pure(args.renders)
     print(f"  after the run: {load_line()}")
 
 

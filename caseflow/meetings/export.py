@@ -21,7 +21,7 @@ from caseflow.domain.workdays import local_date
 from caseflow.errors import InputError
 from caseflow.meetings.service import require_meeting
 from caseflow.memo.beslut import decision_sentences
-from caseflow.memo.compose import BoardConfig, load_board, swedish_long_date
+from caseflow.memo.compose import BoardConfig, cached_board, swedish_long_date
 from caseflow.memo.decisions import DecisionRow, list_decisions
 from caseflow.memo.render import markdown_to_docx
 from caseflow.memo.store import renders_of
@@ -234,7 +234,7 @@ def export_meeting(
         raise InputError(f"okänd handling {kind!r}; välj kallelse eller protokollsutdrag")
     if first_paragraph < 1:
         raise InputError(f"första paragrafen måste vara 1 eller mer, inte {first_paragraph}")
-    board = load_board(memos_dir / "board.yaml")
+    board = cached_board(memos_dir / "board.yaml")
     templates = memos_dir / "templates"
     with db.read() as session:
         meeting = require_meeting(session, body=body, day=day)

@@ -15,10 +15,10 @@ from caseflow.memo.compose import (
     BoardConfig,
     Draft,
     Signatory,
+    cached_board,
     choose_kind,
     content_hash,
     draft_text,
-    load_board,
     officer_from_person,
     render_markdown,
 )
@@ -39,7 +39,8 @@ class RenderedMemo:
 
 
 def board(memos_dir: Path) -> BoardConfig:
-    return load_board(memos_dir / "board.yaml")
+    """`memos_dir/board.yaml`, validated once per change of the file (see `cached_board`)."""
+    return cached_board(memos_dir / "board.yaml")
 
 
 def kind_choices(memos_dir: Path, case: dict[str, Any]) -> tuple[list[tuple[str, str]], str | None]:

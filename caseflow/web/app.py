@@ -27,7 +27,7 @@ from caseflow.web.limits import BodySizeLimit
 from caseflow.web.security import ApiUnauthorized, CsrfFailed, LoginRequired
 from caseflow.web.status import status_of
 from caseflow.web.templating import render
-from caseflow.workflow.registry import WorkflowRegistry, load_registry
+from caseflow.workflow.registry import WorkflowRegistry, cached_registry
 
 STATIC = Path(__file__).parent / "static"
 
@@ -180,10 +180,12 @@ def create_app(
         redoc_url=None,
         openapi_url="/api/v1/openapi.json",
     )
+    if workflows is None:
+        cached_registry(settings.workflows_dir)  # a broken workflow fails at start
     app.state.ctx = WebContext(
         settings=settings,
         db=db or Database(settings.database_url),
-        workflows=workflows or load_registry(settings.workflows_dir),
+        fixed_workflows=workflows,
         clock=clock or SystemClock(),
         secure_cookies=secure_cookies,
     )

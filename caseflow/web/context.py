@@ -10,7 +10,7 @@ from datetime import datetime, timedelta
 from caseflow.clock import Clock, SystemClock
 from caseflow.settings import Settings
 from caseflow.store.db import Database
-from caseflow.workflow.registry import WorkflowRegistry
+from caseflow.workflow.registry import WorkflowRegistry, cached_registry
 
 
 class LoginLimiter:
@@ -62,9 +62,17 @@ class LoginLimiter:
 class WebContext:
     settings: Settings
     db: Database
-    workflows: WorkflowRegistry
+    fixed_workflows: WorkflowRegistry | None  # given to create_app; None: settings.workflows_dir
     clock: Clock = field(default_factory=SystemClock)
     limiter: LoginLimiter = field(default_factory=LoginLimiter)
     secure_cookies: bool = False  # also set when a request arrives over https
     # The list's filter choices (areas, owners, handläggare): column → (monotonic time, values).
     choices: dict[str, tuple[float, list[str]]] = field(default_factory=dict)
+
+    @property
+    def workflows(self) -> WorkflowRegistry:
+        """The workflows: the ones given, else `settings.workflows_dir`'s, compiled again when a
+        file there changes (a stat per file per call)."""
+        if self.fixed_workflows is not None:
+            return self.fixed_workflows
+        return cached_registry(self.settings.workflows_dir)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 
 from caseflow.domain.casedoc import CaseDoc
@@ -127,3 +128,23 @@ def load_registry(directory: Path) -> WorkflowRegistry:
     if not files:
         raise WorkflowSpecError(f"{directory}: inga arbetsflöden (*.yaml) hittades")
     return WorkflowRegistry({f.stem: compile_file(f) for f in files})
+
+
+def cached_registry(directory: Path) -> WorkflowRegistry:
+    """`load_registry(directory)`, compiled once and again only when a `*.yaml` in the folder
+    is added, removed or changed (keyed on the files' names, modification times and sizes).
+
+    Raises:
+        WorkflowSpecError: as `load_registry` (errors are not cached).
+    """
+    files = sorted(directory.glob("*.yaml"))
+    try:
+        key = tuple((f.name, f.stat().st_mtime_ns, f.stat().st_size) for f in files)
+    except OSError:
+        return load_registry(directory)
+    return _registry_at(directory.resolve(), key)
+
+
+@functools.lru_cache(maxsize=4)
+def _registry_at(directory: Path, _files: tuple[tuple[str, int, int], ...]) -> WorkflowRegistry:
+    return load_registry(directory)

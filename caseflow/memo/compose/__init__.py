@@ -12,6 +12,7 @@ from caseflow.memo.compose.config import (
     KindRule,
     KindWhen,
     Signatory,
+    cached_board,
     choose_kind,
     load_board,
 )
@@ -32,7 +33,8 @@ from caseflow.memo.compose.text import (
 
 __all__ = [
     "FACTS", "FORMATS", "MEMOS_DIR", "BoardConfig", "Draft", "FunderWording", "KindConfig",
-    "KindRule", "KindWhen", "MemoCheck", "MemoText", "Officer", "Signatory", "check_memo",
+    "KindRule", "KindWhen", "MemoCheck", "MemoText", "Officer", "Signatory", "cached_board",
+    "check_memo",
     "choose_kind", "content_hash", "distribution", "draft_background", "draft_text",
     "load_board", "officer_from_person", "render_markdown", "swedish_long_date",
     "template_context",

@@ -141,6 +141,26 @@ def enumerate_sv(items: list[str], conjunction: str = "och") -> str:
     return ", ".join(items[:-1]) + f" {conjunction} " + items[-1]
 
 
+def cached_board(path: Path) -> BoardConfig:
+    """`load_board(path)`, parsed and validated once and again only when the file (or the
+    templates folder it names files in) changes: keyed on their modification times and sizes.
+
+    Raises:
+        InputError: as `load_board` (errors are not cached: a fixed file is read again).
+    """
+    try:
+        stat = path.stat()
+        folder = (path.parent / "templates").stat().st_mtime_ns
+    except OSError:
+        return load_board(path)  # the error, worded by the loader
+    return _board_at(path.resolve(), stat.st_mtime_ns, stat.st_size, folder)
+
+
+@functools.lru_cache(maxsize=8)
+def _board_at(path: Path, _mtime_ns: int, _size: int, _folder_mtime_ns: int) -> BoardConfig:
+    return load_board(path)
+
+
 def load_board(path: Path) -> BoardConfig:
     """The board configuration (YAML).
 

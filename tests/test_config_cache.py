@@ -1,0 +1,77 @@
+"""Configuration read once: memos/board.yaml and the workflows are validated on first use and
+again only when their files change (issue 15, item 3)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from caseflow.errors import InputError, WorkflowSpecError
+from caseflow.memo.compose import MEMOS_DIR, cached_board
+from caseflow.settings import PROJECT_ROOT
+from caseflow.workflow.registry import cached_registry
+
+
+def _touch_later(path: Path) -> None:
+    """Give the file a modification time one second later (file systems with coarse times)."""
+    stat = path.stat()
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000_000))
+
+
+def test_board_is_validated_once_and_again_when_the_file_changes(tmp_path: Path) -> None:
+    memos = tmp_path / "memos"
+    shutil.copytree(MEMOS_DIR, memos)
+    board = memos / "board.yaml"
+    first = cached_board(board)
+    assert cached_board(board) is first  # the same object: not read again
+    text = board.read_text("utf-8")
+    board.write_text(text.replace(f"board_name: {first.board_name}", "board_name: Nya nämnden"),
+                     "utf-8")  # fmt: skip
+    _touch_later(board)
+    changed = cached_board(board)
+    assert changed is not first
+    assert changed.board_name == "Nya nämnden"
+
+
+def test_a_broken_board_file_is_an_error_every_time_until_fixed(tmp_path: Path) -> None:
+    memos = tmp_path / "memos"
+    shutil.copytree(MEMOS_DIR, memos)
+    board = memos / "board.yaml"
+    good = board.read_text("utf-8")
+    board.write_text(good + "\nokänd_nyckel: 1\n", "utf-8")
+    for _ in range(2):
+        with pytest.raises(InputError, match=r"board\.yaml:\d+"):
+            cached_board(board)
+    board.write_text(good, "utf-8")
+    _touch_later(board)
+    assert cached_board(board).kinds
+
+
+def test_a_removed_template_is_noticed(tmp_path: Path) -> None:
+    memos = tmp_path / "memos"
+    shutil.copytree(MEMOS_DIR, memos)
+    board = cached_board(memos / "board.yaml")
+    template = next(iter(board.kinds.values())).template
+    (memos / "templates" / template).unlink()
+    folder = memos / "templates"
+    _touch_later(folder)
+    with pytest.raises(InputError, match="mallen finns inte"):
+        cached_board(memos / "board.yaml")
+
+
+def test_workflows_are_compiled_once_and_again_when_a_file_changes(tmp_path: Path) -> None:
+    folder = tmp_path / "workflows"
+    shutil.copytree(PROJECT_ROOT / "workflows", folder)
+    first = cached_registry(folder)
+    assert cached_registry(folder) is first
+    yaml = folder / "regional_project.yaml"
+    yaml.write_text(yaml.read_text("utf-8") + "\n# en kommentar\n", "utf-8")
+    _touch_later(yaml)
+    assert cached_registry(folder) is not first
+    yaml.write_text(yaml.read_text("utf-8") + "okänd_nyckel: 1\n", "utf-8")
+    _touch_later(yaml)
+    with pytest.raises(WorkflowSpecError, match="regional_project.yaml"):
+        cached_registry(folder)
