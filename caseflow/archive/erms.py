@@ -35,9 +35,7 @@ def _e(name: str) -> str:
 
 def build_erms(case: ArchivedCase, *, producer: Producer, now: datetime) -> ET.Element:
     root = ET.Element(_e("erms"))
-    root.set(
-        q("xsi", "schemaLocation"), "https://DILCIS.eu/XML/ERMS ../../schemas/ERMS.xsd"
-    )
+    root.set(q("xsi", "schemaLocation"), "https://DILCIS.eu/XML/ERMS ../../schemas/ERMS.xsd")
     _control(root, case, producer=producer, now=now)
     aggregations = sub(root, _e("aggregations"))
     agg = sub(
@@ -161,5 +159,10 @@ def _record(parent: ET.Element, document: Document) -> None:
     sub(dates, _e("date"), day(document.registered_on), dateType="captured")
     if document.file is not None:
         info = sub(record, _e("additionalInformation"))
-        sub(info, _e("appendix"), name=document.file.name,
-            path=f"{DATA_DIR}/{document.file.name}", fileFormat=document.file.media_type)  # fmt: skip
+        sub(
+            info,
+            _e("appendix"),
+            name=document.file.name,
+            path=f"{DATA_DIR}/{document.file.name}",
+            fileFormat=document.file.media_type,
+        )

@@ -43,9 +43,7 @@ def _write(root: Path, rel: str, data: bytes, media_type: str, now: datetime,
     )  # fmt: skip
 
 
-def write_package(
-    case: ArchivedCase, out_dir: Path, *, producer: Producer, now: datetime
-) -> Path:
+def write_package(case: ArchivedCase, out_dir: Path, *, producer: Producer, now: datetime) -> Path:
     """Write `case` as a package folder in `out_dir`; return its path.
 
     Raises:
@@ -85,15 +83,28 @@ def _fill(work: Path, case: ArchivedCase, *, producer: Producer, now: datetime) 
         work, "documentation/paketbeskrivning.txt", describe(case, producer).encode("utf-8"),
         "text/plain", now,
     )]  # fmt: skip
-    erms = _write(work, "metadata/descriptive/erms.xml",
-                  to_bytes(build_erms(case, producer=producer, now=now)), "text/xml", now)  # fmt: skip
-    rep_mets = _write(work, "representations/rep1/METS.xml",
-                      to_bytes(build_rep_mets(case, data=data, producer=producer, now=now)),
-                      "text/xml", now)  # fmt: skip
+    erms = _write(
+        work,
+        "metadata/descriptive/erms.xml",
+        to_bytes(build_erms(case, producer=producer, now=now)),
+        "text/xml",
+        now,
+    )
+    rep_mets = _write(
+        work,
+        "representations/rep1/METS.xml",
+        to_bytes(build_rep_mets(case, data=data, producer=producer, now=now)),
+        "text/xml",
+        now,
+    )
     described = [*data, *schemas, *documentation, erms, rep_mets]
-    premis = _write(work, "metadata/preservation/premis.xml",
-                    to_bytes(build_premis(case, described, producer=producer, now=now)),
-                    "text/xml", now)  # fmt: skip
+    premis = _write(
+        work,
+        "metadata/preservation/premis.xml",
+        to_bytes(build_premis(case, described, producer=producer, now=now)),
+        "text/xml",
+        now,
+    )
     root = build_root_mets(
         case, erms=erms, premis=premis, documentation=documentation, schemas=schemas,
         rep_mets=rep_mets, producer=producer, now=now,
