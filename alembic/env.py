@@ -7,6 +7,7 @@ import os
 from alembic import context
 from sqlmodel import SQLModel
 
+import caseflow.records.models
 import caseflow.store.models  # noqa: F401  (registers the tables)
 from caseflow.store.db import Database
 
