@@ -50,7 +50,7 @@ def load_validator() -> Any:
     global _validator
     if _validator is None:
         urllib.request.install_opener(urllib.request.build_opener(_LocalVocabularies()))
-        import eark_validator.packages as packages  # noqa: PLC0415
+        import eark_validator.packages as packages
 
         _validator = packages
     return _validator
@@ -71,7 +71,7 @@ def validate_package(path: Path) -> tuple[Any, list[Problem]]:
     METS schema errors, Schematron errors (root METS against the CSIP and SIP profiles), and
     the ERMS document against ERMS.xsd. Warnings and information are not problems."""
     packages = load_validator()
-    from eark_validator.model.validation_report import Severity  # noqa: PLC0415
+    from eark_validator.model.validation_report import Severity
 
     report = packages.PackageValidator(path).validation_report
     problems: list[Problem] = []
@@ -111,7 +111,7 @@ def _known_defect(rule: str, path: Path) -> bool:
 
 def _rep_mets_problems(path: Path) -> list[Problem]:
     """Each representation's METS against the METS schema the validator uses."""
-    from eark_validator.ipxml.schema import IP_SCHEMA  # noqa: PLC0415
+    from eark_validator.ipxml.schema import IP_SCHEMA
 
     out = []
     for mets in sorted(path.glob("representations/*/METS.xml")):

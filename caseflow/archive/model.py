@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-#: ERMS directionDefinition per stored direction (records.models: inkommande | upprattad | utgaende).
+#: ERMS directionDefinition per stored direction (`records.models` codes).
 ERMS_DIRECTIONS = {
     "inkommande": "incoming",
     "upprattad": "internal_memo_without_follow-up",
