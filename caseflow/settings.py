@@ -35,6 +35,8 @@ class Settings(BaseSettings):
     storage_dir: Path = Path("caseflow-filer")
     max_file_bytes: int = Field(default=50 * 1024 * 1024, ge=1)
     public_register: bool = False
+    archive_creator: str = "Regionen"
+    archive_creator_id: str = "000000-0000"
 
 
 def load_settings(**overrides: object) -> Settings:

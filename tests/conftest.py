@@ -21,7 +21,7 @@ PG_URL = os.environ.get("CASEFLOW_TEST_DATABASE_URL")
 REQUIRE_PG = os.environ.get("CASEFLOW_REQUIRE_POSTGRES") == "1"
 BACKENDS = ["sqlite"] + (["postgresql"] if PG_URL else [])
 TABLES = (
-    "disclosure_requests, secrecy_marks, handling_files, handlings, "
+    "disposal_log, retention_holds, disclosure_requests, secrecy_marks, handling_files, handlings, "
     "case_events, case_funders, decisions, memo_renders, agenda_items, meetings, outbox, "
     "reminders, auth_tokens, cases, people, portfolio_snapshots, results_answers, results_reports"
 )

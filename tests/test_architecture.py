@@ -40,7 +40,7 @@ PURE_PREFIXES = (
     "caseflow.results.ocr_import",
     "caseflow.records.config", "caseflow.records.vocabulary", "caseflow.records.filetype",
 )  # fmt: skip
-STORE_PREFIXES = ("caseflow.store", "caseflow.records.models")
+STORE_PREFIXES = ("caseflow.store", "caseflow.records.models", "caseflow.retention.models")
 ENTRY_PREFIXES = ("caseflow.cli", "caseflow.web", "caseflow.worker", "caseflow.__main__")
 ADAPTER_PREFIXES = ("caseflow.mail.smtp",)
 

@@ -33,7 +33,8 @@ def sub(parent: ET.Element, tag: str, text: str | None = None, **attrs: str) -> 
 
 def to_bytes(root: ET.Element) -> bytes:
     ET.indent(root)
-    return ET.tostring(root, encoding="utf-8", xml_declaration=True)
+    data: bytes = ET.tostring(root, encoding="utf-8", xml_declaration=True)
+    return data
 
 
 def iso(moment: datetime) -> str:

@@ -20,6 +20,7 @@ from caseflow.errors import CaseflowError
 def register_commands() -> None:
     """Import the CLI modules: each adds its commands to `app` when imported."""
     from caseflow.cli import (  # noqa: F401  (registers the sub-commands)
+        archive,
         calendar,
         case,
         db,
@@ -30,6 +31,7 @@ def register_commands() -> None:
         portfolio,
         reminders,
         results,
+        retention,
         web,
     )
 

@@ -92,6 +92,11 @@ def describe(event: EventLike, labels: Labels) -> Entry:
         return Entry(f"{move}: {labels.stage(event.from_stage)} → {labels.stage(event.to_stage)}")
     if event.kind == "create":
         return Entry(f"Ärendet registrerades i steget {labels.stage(event.to_stage)}")
+    if event.kind == "disposal":  # retention.service: a document's files were disposed of
+        return Entry(
+            f"Gallrade filen till {changes.get('handling', '?')} enligt "
+            f"{changes.get('rule', '?')} (beslut: {changes.get('decision', '?')})"
+        )
     if event.kind == "import" and event.from_stage is None:
         return Entry(f"Ärendet importerades i steget {labels.stage(event.to_stage)}")
     told = event_text(event.kind, changes) or meeting_event_text(event.kind, changes)
