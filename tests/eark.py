@@ -8,10 +8,12 @@ network and fail, never skip, when the validator cannot be loaded.
 
 from __future__ import annotations
 
+import gc
 import io
 import urllib.error
 import urllib.request
 import urllib.response
+import warnings
 from dataclasses import dataclass
 from email.message import Message
 from pathlib import Path
@@ -73,7 +75,11 @@ def validate_package(path: Path) -> tuple[Any, list[Problem]]:
     packages = load_validator()
     from eark_validator.model.validation_report import Severity
 
-    report = packages.PackageValidator(path).validation_report
+    # The validator leaves files open (lxml iterparse); their ResourceWarnings are its own.
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ResourceWarning)
+        report = packages.PackageValidator(path).validation_report
+        gc.collect()
     problems: list[Problem] = []
     for message in report.structure.messages:
         if message.severity == Severity.ERROR:
