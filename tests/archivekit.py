@@ -21,8 +21,11 @@ DNR = "RUN/479/2024"
 
 
 def retention_plan() -> RetentionPlan:
-    return load_plan(PROJECT_ROOT / "records" / "retention.yaml",
-                     known_doc_types=doc_types().codes, known_case_types=["regional_project"])  # fmt: skip
+    return load_plan(
+        PROJECT_ROOT / "records" / "retention.yaml",
+        known_doc_types=doc_types().codes,
+        known_case_types=["regional_project"],
+    )
 
 
 def closed_case(
