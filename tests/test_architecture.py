@@ -39,6 +39,9 @@ PURE_PREFIXES = (
     "caseflow.results.defaults",
     "caseflow.results.ocr_import",
     "caseflow.records.config", "caseflow.records.vocabulary", "caseflow.records.filetype",
+    "caseflow.archive.model", "caseflow.archive.xmlutil", "caseflow.archive.erms",
+    "caseflow.archive.premis", "caseflow.archive.mets", "caseflow.archive.package",
+    "caseflow.archive.reader", "caseflow.retention.plan",
 )  # fmt: skip
 STORE_PREFIXES = ("caseflow.store", "caseflow.records.models", "caseflow.retention.models")
 ENTRY_PREFIXES = ("caseflow.cli", "caseflow.web", "caseflow.worker", "caseflow.__main__")
