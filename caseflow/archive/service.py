@@ -168,9 +168,10 @@ def export_cases(
             if target.exists():
                 raise InputError(f"paketet finns redan: {target}")
     written = []
-    for dnr in dnrs:
-        with db.read() as session:
+    with db.read() as session:  # one session: cases and documents are read, never changed
+        for dnr in dnrs:
             case_model = load_case(session=session, dnr=dnr, workflows=workflows, types=types,
                                    plan=plan, read_bytes=read_bytes)  # fmt: skip
-        written.append(write_package(case_model, out_dir, producer=producer, now=now))
+            written.append(write_package(case_model, out_dir, producer=producer, now=now))
+            session.expunge_all()  # keep memory flat over a thousand cases
     return written
