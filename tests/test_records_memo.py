@@ -8,6 +8,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 from caseflow.clock import FakeClock
+from caseflow.domain.dnr import parse_dnr
 from caseflow.domain.history import describe, labels_of
 from caseflow.memo.service import finalize_memo, render_memo
 from caseflow.records.context import Records, build_records
@@ -16,7 +17,6 @@ from caseflow.records.storage import MemoryStore
 from caseflow.settings import load_settings
 from caseflow.store.db import Database
 from caseflow.store.repo import list_events, require_case
-from caseflow.domain.dnr import parse_dnr
 from caseflow.workflow.registry import WorkflowRegistry
 from tests.conftest import Run
 from tests.test_decisions import DECIDER, DNR, MEMO_DAY, MEMOS, OFFICER, partner_case, people
@@ -34,9 +34,17 @@ def test_renders_are_versions_of_one_draft_until_the_decision_makes_it_final(
     rec = records()
 
     def render(fmt: str = "docx") -> bytes:
-        memo = render_memo(db=database, memos_dir=MEMOS, clock=clock, dnr=DNR, fmt=fmt,
-                           memo_date=MEMO_DAY, actor=OFFICER, signatory_email=DECIDER,
-                           records=rec)  # fmt: skip
+        memo = render_memo(
+            db=database,
+            memos_dir=MEMOS,
+            clock=clock,
+            dnr=DNR,
+            fmt=fmt,
+            memo_date=MEMO_DAY,
+            actor=OFFICER,
+            signatory_email=DECIDER,
+            records=rec,
+        )
         return memo.data
 
     first = render("md")
@@ -52,13 +60,22 @@ def test_renders_are_versions_of_one_draft_until_the_decision_makes_it_final(
     assert read_file(files=rec.files, sha256=memo.files[1].sha256) == second
     assert memo.files[1].media_type.endswith("wordprocessingml.document")
 
-    decision = finalize_memo(db=database, memos_dir=MEMOS, clock=clock, dnr=DNR,
-                             signed_by=DECIDER, decided_on=date(2025, 1, 3), records=rec)  # fmt: skip
+    decision = finalize_memo(
+        db=database,
+        memos_dir=MEMOS,
+        clock=clock,
+        dnr=DNR,
+        signed_by=DECIDER,
+        decided_on=date(2025, 1, 3),
+        records=rec,
+    )
     [final] = list_handlings(db=database, types=rec.types, dnr=DNR)
     assert final.is_final and final.final_state == "faststalld"
     assert final.decision_id == decision.id
     render("md")  # after the decision: a new draft, not a third version of the final one
-    numbers = [(h.number, h.is_final) for h in list_handlings(db=database, types=rec.types, dnr=DNR)]
+    numbers = [
+        (h.number, h.is_final) for h in list_handlings(db=database, types=rec.types, dnr=DNR)
+    ]
     assert numbers == [(f"{DNR}-1", True), (f"{DNR}-2", False)]
 
     with database.read() as s:
@@ -77,8 +94,9 @@ def test_memo_render_on_the_command_line_registers_the_memo(
     people(sqlite_db, clock)
     partner_case(sqlite_db, workflows, clock)
     out = tmp_path / "memo.docx"
-    code, _, err = cli("memo", "render", DNR, "-o", str(out), "--signatory", DECIDER,
-                       "--actor", OFFICER)  # fmt: skip
+    code, _, err = cli(
+        "memo", "render", DNR, "-o", str(out), "--signatory", DECIDER, "--actor", OFFICER
+    )
     assert code == 0, err
     code, listed, err = cli("handling", "list", DNR)
     assert code == 0, err
