@@ -202,3 +202,14 @@ def handling_open(
                        reason=reason, actor=actor, clock=context.clock)  # fmt: skip
     what = f"{number.upper()} fältet {field}" if field else number.upper()
     out(f"{what}: sekretessmarkeringen ({mark.osl}) är hävd")
+
+
+@handling_app.command("basis")
+def handling_basis(ctx: typer.Context, number: str, actor: ActorOpt = "cli") -> None:
+    """Lägg handlingen till ärendets beslutsunderlag (memot skriver ut den som en handling)."""
+    from caseflow.records.basis import attach_to_basis
+
+    context = obj(ctx)
+    lines = attach_to_basis(db=context.db, number=number, actor=actor, clock=context.clock,
+                            workflows=context.workflows)  # fmt: skip
+    out(f"beslutsunderlaget har {len(lines)} rader; sista: {lines[-1]}")

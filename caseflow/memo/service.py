@@ -21,6 +21,7 @@ from caseflow.memo.compose import (
     render_markdown,
 )
 from caseflow.memo.store import finalize, record_render, render_file
+from caseflow.records.basis import basis_of
 from caseflow.records.context import Records
 from caseflow.store.casemap import case_to_dict
 from caseflow.store.db import Database
@@ -105,6 +106,7 @@ def render_memo(
         raise InputError(f"okänt format {fmt!r}; välj ett av {', '.join(FORMATS)}")
     config = board(memos_dir)
     case, officer = load_case(db, dnr)
+    case["decision_basis"] = basis_of(db=db, dnr=dnr, lines=case["decision_basis"])
     memo_kind = kind or choose_kind(case, config)
     signer = signatory(db, signatory_email)
     templates = memos_dir / "templates"
