@@ -32,7 +32,7 @@ class Settings(BaseSettings):
     base_url: str = "http://127.0.0.1:8000"
     digest: bool = False
     records_dir: Path = data_dir("records")
-    storage_dir: Path = Path("caseflow-filer")
+    storage_dir: Path | None = None
     max_file_bytes: int = Field(default=50 * 1024 * 1024, ge=1)
     public_register: bool = False
     archive_creator: str = "Regionen"

@@ -83,6 +83,18 @@ def sqlite_db(sqlite_template: Path, tmp_path: Path) -> Iterator[Database]:
 
 
 @pytest.fixture(scope="session")
+def _storage_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("filer")
+
+
+@pytest.fixture(autouse=True)
+def _file_storage(_storage_root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Registered documents' files go to a temporary folder, never the working folder (the
+    default for a PostgreSQL database)."""
+    monkeypatch.setenv("CASEFLOW_STORAGE_DIR", str(_storage_root))
+
+
+@pytest.fixture(scope="session")
 def workflows() -> WorkflowRegistry:
     return load_registry(PROJECT_ROOT / "workflows")
 

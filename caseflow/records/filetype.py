@@ -101,10 +101,7 @@ def check_file(data: bytes, filename: str, *, max_bytes: int) -> CheckedFile:
     name = check_filename(filename)
     if not data:
         raise InputError(f"{name}: filen är tom")
-    if len(data) > max_bytes:
-        raise InputError(
-            f"{name}: filen är {_size(len(data))}, större än gränsen {_size(max_bytes)}"
-        )
+    check_size(name, len(data), max_bytes=max_bytes)
     found = detect(data)
     if found is None:
         accepted = ", ".join(label for _, label in TYPES.values())
@@ -116,6 +113,12 @@ def check_file(data: bytes, filename: str, *, max_bytes: int) -> CheckedFile:
         said = f"namnet säger {claimed}" if claimed else "namnets filändelse passar inte"
         raise InputError(f"{name}: innehållet är {label} men {said}; byt namn eller fil")
     return CheckedFile(filename=name, media_type=found, size=len(data))
+
+
+def check_size(name: str, size: int, *, max_bytes: int) -> None:
+    """Raises InputError if `size` bytes is over the limit."""
+    if size > max_bytes:
+        raise InputError(f"{name}: filen är {_size(size)}, större än gränsen {_size(max_bytes)}")
 
 
 def _size(n: int) -> str:

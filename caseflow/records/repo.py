@@ -7,21 +7,27 @@ for a transaction that then fails is harmless and found again by the next try).
 
 from __future__ import annotations
 
-from collections import defaultdict
 from datetime import date
-from typing import Any
 
-from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from caseflow.clock import Clock
 from caseflow.domain.checks import check_day, check_text
 from caseflow.domain.dnr import parse_dnr
 from caseflow.domain.workdays import local_date
-from caseflow.errors import DuplicateError, InputError, NotFoundError
+from caseflow.errors import DuplicateError, InputError
 from caseflow.records.config import DocumentTypes
 from caseflow.records.filetype import CheckedFile, check_file
-from caseflow.records.models import Handling, HandlingFile, SecrecyMark
+from caseflow.records.models import Handling, HandlingFile
+from caseflow.records.rows import (
+    Draft,
+    files_of,
+    insert_handling,
+    insert_version,
+    make_final,
+    marks_of,
+    require_handling,
+)
 from caseflow.records.storage import FileStore, check_sha256
 from caseflow.records.views import HandlingView, view_of
 from caseflow.records.vocabulary import (
@@ -32,16 +38,13 @@ from caseflow.records.vocabulary import (
     check_direction,
     check_final_state,
     format_number,
-    parse_number,
 )
 from caseflow.store.db import Database
-from caseflow.store.models import Case, CaseEvent
+from caseflow.store.models import Case
 from caseflow.store.repo import require_case
 
 #: The default size limit of one file (CASEFLOW_MAX_FILE_BYTES overrides it).
 MAX_FILE_BYTES = 50 * 1024 * 1024
-#: History event kinds (case_events.kind, at most 16 characters).
-ADDED, VERSION, FINAL = "handling", "handling_version", "handling_final"
 
 
 def add_handling(
@@ -98,55 +101,27 @@ def add_handling(
     key = files.put(data) if data is not None and checked else None
     with db.write(duplicate=f"{number}: handlingen registrerades samtidigt; försök igen") as s:
         case = require_case(session=s, dnr=number, for_update=True)
-        assert case.id is not None
         if key is not None and not allow_duplicate:
             _refuse_duplicate(s, case, key)
-        seq = _next_number(s, case.id)
-        row = Handling(
-            case_id=case.id,
-            number=seq,
+        draft = Draft(
             direction=code,
-            document_date=day,
-            registered_on=today,
-            counterpart=party or None,
-            subject=about,
             doc_type=kind,
+            subject=about,
+            counterpart=party,
+            document_date=day,
+            final_state=state if final else None,
             is_final=final,
-            final_state=state,
-            finalized_by=actor if final else None,
-            finalized_at=now if final else None,
+        )
+        return insert_handling(
+            session=s,
+            case=case,
+            types=types,
+            draft=draft,
+            actor=actor,
+            at=now,
+            file=(key, checked) if key and checked else None,
             memo_id=memo_id,
             decision_id=decision_id,
-            created_by=actor,
-            created_at=now,
-        )
-        s.add(row)
-        s.flush()
-        assert row.id is not None
-        stored = []
-        if key is not None and checked is not None:
-            stored.append(_file_row(row.id, 1, key, checked, actor, now))
-            s.add(stored[0])
-        s.add(
-            _event(
-                case,
-                ADDED,
-                actor,
-                now,
-                {
-                    "number": format_number(case.diarienummer, seq),
-                    "direction": code,
-                    "subject": about,
-                    "doc_type": kind,
-                    "counterpart": party or None,
-                    "file": checked.filename if checked else None,
-                    "sha256": key,
-                },
-            )
-        )
-        s.flush()
-        return view_of(
-            row, diarienummer=case.diarienummer, label=types.label(kind), files=stored, marks=[]
         )
 
 
@@ -172,43 +147,27 @@ def add_version(
     now = clock.now()
     key = files.put(data)
     with db.write(duplicate=f"{number}: en ny version sparades samtidigt; försök igen") as s:
-        case, row = _require(s, number, for_update=True)
+        case, row = require_handling(session=s, number=number, for_update=True)
         if row.is_final:
             raise InputError(
                 f"{format_number(case.diarienummer, row.number)} är slutlig "
                 f"({row.final_state or 'inkommen'}); nya versioner tas inte emot"
             )
-        assert row.id is not None
-        versions = _files(s, [row.id])[row.id]
-        if versions and versions[-1].sha256 == key:
+        added = insert_version(
+            session=s, case=case, row=row, key=key, checked=checked, actor=actor, at=now
+        )
+        if added is None:
             raise DuplicateError(
                 f"{format_number(case.diarienummer, row.number)}: filen är "
                 "densamma som den senaste versionen"
             )
-        version = (versions[-1].version if versions else 0) + 1
-        added = _file_row(row.id, version, key, checked, actor, now)
-        s.add(added)
-        s.add(
-            _event(
-                case,
-                VERSION,
-                actor,
-                now,
-                {
-                    "number": format_number(case.diarienummer, row.number),
-                    "version": version,
-                    "file": checked.filename,
-                    "sha256": key,
-                },
-            )
-        )
-        s.flush()
+        assert row.id is not None
         return view_of(
             row,
             diarienummer=case.diarienummer,
             label=types.label(row.doc_type),
-            files=[*versions, added],
-            marks=_marks(s, [row.id])[row.id],
+            files=files_of(s, [row.id])[row.id],
+            marks=marks_of(s, [row.id])[row.id],
         )
 
 
@@ -223,17 +182,17 @@ def finalize_handling(
     final = check_final_state(state)
     now = clock.now()
     with db.write() as s:
-        case, row = _require(s, number, for_update=True)
+        case, row = require_handling(session=s, number=number, for_update=True)
         if row.is_final:
             raise InputError(f"{format_number(case.diarienummer, row.number)} är redan slutlig")
-        _make_final(s, case, row, final, actor=actor, at=now)
+        make_final(s, case, row, final, actor=actor, at=now)
         assert row.id is not None
         return view_of(
             row,
             diarienummer=case.diarienummer,
             label=types.label(row.doc_type),
-            files=_files(s, [row.id])[row.id],
-            marks=_marks(s, [row.id])[row.id],
+            files=files_of(s, [row.id])[row.id],
+            marks=marks_of(s, [row.id])[row.id],
         )
 
 
@@ -256,14 +215,14 @@ def get_handling(*, db: Database, types: DocumentTypes, number: str) -> Handling
         InputError (not a number), UnknownCaseError, NotFoundError.
     """
     with db.read() as s:
-        case, row = _require(s, number)
+        case, row = require_handling(session=s, number=number)
         assert row.id is not None
         return view_of(
             row,
             diarienummer=case.diarienummer,
             label=types.label(row.doc_type),
-            files=_files(s, [row.id])[row.id],
-            marks=_marks(s, [row.id])[row.id],
+            files=files_of(s, [row.id])[row.id],
+            marks=marks_of(s, [row.id])[row.id],
         )
 
 
@@ -281,7 +240,7 @@ def handlings_of(*, session: Session, case: Case, types: DocumentTypes) -> list[
     stmt = select(Handling).where(Handling.case_id == case.id).order_by(col(Handling.number))
     rows = list(session.exec(stmt).all())
     ids = [r.id for r in rows if r.id is not None]
-    found, marks = _files(session, ids), _marks(session, ids)
+    found, marks = files_of(session, ids), marks_of(session, ids)
     return [
         view_of(
             r,
@@ -292,44 +251,6 @@ def handlings_of(*, session: Session, case: Case, types: DocumentTypes) -> list[
         )
         for r in rows
     ]
-
-
-def require_handling(
-    *, session: Session, number: str, for_update: bool = False
-) -> tuple[Case, Handling]:
-    """The case and the handling row that `number` names.
-
-    Raises:
-        InputError, UnknownCaseError, NotFoundError.
-    """
-    return _require(session, number, for_update=for_update)
-
-
-def _require(s: Session, number: str, *, for_update: bool = False) -> tuple[Case, Handling]:
-    dnr, seq = parse_number(number)
-    case = require_case(session=s, dnr=dnr, for_update=for_update)
-    stmt = select(Handling).where(Handling.case_id == case.id, Handling.number == seq)
-    row = s.exec(stmt).first()
-    if row is None:
-        raise NotFoundError(f"handlingen {format_number(dnr, seq)} finns inte")
-    return case, row
-
-
-def _make_final(s: Session, case: Case, row: Handling, state: str, *, actor: str, at: Any) -> None:
-    row.is_final, row.final_state, row.finalized_by, row.finalized_at = True, state, actor, at
-    s.add(row)
-    s.add(
-        _event(
-            case,
-            FINAL,
-            actor,
-            at,
-            {
-                "number": format_number(case.diarienummer, row.number),
-                "state": state,
-            },
-        )
-    )
 
 
 def _check_type(types: DocumentTypes, doc_type: str, direction: str) -> str:
@@ -366,60 +287,3 @@ def _refuse_duplicate(s: Session, case: Case, key: str) -> None:
             f"filen är redan registrerad på ärendet som {format_number(case.diarienummer, taken)}; "
             "registrera den igen bara om det är en ny handling (--allow-duplicate)"
         )
-
-
-def _next_number(s: Session, case_id: int) -> int:
-    stmt = select(func.max(Handling.number)).where(Handling.case_id == case_id)
-    return int(s.exec(stmt).one() or 0) + 1
-
-
-def _file_row(
-    handling_id: int, version: int, key: str, checked: CheckedFile, actor: str, at: Any
-) -> HandlingFile:
-    return HandlingFile(
-        handling_id=handling_id,
-        version=version,
-        sha256=key,
-        size=checked.size,
-        media_type=checked.media_type,
-        original_filename=checked.filename,
-        created_by=actor,
-        created_at=at,
-    )
-
-
-def _files(s: Session, ids: list[int]) -> defaultdict[int, list[HandlingFile]]:
-    found: defaultdict[int, list[HandlingFile]] = defaultdict(list)
-    if ids:
-        stmt = (
-            select(HandlingFile)
-            .where(col(HandlingFile.handling_id).in_(ids))
-            .order_by(col(HandlingFile.handling_id), col(HandlingFile.version))
-        )
-        for f in s.exec(stmt).all():
-            found[f.handling_id].append(f)
-    return found
-
-
-def _marks(s: Session, ids: list[int]) -> defaultdict[int, list[SecrecyMark]]:
-    found: defaultdict[int, list[SecrecyMark]] = defaultdict(list)
-    if ids:
-        stmt = select(SecrecyMark).where(col(SecrecyMark.handling_id).in_(ids))
-        for m in s.exec(stmt.order_by(col(SecrecyMark.id))).all():
-            found[m.handling_id or 0].append(m)
-    return found
-
-
-def _event(case: Case, kind: str, actor: str, at: Any, changes: dict[str, Any]) -> CaseEvent:
-    """A history entry; the case's fields and row version are unchanged."""
-    assert case.id is not None
-    return CaseEvent(
-        case_id=case.id,
-        at=at,
-        actor=actor,
-        kind=kind,
-        from_stage=case.stage,
-        to_stage=case.stage,
-        changes=changes,
-        row_version=case.row_version,
-    )
