@@ -79,6 +79,7 @@ def retention_run(
     """Lista handlingar som ska gallras; med --confirm (och --decision, --actor) gallras de."""
     from caseflow.domain.workdays import local_date
     from caseflow.records.config import load_document_types
+    from caseflow.records.context import storage_folder
     from caseflow.records.storage import FolderStore
     from caseflow.retention.service import due_documents, run_disposal
 
@@ -95,7 +96,7 @@ def retention_run(
             f"{len(due)} handlingar ska gallras; kör med --confirm --decision BESLUT för att gallra"
         )
         return
-    store = FolderStore(context.settings.storage_dir)
+    store = FolderStore(storage_folder(context.settings))
     types = load_document_types(context.settings.records_dir / "document_types.yaml")
     written = run_disposal(
         db=context.db, plan=plan, workflows=context.workflows, types=types,
