@@ -150,3 +150,38 @@ def test_cli_archive_export_and_check(
     assert code == 1 and err.startswith("fel: filen stämmer inte med sin kontrollsumma")
     code, _, err = run("archive", "export", DNR, "-o", str(tmp_path / "saknas" / "ut"))
     assert code == 1 and "finns inte" in err and err.count("\n") == 1
+
+
+def test_a_rendered_memo_and_its_signed_decision_are_exported_as_documents(
+    database: Database, workflows: WorkflowRegistry, clock: FakeClock, tmp_path: Path
+) -> None:
+    """Memos and decisions are registered as upprättade handlingar by the records side; the
+    export carries the signed memo's bytes as the decision document."""
+    from caseflow.cases.engine import fire
+    from caseflow.memo.service import finalize_memo, render_memo
+    from tests.test_decisions import DECIDER, MEMO_DAY, MEMOS, OFFICER, partner_case, people
+    from tests.test_decisions import DNR as PARTNER
+    from tests.test_records_memo import records
+
+    people(database, clock)
+    partner_case(database, workflows, clock)
+    rec = records()
+    memo = render_memo(
+        db=database, memos_dir=MEMOS, clock=clock, dnr=PARTNER, fmt="docx", memo_date=MEMO_DAY,
+        actor=OFFICER, signatory_email=DECIDER, records=rec,
+    )  # fmt: skip
+    finalize_memo(db=database, memos_dir=MEMOS, clock=clock, dnr=PARTNER, signed_by=DECIDER,
+                  decided_on=date(2025, 1, 3), records=rec)  # fmt: skip
+    fire(db=database, workflows=workflows, dnr=PARTNER, trigger="withdraw", actor=OFFICER,
+         clock=clock, reason="Avslutat efter beslut")  # fmt: skip
+    [package] = export_cases(
+        db=database, dnrs=[PARTNER], out_dir=tmp_path / "ut", workflows=workflows,
+        types=rec.types, plan=retention_plan(), read_bytes=rec.files.get, producer=PRODUCER,
+        now=clock.now(),
+    )  # fmt: skip
+    _, problems = validate_package(package)
+    assert problems == [], "\n".join(map(str, problems))
+    [decision] = read_package(package).documents
+    assert decision.doc_type == "beslut" and decision.final_state == "faststalld"
+    assert decision.file is not None and decision.file.data == memo.data
+    assert decision.disposal is not None and not decision.disposal.disposable
