@@ -185,3 +185,29 @@ def test_a_rendered_memo_and_its_signed_decision_are_exported_as_documents(
     assert decision.doc_type == "beslut" and decision.final_state == "faststalld"
     assert decision.file is not None and decision.file.data == memo.data
     assert decision.disposal is not None and not decision.disposal.disposable
+
+
+def test_a_disposed_document_is_exported_as_metadata_with_its_disposal(
+    sqlite_db: Database, workflows: WorkflowRegistry, clock: FakeClock, files: FolderStore,
+    tmp_path: Path,
+) -> None:  # fmt: skip
+    from datetime import UTC, datetime
+
+    from caseflow.retention.service import run_disposal
+
+    closed_case(sqlite_db, workflows, clock, files)
+    run_disposal(
+        db=sqlite_db, plan=retention_plan(), workflows=workflows, types=doc_types(),
+        remove_bytes=lambda s: files.path_of(s).unlink(), actor="bo@region.se",
+        decision="RS 2027/14", clock=FakeClock(datetime(2027, 2, 1, 9, tzinfo=UTC)),
+    )  # fmt: skip
+    [package] = export(sqlite_db, workflows, clock, files, tmp_path / "ut")
+    _, problems = validate_package(package)
+    assert problems == [], "\n".join(map(str, problems))
+    documents = read_package(package).documents
+    assert documents[2].file is None and documents[2].disposed_on == date(2027, 2, 1)
+    assert documents[2].subject == "Mötesbokning"  # the metadata remains
+    assert not (package / "representations/rep1/data/3-bokning.txt").exists()
+    assert "filen gallrad 2027-02-01" in (package / "documentation/paketbeskrivning.txt").read_text(
+        "utf-8"
+    )
