@@ -1,6 +1,6 @@
 """Where the data folders are: a checkout's top-level folders, else the copies in the wheel.
 
-`workflows/`, `memos/`, `notifications/` and `alembic/` live at the top of the repository. The
+`workflows/`, `memos/`, `notifications/`, `alembic/` and `records/` live at the top. The
 wheel carries copies under `caseflow/_data/` (see `[tool.hatch.build.targets.wheel.force-include]`
 in pyproject.toml), so an installed caseflow runs `db upgrade` and renders memos without a
 checkout. Pure: only paths, no I/O beyond checking that a file exists.
@@ -12,7 +12,7 @@ from pathlib import Path
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 #: The folders the wheel carries (pyproject.toml's force-include lists the same).
-DATA_FOLDERS = ("workflows", "memos", "notifications", "alembic")
+DATA_FOLDERS = ("workflows", "memos", "notifications", "alembic", "records")
 
 
 def data_dir(name: str, *, package_dir: Path = PACKAGE_DIR) -> Path:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
+from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from caseflow.resources import data_dir
@@ -30,6 +31,12 @@ class Settings(BaseSettings):
     mail_from: str = "caseflow@localhost"
     base_url: str = "http://127.0.0.1:8000"
     digest: bool = False
+    records_dir: Path = data_dir("records")
+    storage_dir: Path | None = None
+    max_file_bytes: int = Field(default=50 * 1024 * 1024, ge=1)
+    public_register: bool = False
+    archive_creator: str = "Regionen"
+    archive_creator_id: str = "000000-0000"
 
 
 def load_settings(**overrides: object) -> Settings:

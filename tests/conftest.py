@@ -21,6 +21,7 @@ PG_URL = os.environ.get("CASEFLOW_TEST_DATABASE_URL")
 REQUIRE_PG = os.environ.get("CASEFLOW_REQUIRE_POSTGRES") == "1"
 BACKENDS = ["sqlite"] + (["postgresql"] if PG_URL else [])
 TABLES = (
+    "disposal_log, retention_holds, disclosure_requests, secrecy_marks, handling_files, handlings, "
     "case_events, case_funders, decisions, memo_renders, agenda_items, meetings, outbox, "
     "reminders, auth_tokens, cases, people, portfolio_snapshots, results_answers, "
     "results_report_events, results_reports"
@@ -80,6 +81,18 @@ def sqlite_db(sqlite_template: Path, tmp_path: Path) -> Iterator[Database]:
     database = make_sqlite(sqlite_template, tmp_path)
     yield database
     database.dispose()
+
+
+@pytest.fixture(scope="session")
+def _storage_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("filer")
+
+
+@pytest.fixture(autouse=True)
+def _file_storage(_storage_root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Registered documents' files go to a temporary folder, never the working folder (the
+    default for a PostgreSQL database)."""
+    monkeypatch.setenv("CASEFLOW_STORAGE_DIR", str(_storage_root))
 
 
 @pytest.fixture(scope="session")

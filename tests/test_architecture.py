@@ -5,7 +5,8 @@ Layers, innermost first; a module may import its own layer and those before it, 
     pure      caseflow (root), errors, clock, settings, domain/, workflow/, the pure parts of
               memo/ and portfolio/, meetings/ics, mail/mailer — no database, mail, web or
               scheduler library, ever, not even through another module
-    store     store/ — the database adapter (SQLModel tables, Database, repository queries)
+    store     store/ — the database adapter (SQLModel tables, Database, repository queries),
+              and records/models (the records tables)
     service   cases/, meetings/, reminders/, memo/service|store, portfolio/service|files|snapshots,
               mail/outbox|delivery — use cases over the store, returning data
     adapter   mail/smtp — talks to the outside world and imports only pure modules: it
@@ -37,8 +38,12 @@ PURE_PREFIXES = (
     "caseflow.results.form", "caseflow.results.count", "caseflow.results.ocr_repair",
     "caseflow.results.defaults",
     "caseflow.results.ocr_import",
+    "caseflow.records.config", "caseflow.records.vocabulary", "caseflow.records.filetype",
+    "caseflow.archive.model", "caseflow.archive.xmlutil", "caseflow.archive.erms",
+    "caseflow.archive.premis", "caseflow.archive.mets", "caseflow.archive.package",
+    "caseflow.archive.reader", "caseflow.retention.plan",
 )  # fmt: skip
-STORE_PREFIXES = ("caseflow.store",)
+STORE_PREFIXES = ("caseflow.store", "caseflow.records.models", "caseflow.retention.models")
 ENTRY_PREFIXES = ("caseflow.cli", "caseflow.web", "caseflow.worker", "caseflow.__main__")
 ADAPTER_PREFIXES = ("caseflow.mail.smtp",)
 

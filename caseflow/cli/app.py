@@ -17,6 +17,7 @@ from caseflow.clock import SystemClock
 from caseflow.errors import CaseflowError
 
 if TYPE_CHECKING:  # imported when first used, so `caseflow --help` starts fast
+    from caseflow.records.context import Records
     from caseflow.settings import Settings
     from caseflow.store.db import Database
     from caseflow.workflow.registry import WorkflowRegistry
@@ -39,6 +40,7 @@ class AppContext:
     _settings: Settings | None = None
     _db: Database | None = None
     _workflows: WorkflowRegistry | None = None
+    _records: Records | None = None
 
     @property
     def settings(self) -> Settings:
@@ -72,6 +74,15 @@ class AppContext:
 
             self._workflows = load_registry(self.settings.workflows_dir)
         return self._workflows
+
+    @property
+    def records(self) -> Records:
+        """The file store and records configuration (built on first use)."""
+        if self._records is None:
+            from caseflow.records.context import build_records
+
+            self._records = build_records(self.settings)
+        return self._records
 
     def close(self) -> None:
         """Release the database's connections (run when the command ends)."""

@@ -20,18 +20,22 @@ from caseflow.errors import CaseflowError
 def register_commands() -> None:
     """Import the CLI modules: each adds its commands to `app` when imported."""
     from caseflow.cli import (  # noqa: F401  (registers the sub-commands)
+        archive,
         calendar,
         case,
         db,
         decisions,
+        handling,
         meetings,
         memo,
         outbox,
         portfolio,
+        register,
         reminders,
         results,
         results_draft,
         results_flow,
+        retention,
         web,
         worklist,
     )

@@ -104,7 +104,7 @@ def memo_render(
     memo = render_memo(
         db=context.db, memos_dir=context.settings.memos_dir, clock=context.clock, dnr=dnr,
         fmt=chosen, memo_date=date.fromisoformat(given) if given else today(context),
-        actor=actor, kind=kind, signatory_email=signatory,
+        actor=actor, kind=kind, signatory_email=signatory, records=context.records,
     )  # fmt: skip
     write_output(output, memo.data)
     for warning in memo.warnings:
@@ -143,6 +143,7 @@ def memo_finalize(
     decision = finalize_memo(
         db=context.db, memos_dir=context.settings.memos_dir, clock=context.clock, dnr=dnr,
         signed_by=signed_by, decided_on=date.fromisoformat(given) if given else today(context),
+        records=context.records,
     )  # fmt: skip
     note = " (anmäls vid nämndens nästa sammanträde)" if decision.delegation_point else ""
     out(f"{dnr}: beslut {decision.id} registrerat {decision.decided_on}{note}")

@@ -92,9 +92,18 @@ def describe(event: EventLike, labels: Labels) -> Entry:
         return Entry(f"{move}: {labels.stage(event.from_stage)} → {labels.stage(event.to_stage)}")
     if event.kind == "create":
         return Entry(f"Ärendet registrerades i steget {labels.stage(event.to_stage)}")
+    if event.kind == "disposal":  # retention.service: a document's files were disposed of
+        return Entry(
+            f"Gallrade filen till {changes.get('handling', '?')} enligt "
+            f"{changes.get('rule', '?')} (beslut: {changes.get('decision', '?')})"
+        )
     if event.kind == "import" and event.from_stage is None:
         return Entry(f"Ärendet importerades i steget {labels.stage(event.to_stage)}")
-    told = event_text(event.kind, changes) or meeting_event_text(event.kind, changes)
+    told = (
+        event_text(event.kind, changes)
+        or meeting_event_text(event.kind, changes)
+        or records_event_text(event.kind, changes)
+    )
     if told is not None:
         return Entry(told)
     if event.kind in DEADLINE_EVENTS:
@@ -113,6 +122,48 @@ def describe(event: EventLike, labels: Labels) -> Entry:
 
 
 DEADLINE_EVENTS = ("deadline_done", "deadline_skip", "stage_entered")
+
+#: The records side's events (case_events.kind, at most 16 characters) and their Swedish words.
+#: A line names the document by number, direction and type, never its subject or counterpart:
+#: those may come under a secrecy mark later, and the history is not masked.
+RECORDS_EVENTS = (
+    "handling", "handling_version", "handling_final", "secrecy_mark", "secrecy_lift",
+    "disclosure", "disclosure_done",
+)  # fmt: skip
+_DIRECTIONS = {"inkommande": "inkommande", "upprattad": "upprättad", "utgaende": "utgående"}
+_FINAL = {"expedierad": "expedierad", "faststalld": "fastställd"}
+_OUTCOMES = {"lamnas_ut": "lämnas ut", "maskerad": "lämnas ut med maskering", "avslag": "avslag"}
+
+
+def records_event_text(kind: str, changes: Mapping[str, Any]) -> str | None:
+    """How an event of the records side reads in a case's history; None for other kinds."""
+    c = changes
+    number = c.get("number") or "–"
+    if kind == "handling":
+        direction = _DIRECTIONS.get(str(c.get("direction")), str(c.get("direction")))
+        file = f", fil {c['file']}" if c.get("file") else ", utan fil"
+        how = " automatiskt" if c.get("auto") else ""
+        kind_label = c.get("doc_type_label") or c.get("doc_type")
+        return f"Registrerade{how} handling {number} ({direction}, {kind_label}{file})"
+    if kind == "handling_version":
+        return f"Ny version {c.get('version')} av handling {number} (fil {c.get('file')})"
+    if kind == "handling_final":
+        return f"Handling {number} blev {_FINAL.get(str(c.get('state')), str(c.get('state')))}"
+    what = (
+        f"handling {number}"
+        if c.get("number")
+        else f"fältet {c.get('field_label') or c.get('field')}"
+    )
+    if kind == "secrecy_mark":
+        return f"Sekretessmarkerade {what} enligt {c.get('osl')}: {c.get('reason')}"
+    if kind == "secrecy_lift":
+        return f"Hävde sekretessmarkeringen ({c.get('osl')}) av {what}: {c.get('reason')}"
+    if kind == "disclosure":
+        return f"Begäran om utlämnande av {what} registrerades"
+    if kind == "disclosure_done":
+        outcome = _OUTCOMES.get(str(c.get("outcome")), str(c.get("outcome")))
+        return f"Begäran om utlämnande av {what} avgjordes: {outcome}"
+    return None
 
 
 def _deadline_text(event: EventLike, changes: Mapping[str, Any], labels: Labels) -> str:

@@ -8,6 +8,7 @@ ROLES: dict[str, str] = {
     "handlaggare": "Handläggare",
     "beslutsfattare": "Beslutsfattare",
     "namndsekreterare": "Nämndsekreterare",
+    "registrator": "Registrator",
     "admin": "Administratör",
     "system": "Systemet (automatiska steg)",
 }

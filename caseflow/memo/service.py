@@ -23,6 +23,8 @@ from caseflow.memo.compose import (
     render_markdown,
 )
 from caseflow.memo.store import finalize, record_render, render_file
+from caseflow.records.basis import basis_of
+from caseflow.records.context import Records
 from caseflow.store.casemap import case_to_dict
 from caseflow.store.db import Database
 from caseflow.store.models import Decision
@@ -92,8 +94,11 @@ def render_memo(
     actor: str,
     kind: str | None = None,
     signatory_email: str | None = None,
+    records: Records | None = None,
 ) -> RenderedMemo:
-    """Render the case's memo (docx, md or html) and record the render (hash, template version).
+    """Render the case's memo (docx, md or html) and record the render (hash, template version);
+    with `records`, also register it as an upprättad handling (a new version of the case's
+    draft of that memo kind).
 
     Raises:
         UnknownCaseError; InputError: unknown format or kind, missing facts, template errors.
@@ -104,6 +109,7 @@ def render_memo(
         raise InputError(f"okänt format {fmt!r}; välj ett av {', '.join(FORMATS)}")
     config = board(memos_dir)
     case, officer = load_case(db, dnr)
+    case["decision_basis"] = basis_of(db=db, dnr=dnr, lines=case["decision_basis"])
     memo_kind = kind or choose_kind(case, config)
     signer = signatory(db, signatory_email)
     templates = memos_dir / "templates"
@@ -117,12 +123,14 @@ def render_memo(
         data = markdown_to_html(text.markdown, title=title).encode("utf-8")
     else:
         data = markdown_to_docx(text.markdown, template=templates / "memo.docx", title=title)
+    filename = memo_filename(memo_kind, case["diarienummer"], fmt)
     record_render(db=db, dnr=dnr, kind=memo_kind, fmt=fmt,
                   template_version=text.template_version, content_hash=content_hash(data),
                   memo_date=memo_date, warnings=text.warnings, actor=actor, clock=clock,
                   signatory_email=signatory_email.strip().lower() if signatory_email else None,
-                  signatory_name=(signer or config.signatory).name, data=data)  # fmt: skip
-    filename = memo_filename(memo_kind, case["diarienummer"], fmt)
+                  signatory_name=(signer or config.signatory).name, data=data,
+                  records=records, filename=filename,
+                  title=f"{config.kinds[memo_kind].title}: {case['title']}")  # fmt: skip
     return RenderedMemo(data, memo_kind, fmt, tuple(text.warnings), filename)
 
 
@@ -201,10 +209,12 @@ def draft_document(*, db: Database, memos_dir: Path, dnr: str, fmt: str) -> Draf
 
 
 def finalize_memo(
-    *, db: Database, memos_dir: Path, clock: Clock, dnr: str, signed_by: str, decided_on: date
-) -> Decision:
-    """Register the decision of the case's latest memo, signed by a beslutsfattare."""
+    *, db: Database, memos_dir: Path, clock: Clock, dnr: str, signed_by: str, decided_on: date,
+    records: Records | None = None,
+) -> Decision:  # fmt: skip
+    """Register the decision of the case's latest memo, signed by a beslutsfattare (with
+    `records`, its handling becomes final: fastställd)."""
     config = board(memos_dir)
     points = {k: c.delegation_point for k, c in config.kinds.items() if c.delegation_point}
     return finalize(db=db, dnr=dnr, signed_by=signed_by, decided_on=decided_on,
-                    delegation_points=points, clock=clock)  # fmt: skip
+                    delegation_points=points, clock=clock, records=records)  # fmt: skip

@@ -14,6 +14,8 @@ from caseflow.domain.decisions import DECISION, check_decision_date, check_signe
 from caseflow.domain.dnr import parse_dnr
 from caseflow.domain.workdays import local_date
 from caseflow.errors import DuplicateError, InputError, NotFoundError
+from caseflow.records.auto import decision_signed, memo_rendered
+from caseflow.records.context import Records
 from caseflow.store.db import Database
 from caseflow.store.models import Case, CaseEvent, Decision, MemoFile, MemoRender
 from caseflow.store.repo import require_case, require_person
@@ -23,15 +25,19 @@ def record_render(
     *, db: Database, dnr: str, kind: str, fmt: str, template_version: str, content_hash: str,
     memo_date: date, warnings: list[str], actor: str, clock: Clock,
     signatory_email: str | None = None, signatory_name: str | None = None,
-    data: bytes | None = None,
+    data: bytes | None = None, records: Records | None = None, filename: str = "",
+    title: str = "",
 ) -> MemoRender:  # fmt: skip
     """Store that a memo was rendered (what, from which template, its hash, by whom, when, and
     who it names as signatory: only they may sign its decision), and its bytes `data` under
-    `content_hash` (the SHA-256 of `data`; identical renders share the stored bytes)."""
+    `content_hash` (the SHA-256 of `data`; identical renders share the stored bytes).
+
+    With `records`, the render is registered as an upprättad handling (`filename`, `title`) in
+    the same transaction (records/auto.py)."""
     with db.write() as session:
         if data is not None and session.get(MemoFile, content_hash) is None:
             session.add(MemoFile(content_hash=content_hash, data=data))
-        case = require_case(session=session, dnr=parse_dnr(dnr))
+        case = require_case(session=session, dnr=parse_dnr(dnr), for_update=records is not None)
         assert case.id is not None
         row = MemoRender(
             case_id=case.id, kind=kind, format=fmt, template_version=template_version,
@@ -40,6 +46,10 @@ def record_render(
             signatory_name=signatory_name,
         )  # fmt: skip
         session.add(row)
+        if records is not None and data is not None:
+            session.flush()
+            memo_rendered(session=session, records=records, case=case, render=row, data=data,
+                          filename=filename, title=title)  # fmt: skip
         return row
 
 
@@ -82,7 +92,7 @@ def renders_of(*, session: Session, case_id: int) -> list[MemoRender]:
 
 def finalize(
     *, db: Database, dnr: str, signed_by: str, decided_on: date, delegation_points: dict[str, str],
-    clock: Clock,
+    clock: Clock, records: Records | None = None,
 ) -> Decision:  # fmt: skip
     """Record the decision of the case's latest rendered memo, with a `decision` history event.
 
@@ -90,7 +100,8 @@ def finalize(
     memo's date nor after today (Europe/Stockholm). A render has at most one live decision (a
     partial unique index backs the check, so a concurrent second one fails the same way).
     `delegation_points` maps memo kind → delegation point; a kind with one is a delegation
-    decision, to be reported at the board's next meeting.
+    decision, to be reported at the board's next meeting. With `records`, the decided memo's
+    handling becomes final (fastställd) in the same transaction (records/auto.py).
 
     Raises:
         UnknownCaseError, UnknownPersonError, PermissionDeniedError, InputError (no memo yet,
@@ -133,6 +144,9 @@ def finalize(
         session.add(decision)
         session.flush()
         session.add(decision_event(case, decision, kind=DECISION, actor=person.email, at=now))
+        if records is not None:
+            decision_signed(session=session, records=records, case=case, decision=decision,
+                            title=f"Beslut: {case.title}")  # fmt: skip
         return decision
 
 

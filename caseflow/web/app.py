@@ -19,6 +19,7 @@ from caseflow.errors import (
     CaseflowError,
     GuardFailedError,
 )
+from caseflow.records.context import Records, build_records
 from caseflow.settings import Settings
 from caseflow.store.db import Database
 from caseflow.web.api.common import swedish
@@ -155,6 +156,7 @@ def create_app(
     db: Database | None = None,
     workflows: WorkflowRegistry | None = None,
     secure_cookies: bool = False,
+    records: Records | None = None,
 ) -> FastAPI:
     """The web application over `settings.database_url` (or the given database)."""
     from caseflow.web.api import router as api
@@ -186,6 +188,7 @@ def create_app(
         settings=settings,
         db=db or Database(settings.database_url),
         fixed_workflows=workflows,
+        records=records or build_records(settings),
         clock=clock or SystemClock(),
         secure_cookies=secure_cookies,
     )

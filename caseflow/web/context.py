@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from caseflow.clock import Clock, SystemClock
+from caseflow.records.context import Records
 from caseflow.settings import Settings
 from caseflow.store.db import Database
 from caseflow.workflow.registry import WorkflowRegistry, cached_registry
@@ -63,6 +64,7 @@ class WebContext:
     settings: Settings
     db: Database
     fixed_workflows: WorkflowRegistry | None  # given to create_app; None: settings.workflows_dir
+    records: Records
     clock: Clock = field(default_factory=SystemClock)
     limiter: LoginLimiter = field(default_factory=LoginLimiter)
     secure_cookies: bool = False  # also set when a request arrives over https

@@ -90,7 +90,7 @@ def write_memo(
     rendered = render_memo(
         db=ctx.db, memos_dir=ctx.settings.memos_dir, clock=ctx.clock, dnr=dnr, fmt=given.format,
         memo_date=given.memo_date or local_date(ctx.clock.now()), actor=user.email,
-        kind=given.kind or None, signatory_email=given.signatory or None,
+        kind=given.kind or None, signatory_email=given.signatory or None, records=ctx.records,
     )  # fmt: skip
     return download(rendered.data, fmt=rendered.fmt, filename=rendered.filename,
                     headers={"X-Memo-Warnings": str(len(rendered.warnings))})  # fmt: skip
@@ -114,6 +114,7 @@ def decide(
     decision = finalize_memo(
         db=ctx.db, memos_dir=ctx.settings.memos_dir, clock=ctx.clock, dnr=dnr,
         signed_by=user.email, decided_on=given.decided_on or local_date(ctx.clock.now()),
+        records=ctx.records,
     )  # fmt: skip
     assert decision.id is not None
     return DecisionOut(

@@ -175,7 +175,7 @@ async def memo(request: Request, user: FormUser, prefix: str, serial: str, year:
             fmt=_text(form, "format", limit=10) or "docx",
             memo_date=_date(form, "memo_date", local_date(context.clock.now())),
             actor=user.email, kind=_text(form, "kind", limit=64) or None,
-            signatory_email=_text(form, "signatory", limit=254) or None,
+            signatory_email=_text(form, "signatory", limit=254) or None, records=context.records,
         )  # fmt: skip
     except CaseflowError as err:
         return _failed(request, user, dnr, err)
@@ -245,6 +245,7 @@ async def finalize(request: Request, user: FormUser, prefix: str, serial: str,
             db=context.db, memos_dir=context.settings.memos_dir, clock=context.clock, dnr=dnr,
             signed_by=user.email,
             decided_on=_date(form, "decided_on", local_date(context.clock.now())),
+            records=context.records,
         )  # fmt: skip
     except CaseflowError as err:
         return _failed(request, user, dnr, err)

@@ -1,0 +1,3 @@
+"""Retention (gallring): the information management plan as data (`records/retention.yaml`,
+`plan`, pure), holds and the disposal log (`models`, store), due documents and disposal runs
+(`service`)."""
