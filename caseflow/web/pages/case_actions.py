@@ -214,7 +214,7 @@ async def memo_draft(request: Request, user: FormUser, prefix: str, serial: str,
             else "Ärendebeskrivningen var redan densamma som utkastet.")  # fmt: skip
     if drafted.missing:
         text += f" Saknas i ärendet: {', '.join(drafted.missing)}."
-    return _back(dnr, text, "#falt")
+    return _back(user, dnr, text, "#falt")
 
 
 @router.get(BASE + "/memos/{memo_id}")
