@@ -16,7 +16,7 @@ from caseflow.domain.workdays import local_date
 from caseflow.errors import DuplicateError, InputError, NotFoundError
 from caseflow.store.db import Database
 from caseflow.store.models import Case, CaseEvent, Decision, MemoFile, MemoRender
-from caseflow.store.repo import require_case, require_person
+from caseflow.store.repo import require_case, require_case_id, require_person
 
 
 def record_render(
@@ -29,12 +29,12 @@ def record_render(
     who it names as signatory: only they may sign its decision), and its bytes `data` under
     `content_hash` (the SHA-256 of `data`; identical renders share the stored bytes)."""
     with db.write() as session:
-        if data is not None and session.get(MemoFile, content_hash) is None:
+        known = select(MemoFile.content_hash).where(MemoFile.content_hash == content_hash)
+        if data is not None and session.exec(known).first() is None:
             session.add(MemoFile(content_hash=content_hash, data=data))
-        case = require_case(session=session, dnr=parse_dnr(dnr))
-        assert case.id is not None
+        case_id = require_case_id(session=session, dnr=parse_dnr(dnr))
         row = MemoRender(
-            case_id=case.id, kind=kind, format=fmt, template_version=template_version,
+            case_id=case_id, kind=kind, format=fmt, template_version=template_version,
             content_hash=content_hash, memo_date=memo_date, warnings=warnings,
             created_by=actor, created_at=clock.now(), signatory_email=signatory_email,
             signatory_name=signatory_name,
