@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, delete, insert, select, update
+from sqlalchemy import Connection, bindparam, case, delete, insert, null, select, update
 
 from caseflow.domain.workdays import local_date
 from caseflow.store.models import AgendaItem, Case, CaseEvent, Meeting, Reminder, ReminderPlan
@@ -54,8 +54,11 @@ _MEETINGS = (
     .order_by(_meetings.c.day)
 )
 ENTERED_KIND = "stage_entered"  # an event recording the day a case really entered its stage
+# Only a stage_entered event's `changes` is read: a create or import event's holds the whole case
+# as JSON, and decoding it for every case was most of a re-planning pass that changed nothing.
+_ENTERED_CHANGES = case((_events.c.kind == ENTERED_KIND, _events.c.changes), else_=null())
 _ENTERED = (
-    select(_events.c.to_stage, _events.c.kind, _events.c.at, _events.c.changes)
+    select(_events.c.to_stage, _events.c.kind, _events.c.at, _ENTERED_CHANGES)
     .where(
         _events.c.case_id == bindparam("case_id"),
         _events.c.kind.in_(["create", "import", "transition", ENTERED_KIND]),
@@ -220,7 +223,7 @@ _MEETINGS_OF = (
     .order_by(_agenda.c.case_id, _meetings.c.day)
 )  # fmt: skip
 _ENTERED_OF = (
-    select(_events.c.case_id, _events.c.to_stage, _events.c.kind, _events.c.at, _events.c.changes)
+    select(_events.c.case_id, _events.c.to_stage, _events.c.kind, _events.c.at, _ENTERED_CHANGES)
     .where(_events.c.case_id.in_(bindparam("ids", expanding=True)),
            _events.c.kind.in_(["create", "import", "transition", ENTERED_KIND]))
     .order_by(_events.c.case_id, _events.c.id)
