@@ -166,6 +166,8 @@ def replan_all(conn: Connection, *, rules_for: Mapping[str, Sequence[DeadlineRul
     conn.execute(update(_cases).where(_cases.c.reminders_stale.is_(True))
                  .values(reminders_stale=False))  # fmt: skip
     rules_keys = {name: _rules_key(rules) for name, rules in rules_for.items()}
+    stages_of = {name: {r.stage for r in rules if r.stage is not None}
+                 for name, rules in rules_for.items()}  # fmt: skip
     day = today.isoformat()
     open_cases = conn.execute(_OPEN_PLANNED).all()
     writes = _Writes()
@@ -182,9 +184,8 @@ def replan_all(conn: Connection, *, rules_for: Mapping[str, Sequence[DeadlineRul
             events.setdefault(event.case_id, []).append(event[1:])
         stale: list[tuple[Any, CaseDates, str]] = []
         for row in rows:
-            rules = rules_for[row.workflow]
-            stages = {r.stage for r in rules if r.stage is not None}
-            facts = _dates(row, meetings.get(row.id, []), events.get(row.id, []), stages)
+            facts = _dates(row, meetings.get(row.id, []), events.get(row.id, []),
+                           stages_of[row.workflow])  # fmt: skip
             fingerprint = _fingerprint(rules_keys[row.workflow], day, facts)
             if fingerprint != row.fingerprint:
                 stale.append((row, facts, fingerprint))
@@ -239,14 +240,16 @@ _FORGET_PLAN = delete(_plans).where(_plans.c.case_id == bindparam("cid"))
 
 
 def _rules_key(rules: Sequence[DeadlineRule]) -> str:
-    """The rules as text (their full definition: a changed rule re-plans every case)."""
-    return repr(list(rules))
+    """A digest of the rules' full definition: a changed rule re-plans every case."""
+    return hashlib.blake2b(repr(list(rules)).encode(), digest_size=16).hexdigest()
 
 
 def _fingerprint(rules_key: str, day: str, facts: CaseDates) -> str:
     """128-bit digest of everything `plan()` reads for one case on `day`."""
-    text = repr((rules_key, day, facts.stage, facts.is_open, facts.start_date, facts.end_date,
-                 sorted(facts.entered.items()), list(facts.meetings)))  # fmt: skip
+    entered = ",".join(f"{stage}={on}" for stage, on in sorted(facts.entered.items()))
+    meetings = ",".join(str(on) for on in facts.meetings)
+    text = (f"{rules_key}|{day}|{facts.stage}|{facts.is_open}|{facts.start_date}|"
+            f"{facts.end_date}|{entered}|{meetings}")  # fmt: skip
     return hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
 
 
