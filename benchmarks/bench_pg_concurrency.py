@@ -448,7 +448,7 @@ def main() -> None:
         for w in range(workers):
             docs += case_docs(f"{kind[0].upper()}{w}", cases + 1)
     for w in range(workers):
-        docs += case_docs(f"P{w}", cases + 1)  # raw psycopg's cases
+        docs += case_docs(f"X{w}", cases + 1)  # raw psycopg's cases
     docs += case_docs("H", args.hot * args.rounds)
     seed(db, workflows, clock, docs)
     setup = time.perf_counter() - started
@@ -457,7 +457,7 @@ def main() -> None:
     print("\n  Part 1: distinct cases per worker")
     ok = part_one(db, url, "threads", "B", 1, cases)  # baseline: one worker
     ok = all([ok] + [part_one(db, url, k, k[0].upper(), workers, cases) for k in kinds])
-    ok = part_one(db, url, "processes", "P", workers, cases, raw=True) and ok
+    ok = part_one(db, url, "processes", "X", workers, cases, raw=True) and ok
     ours, ceiling = RATES.get(f"processes {workers}"), RATES[f"raw processes {workers}"]
     if ours:
         ratio = ours / ceiling
