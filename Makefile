@@ -39,16 +39,21 @@ unit: $(STAMP)
 test-fast: $(STAMP)
 	$(BIN)/pytest -m fast -q
 
-## Benchmarks (on demand; figures go to docs/benchmarks.md by hand).
+## Benchmarks (on demand): each run writes benchmarks/results/<UTC time>-<commit>.json (figures,
+## ceilings, ratios, machine, commit) and prints its Markdown table for docs/benchmarks.md.
 bench: $(STAMP)
-	$(BIN)/python benchmarks/bench_moves.py
-	$(BIN)/python benchmarks/bench_machine_memory.py
-	$(BIN)/python benchmarks/bench_pg_concurrency.py
-	$(BIN)/python benchmarks/bench_portfolio_import.py
-	$(BIN)/python benchmarks/bench_report.py
-	$(BIN)/python benchmarks/bench_memo.py
-	$(BIN)/python benchmarks/bench_web.py
-	$(BIN)/python benchmarks/bench_search.py
+	@out=$$($(BIN)/python benchmarks/harness.py start) && echo "results: $$out" && \
+	export CASEFLOW_BENCH_OUT=$$out && \
+	$(BIN)/python benchmarks/bench_moves.py && \
+	$(BIN)/python benchmarks/bench_machine_memory.py && \
+	$(BIN)/python benchmarks/bench_pg_concurrency.py && \
+	$(BIN)/python benchmarks/bench_portfolio_import.py && \
+	$(BIN)/python benchmarks/bench_report.py && \
+	$(BIN)/python benchmarks/bench_memo.py && \
+	$(BIN)/python benchmarks/bench_reminders.py --only-replan && \
+	$(BIN)/python benchmarks/bench_web.py && \
+	$(BIN)/python benchmarks/bench_search.py && \
+	$(BIN)/python benchmarks/harness.py table $$out
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis $(DEMO_DB) $(DEMO_DB)-wal $(DEMO_DB)-shm

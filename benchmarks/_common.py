@@ -5,6 +5,7 @@ Imported by the scripts in this folder as `_common` (a script's own folder is on
 
 from __future__ import annotations
 
+import json
 import os
 import platform
 import sys
@@ -19,6 +20,7 @@ from caseflow.store.db import Database
 from caseflow.workflow.registry import WorkflowRegistry, load_registry
 
 WORKFLOWS_DIR = PROJECT_ROOT / "workflows"
+RESULTS_DIR = PROJECT_ROOT / "benchmarks" / "results"
 WORKFLOW = "regional_project"
 OFFICER = "anna@region.se"
 
@@ -116,3 +118,52 @@ def git_line() -> str:
     commit = git("rev-parse", "--short", "HEAD") or "unknown"
     dirty = git("status", "--porcelain", "--untracked-files=no", "--", "caseflow")
     return f"caseflow at {commit}" + (" (+ uncommitted changes in caseflow/)" if dirty else "")
+
+
+def machine_facts() -> dict[str, Any]:
+    """Where and on what the figures were taken, for the run's JSON file."""
+    import sqlite3
+    import subprocess
+
+    def git(*args: str) -> str:
+        return subprocess.run(
+            ["git", *args], cwd=PROJECT_ROOT, capture_output=True, text=True, check=False
+        ).stdout.strip()
+
+    cpu = "unknown"
+    try:
+        for line in open("/proc/cpuinfo", encoding="utf-8"):
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    one, five, fifteen = os.getloadavg()
+    return {
+        "commit": git("rev-parse", "--short", "HEAD") or "unknown",
+        "dirty": bool(git("status", "--porcelain", "--untracked-files=no", "--", "caseflow")),
+        "machine": f"{cpu}, {machine_line()}, sqlite {sqlite3.sqlite_version}",
+        "load": f"{one:.2f} {five:.2f} {fifteen:.2f}",
+    }
+
+
+def record(
+    path: str, value: float, unit: str, *, ceiling: float | None = None,
+    ceiling_label: str = "", ratio: float | None = None, target: str = "",
+    met: bool | None = None, **extra: Any,
+) -> None:  # fmt: skip
+    """Add one figure, with the ceiling it is held against, to the run's JSON file when
+    CASEFLOW_BENCH_OUT names one (`make bench`); otherwise do nothing."""
+    out = os.environ.get("CASEFLOW_BENCH_OUT")
+    if not out:
+        return
+    with open(out, encoding="utf-8") as handle:
+        data = json.load(handle)
+    data["rows"].append({
+        "path": path, "value": value, "unit": unit, "ceiling": ceiling,
+        "ceiling_label": ceiling_label, "ratio": ratio, "target": target, "met": met,
+        "load_after": load_line(), **extra,
+    })  # fmt: skip
+    with open(out, "w", encoding="utf-8") as handle:
+        json.dump(data, handle, indent=2, default=str)
+        handle.write("\n")

@@ -17,7 +17,7 @@ Beside it, stdlib `sqlite3` on a second file with the same schema, data and prag
 and, as a second reference, the same plus the three reads caseflow does first.
 
 Run: .venv/bin/python benchmarks/bench_moves.py [--cases 2000] [--rounds 3] [--profile]
-Targets: ≥ 2,000 moves/s, and caseflow/raw ≥ 0.3.
+Targets: ≥ 2,000 moves/s, and caseflow/raw ≥ 0.5 (issue 15; 0.3 in issue 2).
 """
 
 from __future__ import annotations
@@ -43,6 +43,7 @@ from _common import (
     git_line,
     load_line,
     machine_line,
+    record,
     registry,
     seed,
 )
@@ -55,7 +56,7 @@ from caseflow.store.db import Database
 from caseflow.workflow.registry import WorkflowRegistry
 
 TARGET_RATE = 2000.0
-TARGET_RATIO = 0.3
+TARGET_RATIO = 0.5  # issue 15 (was 0.3 in issue 2)
 WARMUP_CASES = 25
 NEXT_STAGE = {
     "start_planning": "bp_planering",
@@ -93,26 +94,24 @@ def caseflow_moves(db: Database, workflows: WorkflowRegistry, prefix: str, cases
 
 
 def statements_per_move(db: Database, workflows: WorkflowRegistry, prefix: str) -> list[str]:
-    """The SQL one `fire` sends (first line of each statement, plus COMMIT)."""
+    """The SQL one `fire` sends (first 70 characters of each statement, as SQLite traces it)."""
     seen: list[str] = []
+    traced: list[Any] = []
 
-    def on_execute(*args: Any) -> None:
-        statement = str(args[2])
-        seen.append(" ".join(statement.split())[:70])
+    def on_checkout(dbapi_connection: Any, *_args: Any) -> None:
+        dbapi_connection.set_trace_callback(lambda sql: seen.append(" ".join(sql.split())[:70]))
+        traced.append(dbapi_connection)
 
-    def on_commit(_conn: Any) -> None:
-        seen.append("COMMIT")
-
-    event.listen(db.engine, "before_cursor_execute", on_execute)
-    event.listen(db.engine, "commit", on_commit)
+    event.listen(db.engine, "checkout", on_checkout)
     try:
         fire(
             db=db, workflows=workflows, dnr=dnr(prefix, 1), trigger=LIFECYCLE[0], actor=OFFICER,
             clock=SystemClock(),
         )  # fmt: skip
     finally:
-        event.remove(db.engine, "before_cursor_execute", on_execute)
-        event.remove(db.engine, "commit", on_commit)
+        event.remove(db.engine, "checkout", on_checkout)
+        for connection in traced:
+            connection.set_trace_callback(None)
     return seen
 
 
@@ -286,6 +285,10 @@ def main() -> None:
         print(f"  caseflow / raw      {ratio:>9.3f}          target >= {TARGET_RATIO}   "
               f"{'MET' if ratio >= TARGET_RATIO else 'MISSED'}")  # fmt: skip
         print(f"  caseflow / raw with the same 3 reads: {ours / raw_reads:.3f}")
+        record("persisted move, SQLite WAL", ours, "moves/s", ceiling=raw,
+               ceiling_label="raw sqlite3, same 2 writes per transaction", ratio=ratio,
+               target=f">= {TARGET_RATIO}x", met=ratio >= TARGET_RATIO,
+               raw_with_reads=raw_reads)  # fmt: skip
         print(
             f"  per move: caseflow {1e6 / ours:,.0f} us, raw {1e6 / raw:,.0f} us, "
             f"raw with reads {1e6 / raw_reads:,.0f} us"

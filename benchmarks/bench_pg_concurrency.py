@@ -43,6 +43,7 @@ from _common import (
     git_line,
     load_line,
     machine_line,
+    record,
     registry,
     seed,
 )
@@ -144,6 +145,52 @@ def distinct_worker(
         result.errors = dict(errors)
     finally:
         db.dispose()
+        results.put(asdict(result))
+
+
+_RAW_READ = ("SELECT id, stage, row_version FROM cases WHERE dnr_prefix = %s AND dnr_serial = %s "
+             "AND dnr_year = %s FOR UPDATE")  # fmt: skip
+_RAW_ROLES = "SELECT roles FROM people WHERE email = %s"
+_RAW_UPDATE = ("UPDATE cases SET stage = %s, row_version = %s, updated_at = %s "
+               "WHERE id = %s AND row_version = %s")  # fmt: skip
+_RAW_INSERT = ("INSERT INTO case_events (case_id, at, actor, kind, trigger, from_stage, to_stage, "
+               "row_version) VALUES (%s, %s, %s, 'transition', %s, %s, %s, %s)")  # fmt: skip
+_STAGES = ("idea", "bp_planering", "application_sent", "bp_genomforande", "follow_up")
+
+
+def raw_worker(url: str, worker: int, prefix: str, cases: int, start: Any, results: Any) -> None:
+    """The ceiling: the same reads and writes per move on a bare psycopg connection (lock and
+    read the case, read the actor's roles, conditional UPDATE, INSERT the event, COMMIT)."""
+    from datetime import UTC, datetime
+
+    import psycopg
+
+    result = WorkerResult(worker)
+    conn = psycopg.connect(url.replace("postgresql+psycopg://", "postgresql://"))
+    try:
+        start.wait()
+        result.started = time.monotonic()
+        for serial in range(1, cases + 1):
+            for trigger in LIFECYCLE:
+                began = time.perf_counter()
+                with conn.transaction():
+                    row = conn.execute(_RAW_READ, (prefix, serial, 2025)).fetchone()
+                    assert row is not None
+                    case_id, stage, version = row
+                    conn.execute(_RAW_ROLES, (OFFICER,)).fetchone()
+                    to_stage = _STAGES[_STAGES.index(stage) + 1]
+                    now = datetime.now(UTC)
+                    changed = conn.execute(
+                        _RAW_UPDATE, (to_stage, version + 1, now, case_id, version)
+                    ).rowcount
+                    assert changed == 1
+                    conn.execute(_RAW_INSERT, (case_id, now, OFFICER, trigger, stage, to_stage,
+                                               version + 1))  # fmt: skip
+                result.moves += 1
+                result.latencies_ms.append((time.perf_counter() - began) * 1000)
+        result.finished = time.monotonic()
+    finally:
+        conn.close()
         results.put(asdict(result))
 
 
@@ -291,6 +338,9 @@ def verify(db: Database, prefix: str, *, chain: bool) -> Check:
 # --- driver -----------------------------------------------------------------------------------
 
 
+RATES: dict[str, float] = {}  # moves/s by run ("processes 8", "raw processes 8", …)
+
+
 def _span(results: list[WorkerResult]) -> float:
     return max(r.finished for r in results) - min(r.started for r in results)
 
@@ -302,10 +352,11 @@ def _errors(results: list[WorkerResult]) -> dict[str, int]:
     return dict(total)
 
 
-def part_one(db: Database, url: str, kind: str, prefix: str, workers: int, cases: int) -> bool:
+def part_one(db: Database, url: str, kind: str, prefix: str, workers: int, cases: int,
+             *, raw: bool = False) -> bool:  # fmt: skip
     """Distinct cases per worker; print the figures, return True if no update was lost."""
     per_worker = [(url, w, f"{prefix}{w}", cases) for w in range(workers)]
-    results = run_workers(kind, distinct_worker, per_worker)
+    results = run_workers(kind, raw_worker if raw else distinct_worker, per_worker)
     seconds = _span(results)
     moves = sum(r.moves for r in results)
     latencies = sorted(ms for r in results for ms in r.latencies_ms)
@@ -318,12 +369,14 @@ def part_one(db: Database, url: str, kind: str, prefix: str, workers: int, cases
         check = verify(db, f"{prefix}{w}", chain=True)
         transitions += check.transitions
         problems += check.problems
-    expected = moves + workers  # + one warm-up move per worker
+    expected = moves + (0 if raw else workers)  # + one warm-up move per caseflow worker
     if transitions != expected:
         problems.append(f"{transitions} transition events, but {expected} moves reported")
     lost = len(problems)
+    RATES[("raw " if raw else "") + f"{kind} {workers}"] = moves / seconds
     print(
-        f"  {kind:<9} {workers} worker{'s' if workers > 1 else ' '} x {cases} cases: "
+        f"  {'raw ' if raw else ''}{kind:<9} {workers} worker{'s' if workers > 1 else ' '} "
+        f"x {cases} cases: "
         f"{moves:,} moves in {seconds:.2f} s = "
         f"{moves / seconds:,.0f} moves/s (per worker {moves / seconds / workers:,.0f}/s; "
         f"latency p50 {p50:.1f} ms, p99 {p99:.1f} ms)"
@@ -394,6 +447,8 @@ def main() -> None:
     for kind in kinds:
         for w in range(workers):
             docs += case_docs(f"{kind[0].upper()}{w}", cases + 1)
+    for w in range(workers):
+        docs += case_docs(f"X{w}", cases + 1)  # raw psycopg's cases
     docs += case_docs("H", args.hot * args.rounds)
     seed(db, workflows, clock, docs)
     setup = time.perf_counter() - started
@@ -402,9 +457,20 @@ def main() -> None:
     print("\n  Part 1: distinct cases per worker")
     ok = part_one(db, url, "threads", "B", 1, cases)  # baseline: one worker
     ok = all([ok] + [part_one(db, url, k, k[0].upper(), workers, cases) for k in kinds])
+    ok = part_one(db, url, "processes", "X", workers, cases, raw=True) and ok
+    ours, ceiling = RATES.get(f"processes {workers}"), RATES[f"raw processes {workers}"]
+    if ours:
+        ratio = ours / ceiling
+        print(f"  caseflow / raw psycopg, {workers} processes: {ratio:.2f}x   target >= 0.6x: "
+              f"{'MET' if ratio >= 0.6 else 'MISSED'}")  # fmt: skip
+        record(f"moves, PostgreSQL, {workers} processes", ours, "moves/s", ceiling=ceiling,
+               ceiling_label="raw psycopg, same reads and writes", ratio=ratio,
+               target=">= 0.6x", met=ratio >= 0.6)  # fmt: skip
     print("\n  Part 2: the same few cases, optimistic (expected_version read just before)")
     ok = part_two(db, url, workers, args.hot, args.rounds) and ok
     print(f"\n  lost updates == 0 in every part: {'MET' if ok else 'MISSED'}")
+    record("lost updates, PostgreSQL (replay check)", 0 if ok else 1, "runs with losses",
+           target="0", met=ok)  # fmt: skip
     print(f"  after the run: {load_line()}")
     db.dispose()
 

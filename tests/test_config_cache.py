@@ -75,3 +75,28 @@ def test_workflows_are_compiled_once_and_again_when_a_file_changes(tmp_path: Pat
     _touch_later(yaml)
     with pytest.raises(WorkflowSpecError, match="regional_project.yaml"):
         cached_registry(folder)
+
+
+def test_the_web_app_picks_up_a_changed_workflow_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from caseflow.settings import Settings
+    from caseflow.store.db import Database
+    from caseflow.web.context import WebContext
+
+    folder = tmp_path / "workflows"
+    shutil.copytree(PROJECT_ROOT / "workflows", folder)
+    settings = Settings(database_url=f"sqlite:///{tmp_path / 'x.db'}", workflows_dir=folder)
+    db = Database(settings.database_url)
+    context = WebContext(settings=settings, db=db, fixed_workflows=None)
+    clock = [1000.0]
+    monkeypatch.setattr("caseflow.web.context.time.monotonic", lambda: clock[0])
+    first = context.workflows
+    assert context.workflows is first
+    yaml = folder / "regional_project.yaml"
+    yaml.write_text(yaml.read_text("utf-8") + "\n# ändrad\n", "utf-8")
+    _touch_later(yaml)
+    assert context.workflows is first  # the folder is looked at most once a second
+    clock[0] += 1.5
+    assert context.workflows is not first
+    db.dispose()

@@ -30,7 +30,7 @@ from caseflow.errors import (
     UnknownPersonError,
     WorkflowSpecError,
 )
-from caseflow.reminders.plan import cancel_planned, move_changes_plan, replan
+from caseflow.reminders.plan import cancel_planned_on, move_changes_plan, replan
 from caseflow.store import movestore
 from caseflow.store.casemap import case_to_dict, funder_row, new_case, plain_values
 from caseflow.store.db import Database
@@ -413,36 +413,36 @@ def fire(
     if reason is not None:
         reason = check_text(reason, field="motivering") or None
     now = clock.now()
-    with db.transaction() as conn:
-        facts = movestore.read_facts(conn=conn, dnr=number, lock=True)
-        if facts is None:
+    email = actor.strip().lower()
+    with db.cursor_transaction() as tx:
+        found = movestore.read_facts(tx=tx, dnr=number, actor=email, lock=True)
+        if found is None:
             raise UnknownCaseError(f"ärendet {number} finns inte")
+        facts, roles = found
         _check_version(facts, expected_version)
         wf = _workflow_for(workflows, facts)
         transition = wf.transition(trigger, facts.stage)
-        person = movestore.read_roles(conn=conn, email=actor)
-        if person is None:
+        if roles is None:
             raise UnknownPersonError(f"okänd person {actor!r}")
-        email, roles = person
         check_roles(email, roles, transition.roles, f"göra {transition.label!r}")
         if transition.reason_required and not (reason or "").strip():
             raise InputError(f"”{transition.label}” kräver en motivering")
         if transition.conditions:
-            facts = replace(facts, funders=movestore.read_funders(conn=conn, case_id=facts.id))
+            facts = replace(facts, funders=movestore.read_funders(tx=tx, case_id=facts.id))
         to_stage = wf.run(facts, facts.stage, trigger)
         closes = transition.outcome is not None
         stale = not closes and move_changes_plan(
             wf.spec.deadlines, from_stage=facts.stage, to_stage=to_stage
         )
         if not movestore.bump_stage(
-            conn=conn, case_id=facts.id, read_version=facts.row_version, stage=to_stage,
+            tx=tx, case_id=facts.id, read_version=facts.row_version, stage=to_stage,
             outcome=transition.outcome, workflow_version=wf.version, now=now,
             reminders_stale=stale,
         ):  # fmt: skip
             raise ConflictError(f"ärendet {number} har ändrats av någon annan; försök igen")
         version = facts.row_version + 1
         movestore.append_event(
-            conn=conn,
+            tx=tx,
             values={
                 "case_id": facts.id, "at": now, "actor": email, "kind": "transition",
                 "trigger": trigger, "from_stage": facts.stage, "to_stage": to_stage,
@@ -450,7 +450,7 @@ def fire(
             },
         )  # fmt: skip
         if closes:  # its planned reminders no longer apply
-            cancel_planned(conn, case_id=facts.id, now=now)
+            cancel_planned_on(tx, case_id=facts.id, now=now)
         return TransitionResult(
             str(number), trigger, facts.stage, to_stage, transition.outcome, version, now
         )

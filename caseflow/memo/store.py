@@ -35,12 +35,14 @@ def record_render(
     With `records`, the render is registered as an upprättad handling (`filename`, `title`) in
     the same transaction (records/auto.py)."""
     with db.write() as session:
-        if data is not None and session.get(MemoFile, content_hash) is None:
+        known = select(MemoFile.content_hash).where(MemoFile.content_hash == content_hash)
+        if data is not None and session.exec(known).first() is None:
             session.add(MemoFile(content_hash=content_hash, data=data))
         case = require_case(session=session, dnr=parse_dnr(dnr), for_update=records is not None)
         assert case.id is not None
+        case_id = case.id
         row = MemoRender(
-            case_id=case.id, kind=kind, format=fmt, template_version=template_version,
+            case_id=case_id, kind=kind, format=fmt, template_version=template_version,
             content_hash=content_hash, memo_date=memo_date, warnings=warnings,
             created_by=actor, created_at=clock.now(), signatory_email=signatory_email,
             signatory_name=signatory_name,

@@ -14,15 +14,17 @@ same UPDATE that sets the stage — the need to re-plan commits with the move an
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, insert, select, update
+from sqlalchemy import Connection, bindparam, case, delete, insert, null, select, update
 
 from caseflow.domain.workdays import local_date
-from caseflow.store.models import AgendaItem, Case, CaseEvent, Meeting, Reminder
+from caseflow.store.models import AgendaItem, Case, CaseEvent, Meeting, Reminder, ReminderPlan
+from caseflow.store.prepared import CursorTransaction, Prepared
 from caseflow.workflow.deadlines import CaseDates, Deadline, DeadlineRule, plan
 
 HORIZON = timedelta(days=400)  # rows further ahead are planned by a later pass (worker)
@@ -32,6 +34,7 @@ _events = CaseEvent.__table__  # type: ignore[attr-defined]
 _meetings = Meeting.__table__  # type: ignore[attr-defined]
 _agenda = AgendaItem.__table__  # type: ignore[attr-defined]
 _reminders = Reminder.__table__  # type: ignore[attr-defined]
+_plans = ReminderPlan.__table__  # type: ignore[attr-defined]
 
 
 @dataclass(frozen=True)
@@ -51,26 +54,23 @@ _MEETINGS = (
     .order_by(_meetings.c.day)
 )
 ENTERED_KIND = "stage_entered"  # an event recording the day a case really entered its stage
+# Only a stage_entered event's `changes` is read: a create or import event's holds the whole case
+# as JSON, and decoding it for every case was most of a re-planning pass that changed nothing.
+_ENTERED_CHANGES = case((_events.c.kind == ENTERED_KIND, _events.c.changes), else_=null())
 _ENTERED = (
-    select(_events.c.to_stage, _events.c.kind, _events.c.at, _events.c.changes)
+    select(_events.c.to_stage, _events.c.kind, _events.c.at, _ENTERED_CHANGES)
     .where(
         _events.c.case_id == bindparam("case_id"),
         _events.c.kind.in_(["create", "import", "transition", ENTERED_KIND]),
     )
     .order_by(_events.c.id)
 )
-_EXISTING = select(
-    _reminders.c.id, _reminders.c.rule, _reminders.c.due_on, _reminders.c.status,
-    _reminders.c.remind_on,
-).where(_reminders.c.case_id == bindparam("case_id"))  # fmt: skip
-
 
 _CANCEL_ALL = (
     update(_reminders)
     .where(_reminders.c.case_id == bindparam("cid"), _reminders.c.status == "planned")
     .values(status="cancelled", updated_at=bindparam("now"))
 )
-_OPEN_CASES = select(_cases.c.id, _cases.c.workflow).where(_cases.c.outcome.is_(None))
 _STALE = (
     select(_cases.c.id, _cases.c.workflow)
     .where(_cases.c.reminders_stale.is_(True))
@@ -87,18 +87,24 @@ def case_dates(
     if row is None:
         return None
     meetings = list(conn.execute(_MEETINGS, {"case_id": case_id}).scalars())
-    entered: dict[str, date] = {}
     stages = {r.stage for r in rules if r.stage is not None}
-    if stages:
-        for stage, kind, at, changes in conn.execute(_ENTERED, {"case_id": case_id}).all():
-            if stage in stages and kind == ENTERED_KIND:
-                entered[stage] = date.fromisoformat(changes["entered_on"])
-            elif stage in stages:
-                entered[stage] = local_date(_aware(at))
-                # Registered straight into the stage (an imported running project): it
-                # entered the stage in reality when it started, not when it was typed in.
-                if kind != "transition" and row.start_date and row.start_date < entered[stage]:
-                    entered[stage] = row.start_date
+    events = conn.execute(_ENTERED, {"case_id": case_id}).all() if stages else []
+    return _dates(row, meetings, events, stages)
+
+
+def _dates(row: Any, meetings: list[date], events: Sequence[Any], stages: set[str]) -> CaseDates:
+    """CaseDates from the case row (stage, outcome, start_date, end_date), its meeting days and
+    its entering events (to_stage, kind, at, changes; in id order)."""
+    entered: dict[str, date] = {}
+    for stage, kind, at, changes in events:
+        if stage in stages and kind == ENTERED_KIND:
+            entered[stage] = date.fromisoformat(changes["entered_on"])
+        elif stage in stages:
+            entered[stage] = local_date(_aware(at))
+            # Registered straight into the stage (an imported running project): it
+            # entered the stage in reality when it started, not when it was typed in.
+            if kind != "transition" and row.start_date and row.start_date < entered[stage]:
+                entered[stage] = row.start_date
     return CaseDates(
         stage=row.stage, is_open=row.outcome is None, start_date=row.start_date,
         end_date=row.end_date, entered=entered, meetings=meetings,
@@ -139,18 +145,112 @@ def cancel_planned(conn: Connection, *, case_id: int, now: datetime) -> int:
     return int(result.rowcount)
 
 
+_CANCEL_ALL_PREPARED = Prepared(_CANCEL_ALL)
+
+
+def cancel_planned_on(tx: CursorTransaction, *, case_id: int, now: datetime) -> int:
+    """`cancel_planned` in the move's cursor transaction."""
+    return tx.execute(_CANCEL_ALL_PREPARED, {"cid": case_id, "now": now})
+
+
 def replan_all(conn: Connection, *, rules_for: Mapping[str, Sequence[DeadlineRule]], today: date,
-               now: datetime) -> ReplanResult:  # fmt: skip
-    """Re-plan every open case (the daily pass) and clear every stale mark."""
+               now: datetime, chunk: int = 500) -> ReplanResult:  # fmt: skip
+    """Re-plan every open case (the daily pass) and clear every stale mark.
+
+    The facts are read in bulk, `chunk` cases at a time, and the writes sent as executemany. A
+    case whose fingerprint (its rules, `today` and the facts the planner reads) equals the one
+    stored when this pass last planned it is skipped: re-planning it would change nothing,
+    because every other change of those facts either re-plans the case itself or changes them.
+    """
     added = cancelled = moved = 0
     conn.execute(update(_cases).where(_cases.c.reminders_stale.is_(True))
                  .values(reminders_stale=False))  # fmt: skip
-    for case_id, workflow in conn.execute(_OPEN_CASES).all():
-        result = replan(conn, case_id=case_id, rules=rules_for.get(workflow, ()), today=today,
-                        now=now)  # fmt: skip
-        added, cancelled, moved = (added + result.added, cancelled + result.cancelled,
-                                   moved + result.moved)  # fmt: skip
+    rules_keys = {name: _rules_key(rules) for name, rules in rules_for.items()}
+    stages_of = {name: {r.stage for r in rules if r.stage is not None}
+                 for name, rules in rules_for.items()}  # fmt: skip
+    day = today.isoformat()
+    open_cases = conn.execute(_OPEN_PLANNED).all()
+    writes = _Writes()
+    for start in range(0, len(open_cases), chunk):
+        rows = [r for r in open_cases[start : start + chunk] if rules_for.get(r.workflow)]
+        if not rows:
+            continue
+        ids = [r.id for r in rows]
+        meetings: dict[int, list[date]] = {}
+        for case_id, day_of in conn.execute(_MEETINGS_OF, {"ids": ids}):
+            meetings.setdefault(case_id, []).append(day_of)
+        events: dict[int, list[Any]] = {}
+        for event in conn.execute(_ENTERED_OF, {"ids": ids}):
+            events.setdefault(event.case_id, []).append(event[1:])
+        stale: list[tuple[Any, CaseDates, str]] = []
+        for row in rows:
+            facts = _dates(row, meetings.get(row.id, []), events.get(row.id, []),
+                           stages_of[row.workflow])  # fmt: skip
+            fingerprint = _fingerprint(rules_keys[row.workflow], day, facts)
+            if fingerprint != row.fingerprint:
+                stale.append((row, facts, fingerprint))
+        if not stale:
+            continue
+        existing: dict[int, list[Any]] = {}
+        for found in conn.execute(_EXISTING_OF, {"ids": [row.id for row, _, _ in stale]}):
+            existing.setdefault(found.case_id, []).append(found)
+        for row, facts, _ in stale:
+            deadlines = plan(facts, rules_for[row.workflow], today=today,
+                             horizon=today + HORIZON)  # fmt: skip
+            result = _reconcile(writes, case_id=row.id, existing=existing.get(row.id, []),
+                                deadlines=deadlines, now=now)  # fmt: skip
+            added, cancelled, moved = (added + result.added, cancelled + result.cancelled,
+                                       moved + result.moved)  # fmt: skip
+        writes.flush(conn)
+        known = [{"cid": row.id} for row, _, _ in stale if row.fingerprint is not None]
+        if known:
+            conn.execute(_FORGET_PLAN, known)
+        conn.execute(insert(_plans), [{"case_id": row.id, "fingerprint": fingerprint}
+                                      for row, _, fingerprint in stale])  # fmt: skip
     return ReplanResult(added, cancelled, moved)
+
+
+_OPEN_PLANNED = (
+    select(_cases.c.id, _cases.c.workflow, _cases.c.stage, _cases.c.outcome, _cases.c.start_date,
+           _cases.c.end_date, _plans.c.fingerprint)
+    .outerjoin(_plans, _plans.c.case_id == _cases.c.id)
+    .where(_cases.c.outcome.is_(None)).order_by(_cases.c.id)
+)  # fmt: skip
+_MEETINGS_OF = (
+    select(_agenda.c.case_id, _meetings.c.day)
+    .join(_meetings, _agenda.c.meeting_id == _meetings.c.id)
+    .where(_agenda.c.case_id.in_(bindparam("ids", expanding=True)),
+           _meetings.c.cancelled_at.is_(None))
+    .order_by(_agenda.c.case_id, _meetings.c.day)
+)  # fmt: skip
+_ENTERED_OF = (
+    select(_events.c.case_id, _events.c.to_stage, _events.c.kind, _events.c.at, _ENTERED_CHANGES)
+    .where(_events.c.case_id.in_(bindparam("ids", expanding=True)),
+           _events.c.kind.in_(["create", "import", "transition", ENTERED_KIND]))
+    .order_by(_events.c.case_id, _events.c.id)
+)  # fmt: skip
+_EXISTING_OF = (
+    select(_reminders.c.case_id, _reminders.c.id, _reminders.c.rule, _reminders.c.due_on,
+           _reminders.c.status, _reminders.c.remind_on, _reminders.c.occurrence,
+           _reminders.c.reminded_at)
+    .where(_reminders.c.case_id.in_(bindparam("ids", expanding=True)))
+    .order_by(_reminders.c.case_id, _reminders.c.id)
+)  # fmt: skip
+_FORGET_PLAN = delete(_plans).where(_plans.c.case_id == bindparam("cid"))
+
+
+def _rules_key(rules: Sequence[DeadlineRule]) -> str:
+    """A digest of the rules' full definition: a changed rule re-plans every case."""
+    return hashlib.blake2b(repr(list(rules)).encode(), digest_size=16).hexdigest()
+
+
+def _fingerprint(rules_key: str, day: str, facts: CaseDates) -> str:
+    """128-bit digest of everything `plan()` reads for one case on `day`."""
+    entered = ",".join(f"{stage}={on}" for stage, on in sorted(facts.entered.items()))
+    meetings = ",".join(str(on) for on in facts.meetings)
+    text = (f"{rules_key}|{day}|{facts.stage}|{facts.is_open}|{facts.start_date}|"
+            f"{facts.end_date}|{entered}|{meetings}")  # fmt: skip
+    return hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
 
 
 def _aware(moment: datetime | str) -> datetime:
@@ -171,14 +271,55 @@ def replan(
         return ReplanResult()
     facts = case_dates(conn, case_id=case_id, rules=rules)
     deadlines = [] if facts is None else plan(facts, rules, today=today, horizon=today + HORIZON)
+    existing = conn.execute(_EXISTING_FULL, {"case_id": case_id}).all()
+    writes = _Writes()
+    result = _reconcile(writes, case_id=case_id, existing=existing, deadlines=deadlines, now=now)
+    writes.flush(conn)
+    return result
+
+
+_EXISTING_FULL = (
+    select(_reminders.c.id, _reminders.c.rule, _reminders.c.due_on, _reminders.c.status,
+           _reminders.c.remind_on, _reminders.c.occurrence, _reminders.c.reminded_at)
+    .where(_reminders.c.case_id == bindparam("case_id")).order_by(_reminders.c.id)
+)  # fmt: skip
+_CANCEL_ROW = (
+    update(_reminders).where(_reminders.c.id == bindparam("rid"))
+    .values(status="cancelled", updated_at=bindparam("now"))
+)  # fmt: skip
+
+
+@dataclass
+class _Writes:
+    """Reminder writes gathered over one case or many, sent as few executemany as possible."""
+
+    fresh: list[dict[str, Any]] = field(default_factory=list)
+    cancel: list[dict[str, Any]] = field(default_factory=list)
+    change: dict[tuple[str, ...], list[dict[str, Any]]] = field(default_factory=dict)
+
+    def flush(self, conn: Connection) -> None:
+        if self.cancel:
+            conn.execute(_CANCEL_ROW, self.cancel)
+        for columns, rows in self.change.items():
+            stmt = (
+                update(_reminders).where(_reminders.c.id == bindparam("rid"))
+                .values({c: bindparam(f"v_{c}") for c in (*columns, "updated_at")})
+            )  # fmt: skip
+            conn.execute(stmt, rows)
+        if self.fresh:
+            conn.execute(insert(_reminders), self.fresh)
+        self.fresh, self.cancel, self.change = [], [], {}
+
+
+def _reconcile(
+    writes: _Writes, *, case_id: int, existing: Sequence[Any], deadlines: Sequence[Deadline],
+    now: datetime,
+) -> ReplanResult:  # fmt: skip
+    """Gather in `writes` what brings `existing` (the case's rows, in id order) in line with
+    `deadlines`."""
     wanted = {(d.rule, d.occurrence): d for d in deadlines}
     by_date = {(d.rule, d.on): d for d in deadlines}
-    existing = conn.execute(
-        select(_reminders.c.id, _reminders.c.rule, _reminders.c.due_on, _reminders.c.status,
-               _reminders.c.remind_on, _reminders.c.occurrence, _reminders.c.reminded_at)
-        .where(_reminders.c.case_id == case_id).order_by(_reminders.c.id)
-    ).all()  # fmt: skip
-    added = cancelled = moved = 0
+    cancelled = moved = 0
     claimed: set[tuple[str, str]] = set()
     taken = {(row.rule, row.occurrence) for row in existing}
     for row in existing:
@@ -189,15 +330,16 @@ def replan(
                 deadline = old
         if deadline is None or (deadline.rule, deadline.occurrence) in claimed:
             if row.status != "cancelled":
-                conn.execute(update(_reminders).where(_reminders.c.id == row.id)
-                             .values(status="cancelled", updated_at=now))  # fmt: skip
+                writes.cancel.append({"rid": row.id, "now": now})
                 cancelled += 1
             continue
         claimed.add((deadline.rule, deadline.occurrence))
         values = _changes(row, deadline)
         if values:
-            conn.execute(update(_reminders).where(_reminders.c.id == row.id)
-                         .values(**values, updated_at=now))  # fmt: skip
+            params = {f"v_{c}": v for c, v in values.items()}
+            writes.change.setdefault(tuple(values), []).append(
+                {"rid": row.id, **params, "v_updated_at": now}
+            )
             moved += 1
     fresh = [
         {"case_id": case_id, "rule": d.rule, "label": d.label[:200], "due_on": d.on,
@@ -205,10 +347,8 @@ def replan(
          "occurrence": d.occurrence}
         for key, d in wanted.items() if key not in claimed
     ]  # fmt: skip
-    if fresh:
-        conn.execute(insert(_reminders), fresh)
-        added = len(fresh)
-    return ReplanResult(added, cancelled, moved)
+    writes.fresh += fresh
+    return ReplanResult(len(fresh), cancelled, moved)
 
 
 def _changes(row: Any, deadline: Deadline) -> dict[str, Any]:

@@ -19,6 +19,7 @@ from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from sqlmodel import Session, create_engine
 
 from caseflow.errors import CaseflowError, ConcurrentWriteError, ConflictError, DuplicateError
+from caseflow.store.prepared import CursorTransaction
 
 T = TypeVar("T")
 _WRITE = "caseflow_write"
@@ -142,6 +143,35 @@ class Database:
         except DBAPIError as err:
             _raise_if_race(err)
             raise
+
+    @contextmanager
+    def cursor_transaction(self) -> Iterator[CursorTransaction]:
+        """One write transaction on a pooled DBAPI connection, for `Prepared` statements (the
+        move's hot path): `BEGIN IMMEDIATE` on SQLite, committed on success, else rolled back.
+        Driver errors are raised as SQLAlchemy's (`OperationalError`, `IntegrityError`, …), a
+        busy SQLite file as the same CaseflowError as `transaction()`."""
+        dialect = self.engine.dialect
+        raw = self.engine.raw_connection()
+        try:
+            cursor = raw.cursor()
+            try:
+                if self.is_sqlite:
+                    cursor.execute("BEGIN IMMEDIATE")
+                yield CursorTransaction(cursor, dialect)
+                raw.commit()
+            except BaseException:
+                raw.rollback()
+                raise
+            finally:
+                cursor.close()
+        except dialect.loaded_dbapi.Error as err:
+            wrapped = DBAPIError.instance(None, None, err, dialect.loaded_dbapi.Error)
+            if isinstance(wrapped, OperationalError) and "locked" in str(err):
+                raise CaseflowError(BUSY) from err
+            _raise_if_race(wrapped)
+            raise wrapped from err
+        finally:
+            raw.close()  # back to the pool
 
     def optimize(self) -> None:
         """Refresh the query planner's statistics on SQLite (PostgreSQL's autovacuum does it):

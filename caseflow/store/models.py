@@ -317,6 +317,16 @@ class Reminder(SQLModel, table=True):
     mark_reason: str | None = Field(default=None, max_length=2000)
 
 
+class ReminderPlan(SQLModel, table=True):
+    """The fingerprint of the facts a case's reminders were last planned from by the periodic
+    pass (rules, day, stage, dates, meetings): a pass that finds it unchanged skips the case."""
+
+    __tablename__ = "reminder_plans"
+
+    case_id: int = Field(foreign_key="cases.id", primary_key=True)
+    fingerprint: str = Field(max_length=32)
+
+
 class AuthToken(SQLModel, table=True):
     """A login session, an API token or a calendar feed token; only its SHA-256 is stored."""
 

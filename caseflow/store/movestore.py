@@ -1,8 +1,10 @@
-"""SQL for the move hot path, as Core statements built once (compiled-statement cache hits).
+"""SQL for the move hot path, as Core statements compiled once per dialect and sent on the DBAPI
+cursor (`store.prepared`).
 
-Used by `engine.fire`: read and lock the case's facts, read the actor's roles, bump the row
-version conditionally, append the event. No ORM unit of work: a move costs a handful of
-statements and one commit.
+Used by `engine.fire`: read and lock the case's facts together with the actor's roles (one
+statement), read the funders only when a guard needs them, bump the row version
+conditionally, append the event. No ORM unit of work and no per-call statement machinery: a
+move is BEGIN, 3 statements (4 with guards) and COMMIT.
 """
 
 from __future__ import annotations
@@ -10,12 +12,13 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, insert, select, update
+from sqlalchemy import bindparam, insert, select, update
 from sqlmodel import SQLModel
 
 import caseflow.store.models  # noqa: F401  (registers the tables)
 from caseflow.domain.dnr import Diarienummer
 from caseflow.domain.facts import CaseFacts, FunderFacts
+from caseflow.store.prepared import CursorTransaction, Prepared
 
 _CASES = SQLModel.metadata.tables["cases"]
 _EVENTS = SQLModel.metadata.tables["case_events"]
@@ -27,19 +30,20 @@ _FACT_COLUMNS = (
     _cases.id, _cases.stage, _cases.row_version, _cases.workflow, _cases.title, _cases.purpose,
     _cases.start_date, _cases.end_date, _cases.total_budget_sek, _cases.final_report_date,
 )  # fmt: skip
-_SELECT_CASE = select(*_FACT_COLUMNS).where(
+_ROLES = select(_people.roles).where(_people.email == bindparam("email")).scalar_subquery()
+_SELECT_CASE = select(*_FACT_COLUMNS, _ROLES).where(
     _cases.dnr_prefix == bindparam("prefix"),
     _cases.dnr_serial == bindparam("serial"),
     _cases.dnr_year == bindparam("year"),
 )
-_SELECT_CASE_FOR_UPDATE = _SELECT_CASE.with_for_update()
-_SELECT_FUNDERS = (
+_SELECT_CASE_LOCKED = Prepared(_SELECT_CASE.with_for_update(of=_CASES))
+_SELECT_CASE_PLAIN = Prepared(_SELECT_CASE)
+_SELECT_FUNDERS = Prepared(
     select(_funders.code, _funders.status, _funders.decision_date)
     .where(_funders.case_id == bindparam("case_id"))
     .order_by(_funders.position)
 )
-_SELECT_ROLES = select(_people.email, _people.roles).where(_people.email == bindparam("email"))
-_BUMP = (
+_BUMP = Prepared(
     update(_CASES)
     .where(_cases.id == bindparam("case_id_"), _cases.row_version == bindparam("read_version"))
     .values(
@@ -51,41 +55,43 @@ _BUMP = (
         reminders_stale=bindparam("stale"),
     )
 )
-_INSERT_EVENT = insert(_EVENTS)
+EVENT_COLUMNS = ("case_id", "at", "actor", "kind", "trigger", "from_stage", "to_stage", "reason",
+                 "changes", "row_version")  # fmt: skip
+_INSERT_EVENT = Prepared(insert(_EVENTS).values({c: bindparam(c) for c in EVENT_COLUMNS}))
 
 
-def read_facts(*, conn: Connection, dnr: Diarienummer, lock: bool) -> CaseFacts | None:
-    """The case's facts without funders (see `read_funders`), or None.
+def read_facts(
+    *, tx: CursorTransaction, dnr: Diarienummer, actor: str, lock: bool
+) -> tuple[CaseFacts, list[str] | None] | None:
+    """The case's facts without funders (see `read_funders`) and the roles of the person whose
+    e-mail is `actor` (None: no such person), or None when there is no such case.
 
-    `lock` takes a row lock (PostgreSQL `FOR UPDATE`; SQLite write transactions are exclusive).
+    `lock` takes a row lock on the case (PostgreSQL `FOR UPDATE OF cases`; SQLite write
+    transactions are exclusive).
     """
-    stmt = _SELECT_CASE_FOR_UPDATE if lock else _SELECT_CASE
-    row = conn.execute(stmt, {"prefix": dnr.prefix, "serial": dnr.serial, "year": dnr.year}).first()
+    params = {"prefix": dnr.prefix, "serial": dnr.serial, "year": dnr.year, "email": actor}
+    row = tx.first(_SELECT_CASE_LOCKED if lock else _SELECT_CASE_PLAIN, params)
     if row is None:
         return None
-    return CaseFacts(
-        row.id, str(dnr), row.stage, row.row_version, row.workflow, row.title, row.purpose,
-        row.start_date, row.end_date, row.total_budget_sek, row.final_report_date, (),
+    facts = CaseFacts(
+        row[0], str(dnr), row[1], row[2], row[3], row[4], row[5], row[6], row[7], row[8], row[9],
+        (),
     )  # fmt: skip
+    roles = row[10]
+    return facts, None if roles is None else list(roles)
 
 
-def read_funders(*, conn: Connection, case_id: int) -> tuple[FunderFacts, ...]:
+def read_funders(*, tx: CursorTransaction, case_id: int) -> tuple[FunderFacts, ...]:
     """The case's funders, in their recorded order."""
     return tuple(
         FunderFacts(code, status, decided)
-        for code, status, decided in conn.execute(_SELECT_FUNDERS, {"case_id": case_id})
+        for code, status, decided in tx.all(_SELECT_FUNDERS, {"case_id": case_id})
     )
-
-
-def read_roles(*, conn: Connection, email: str) -> tuple[str, list[str]] | None:
-    """(email, roles) of the person with this address, or None."""
-    row = conn.execute(_SELECT_ROLES, {"email": email.strip().lower()}).first()
-    return None if row is None else (row.email, list(row.roles))
 
 
 def bump_stage(
     *,
-    conn: Connection,
+    tx: CursorTransaction,
     case_id: int,
     read_version: int,
     stage: str,
@@ -96,7 +102,7 @@ def bump_stage(
 ) -> bool:
     """Set the stage if the row version is still `read_version`; False if another won.
     `reminders_stale` marks the case for the worker's re-planning, in the same statement."""
-    result = conn.execute(
+    changed = tx.execute(
         _BUMP,
         {
             "case_id_": case_id, "read_version": read_version, "stage": stage, "outcome": outcome,
@@ -104,9 +110,9 @@ def bump_stage(
             "stale": reminders_stale,
         },
     )  # fmt: skip
-    return result.rowcount == 1
+    return changed == 1
 
 
-def append_event(*, conn: Connection, values: dict[str, Any]) -> None:
-    """Insert one history row (`CaseEvent` column names)."""
-    conn.execute(_INSERT_EVENT, values)
+def append_event(*, tx: CursorTransaction, values: dict[str, Any]) -> None:
+    """Insert one history row (every name of `EVENT_COLUMNS`)."""
+    tx.execute(_INSERT_EVENT, values)

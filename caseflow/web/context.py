@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import time
 from collections import deque
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -71,10 +72,18 @@ class WebContext:
     # The list's filter choices (areas, owners, handläggare): column → (monotonic time, values).
     choices: dict[str, tuple[float, list[str]]] = field(default_factory=dict)
 
+    # (monotonic time of the last look at the folder, the registry found then)
+    _workflows_seen: tuple[float, WorkflowRegistry] | None = field(default=None, init=False)
+
     @property
     def workflows(self) -> WorkflowRegistry:
         """The workflows: the ones given, else `settings.workflows_dir`'s, compiled again when a
-        file there changes (a stat per file per call)."""
+        file there changes (the folder is looked at most once a second: a page asks often)."""
         if self.fixed_workflows is not None:
             return self.fixed_workflows
-        return cached_registry(self.settings.workflows_dir)
+        now, seen = time.monotonic(), self._workflows_seen
+        if seen is not None and now - seen[0] < 1.0:
+            return seen[1]
+        registry = cached_registry(self.settings.workflows_dir)
+        self._workflows_seen = (now, registry)
+        return registry

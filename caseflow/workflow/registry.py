@@ -137,11 +137,11 @@ def cached_registry(directory: Path) -> WorkflowRegistry:
     Raises:
         WorkflowSpecError: as `load_registry` (errors are not cached).
     """
-    files = sorted(directory.glob("*.yaml"))
     try:
-        key = tuple((f.name, f.stat().st_mtime_ns, f.stat().st_size) for f in files)
+        stats = [(f.name, f.stat()) for f in sorted(directory.glob("*.yaml"))]
     except OSError:
         return load_registry(directory)
+    key = tuple((name, st.st_mtime_ns, st.st_size) for name, st in stats)
     return _registry_at(directory.resolve(), key)
 
 

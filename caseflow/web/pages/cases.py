@@ -33,7 +33,7 @@ from caseflow.memo.store import renders_of, stored_hashes
 from caseflow.reminders.deadlines import DeadlineRow, list_deadlines, may_mark, overdue_counts
 from caseflow.store.casemap import case_to_dict
 from caseflow.store.models import CaseEvent, MemoRender
-from caseflow.store.repo import list_events, list_people, require_case
+from caseflow.store.repo import latest_events, list_people, require_case
 from caseflow.web.context import WebContext
 from caseflow.web.flash import done_message
 from caseflow.web.forms import KINDS, LABELS, REQUIRED, TEXTAREAS, display
@@ -194,10 +194,19 @@ class CaseView:
     memo_kinds: list[tuple[str, str]]  # (kind, Swedish title) from memos/board.yaml
     memo_default: str | None  # the kind board.yaml's `choose` rules pick for this case
     agendas: list[MeetingInfo]  # the meetings whose agenda has the case, cancelled ones too
+    history_total: int  # entries in the history; `events` may hold only the latest
 
 
-def load_case_view(request: Request, dnr: str, user: PageUser) -> CaseView:
-    """Everything the case page shows, read in one session."""
+#: History entries the case page shows until "visa alla" is asked for (a case's history grows
+#: without bound; rendering 300 entries made the page 2.7× slower).
+HISTORY_PAGE = 50
+
+
+def load_case_view(
+    request: Request, dnr: str, user: PageUser, *, history_all: bool = False
+) -> CaseView:
+    """Everything the case page shows, read in one session; the latest HISTORY_PAGE history
+    entries unless `history_all`."""
     context = web(request)
     with context.db.read() as session:
         case = require_case(session=session, dnr=parse_dnr(dnr))
@@ -205,7 +214,9 @@ def load_case_view(request: Request, dnr: str, user: PageUser) -> CaseView:
         moves = moves_of(session=session, workflows=context.workflows, case=case,
                          actor=user.email)  # fmt: skip
         data = case_to_dict(case)
-        events = list(list_events(session=session, case_id=case.id))
+        events, history_total = latest_events(
+            session=session, case_id=case.id, limit=None if history_all else HISTORY_PAGE
+        )
         renders = renders_of(session=session, case_id=case.id)
         agendas = agendas_of(session=session, case_id=case.id)
         stored = stored_hashes(session=session, hashes=[r.content_hash for r in renders])
@@ -217,7 +228,7 @@ def load_case_view(request: Request, dnr: str, user: PageUser) -> CaseView:
     memo_kinds, memo_default = kind_choices(context.settings.memos_dir, data)
     return CaseView(
         case=data, row_version=case.row_version, case_id=case.id, moves=moves,
-        events=events[::-1], renders=renders[::-1], deadlines=deadlines,
+        events=events, history_total=history_total, renders=renders[::-1], deadlines=deadlines,
         meetings=[m for m in list_meetings(db=context.db) if not m.cancelled]
         if allowed("schedule_case", user.roles) else [],
         decisions=decisions[::-1], signatories=signatories, stored=stored,
@@ -228,9 +239,10 @@ def load_case_view(request: Request, dnr: str, user: PageUser) -> CaseView:
 def case_page(
     request: Request, user: PageUser, dnr: str, *, error: str | None = None,
     message: str | None = None, values: dict[str, str] | None = None, status_code: int = 200,
+    history_all: bool = False,
 ) -> Response:  # fmt: skip
     """The case page; after a failed edit, `values` holds what the user typed (nothing saved)."""
-    view = load_case_view(request, dnr, user)
+    view = load_case_view(request, dnr, user, history_all=history_all)
     workflows = web(request).workflows
     own = workflows.find(view.case["workflow"])
     names = labels_of([wf.spec for wf in workflows.all()], own.spec if own else None)
@@ -268,7 +280,9 @@ async def case_detail(
     request: Request, user: User, prefix: str, serial: str, year: str, created: int = 0,
     done: Annotated[str | None, Query(max_length=300)] = None,
     sig: Annotated[str | None, Query(max_length=64)] = None,
+    historik: Annotated[str | None, Query(max_length=10)] = None,
 ) -> Response:  # fmt: skip
     message = ("Ärendet är skapat. Fyll i uppgifterna nedan." if created
                else done_message(user, done, sig))  # fmt: skip
-    return case_page(request, user, dnr_of(prefix, serial, year), message=message)
+    return case_page(request, user, dnr_of(prefix, serial, year), message=message,
+                     history_all=historik == "alla")  # fmt: skip
