@@ -10,8 +10,16 @@ from fastapi import APIRouter, Depends, Query, Request
 from sqlalchemy.engine import Connection
 from starlette.responses import RedirectResponse, Response
 
-from caseflow.cases.caselist import SORTS, CaseFilter, board_columns, distinct_values, find_cases
+from caseflow.cases.caselist import (
+    SORTS,
+    CaseFilter,
+    board_columns,
+    distinct_values,
+    find_cases,
+    offered_values,
+)
 from caseflow.cases.engine import create_case, moves_of
+from caseflow.cases.people import officers
 from caseflow.domain.casedoc import CaseDoc, describe_validation
 from caseflow.domain.dnr import parse_dnr
 from caseflow.domain.financing import financing_plan
@@ -22,6 +30,7 @@ from caseflow.errors import CaseflowError, InputError
 from caseflow.meetings.agendas import agendas_of
 from caseflow.meetings.service import MeetingInfo, list_meetings
 from caseflow.memo.decisions import DecisionRow, decisions_of
+from caseflow.memo.service import board as board_config
 from caseflow.memo.service import kind_choices
 from caseflow.memo.store import renders_of, stored_hashes
 from caseflow.reminders.deadlines import DeadlineRow, list_deadlines, may_mark, overdue_counts
@@ -135,7 +144,13 @@ def _query_string(request: Request) -> str:
 @router.get("/cases/new")
 def new_case_form(request: Request, user: User) -> Response:
     require("create_case", user.email, user.roles)
-    return render(request, "case_new.html", {"user": user, "values": {"handlaggare": user.email}})
+    return render(request, "case_new.html", {"user": user, "values": {"handlaggare": user.email},
+                                             "officers": _officers(request)})  # fmt: skip
+
+
+def _officers(request: Request) -> list[tuple[str, str]]:
+    with web(request).db.read() as session:
+        return officers(session=session)
 
 
 @router.post("/cases/new")
@@ -151,7 +166,8 @@ async def new_case(request: Request, user: FormUser) -> Response:
                            actor=user.email, clock=context.clock)  # fmt: skip
     except CaseflowError as err:
         return render(request, "case_new.html",
-                      {"user": user, "values": values, "error": str(err)},
+                      {"user": user, "values": values, "error": str(err),
+                       "officers": _officers(request)},
                       status_code=400 if isinstance(err, InputError) else 409)  # fmt: skip
     return RedirectResponse(f"/cases/{case.diarienummer}?created=1", status_code=303)
 
@@ -187,6 +203,16 @@ class CaseView:
     memo_kinds: list[tuple[str, str]]  # (kind, Swedish title) from memos/board.yaml
     memo_default: str | None  # the kind board.yaml's `choose` rules pick for this case
     agendas: list[MeetingInfo]  # the meetings whose agenda has the case, cancelled ones too
+    officers: list[tuple[str, str]]  # (e-mail, name): the Handläggare the form offers
+    offered: dict[str, list[str]]  # field → the values the form suggests (area, priority)
+
+
+def form_choices(context: WebContext, conn: Connection) -> dict[str, list[str]]:
+    """Område and Prioritering as the case form suggests them: memos/board.yaml's, then those
+    the cases hold."""
+    config = board_config(context.settings.memos_dir)
+    return {"area": offered_values(conn, "area", config.areas),
+            "priority": offered_values(conn, "priority", config.priorities)}  # fmt: skip
 
 
 def load_case_view(request: Request, dnr: str, user: PageUser) -> CaseView:
@@ -207,6 +233,8 @@ def load_case_view(request: Request, dnr: str, user: PageUser) -> CaseView:
         decisions = decisions_of(session=session, case_id=case.id)
         signatories = [(p.email, f"{p.name}, {p.title}") for p in list_people(session=session)
                        if "beslutsfattare" in p.roles and p.title]  # fmt: skip
+        offered = form_choices(context, session.connection())
+        people = officers(session=session)
     memo_kinds, memo_default = kind_choices(context.settings.memos_dir, data)
     return CaseView(
         case=data, row_version=case.row_version, case_id=case.id, moves=moves,
@@ -214,7 +242,8 @@ def load_case_view(request: Request, dnr: str, user: PageUser) -> CaseView:
         meetings=[m for m in list_meetings(db=context.db) if not m.cancelled]
         if allowed("schedule_case", user.roles) else [],
         decisions=decisions[::-1], signatories=signatories, stored=stored,
-        memo_kinds=memo_kinds, memo_default=memo_default, agendas=agendas,
+        memo_kinds=memo_kinds, memo_default=memo_default, agendas=agendas, officers=people,
+        offered=offered,
     )  # fmt: skip
 
 
