@@ -337,7 +337,8 @@ def test_cli_and_web_scheduling_say_which_deadlines_were_missed(cli: Run, web_an
         "action": "add"})  # fmt: skip
     assert response.status_code == 303
     page = client.get(response.headers["location"]).text
-    assert "Varning: Tjänsteskrivelsen ska vara klar skulle ha varit klar" in page
+    assert "Varning, redan passerade frister:" in page
+    assert f"Tjänsteskrivelsen ska vara klar {add_working_days(day, -15)}" in page
 
 
 def test_migration_keeps_existing_reminders_and_their_sent_state(tmp_path: Path) -> None:
