@@ -51,7 +51,18 @@ def ended_project(**overrides: Any) -> CaseDoc:
     return CaseDoc.model_validate(data)
 
 
+def register_anna(db: Database, clock: FakeClock) -> None:
+    """A case's handläggare is a registered person."""
+    from caseflow.store.repo import get_person
+
+    with db.read() as session:
+        registered = get_person(session=session, email=ANNA) is not None
+    if not registered:
+        add_person(db=db, email=ANNA, name="Anna", roles=["handlaggare"], clock=clock)
+
+
 def import_ended(db: Database, workflows: WorkflowRegistry, clock: FakeClock) -> None:
+    register_anna(db, clock)
     import_cases(db=db, workflows=workflows, docs=[ended_project()], actor=ANNA, clock=clock)
 
 
@@ -158,6 +169,7 @@ def test_a_weekend_moved_reminder_already_past_is_still_sent_once(
     clock = FakeClock(datetime(2026, 1, 31, 9, 0, tzinfo=UTC))
     doc = ended_project(diarienummer="RUN/78/2025", end_date="2026-03-03",
                         start_date="2026-01-26")  # fmt: skip
+    register_anna(database, clock)
     import_cases(db=database, workflows=workflows, docs=[doc], actor=ANNA, clock=clock)
     found = states(database, date(2026, 1, 31))
     assert found["ending_soon"] == [(date(2026, 1, 30), "overdue")]
@@ -262,6 +274,7 @@ def test_a_rejected_case_has_no_open_deadlines(
         "handlaggare": ANNA, "start_date": "2026-05-01", "end_date": "2027-04-30",
         "funders": [{"code": "esf", "status": "rejected", "amount_sek": 500000}],
     })  # fmt: skip
+    register_anna(database, clock)
     import_cases(db=database, workflows=workflows, docs=[doc], actor=ANNA, clock=clock)
     schedule_case(db=database, dnr="RUN/31/2026", body="RUN", day=meeting, actor=ANNA,
                   clock=clock, rules_for=rules(workflows))  # fmt: skip
@@ -324,7 +337,8 @@ def test_cli_and_web_scheduling_say_which_deadlines_were_missed(cli: Run, web_an
         "action": "add"})  # fmt: skip
     assert response.status_code == 303
     page = client.get(response.headers["location"]).text
-    assert "Varning: Tjänsteskrivelsen ska vara klar skulle ha varit klar" in page
+    assert "Varning, redan passerade frister:" in page
+    assert f"Tjänsteskrivelsen ska vara klar {add_working_days(day, -15)}" in page
 
 
 def test_migration_keeps_existing_reminders_and_their_sent_state(tmp_path: Path) -> None:
@@ -381,6 +395,7 @@ def test_a_recorded_stage_date_moves_the_entered_stage_deadlines(
     clock = FakeClock(MARCH)
     doc = ended_project(diarienummer="RUN/90/2025", start_date=None, end_date="2027-06-30",
                         owner="Mittuniversitetet")  # fmt: skip
+    register_anna(database, clock)
     import_cases(db=database, workflows=workflows, docs=[doc], actor=ANNA, clock=clock)
     assert states(database, date(2026, 3, 2))["commitment"] == [(date(2026, 3, 30), "upcoming")]
     stage = record_entered(db=database, dnr="RUN/90/2025", on=date(2025, 10, 6), actor=ANNA,

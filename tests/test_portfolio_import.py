@@ -372,10 +372,12 @@ def test_unknown_column_is_refused(workflows: WorkflowRegistry, tmp_path: Path) 
 def test_update_changes_only_what_the_file_states(
     database: Database, workflows: WorkflowRegistry, tmp_path: Path
 ) -> None:
-    from caseflow.cases.engine import edit_case
+    from caseflow.cases.engine import add_person, edit_case
 
     load(SMALL, database, workflows)
     clock = FakeClock(datetime(2025, 3, 1, 9, 0, tzinfo=UTC))
+    add_person(db=database, email="anna@region.se", name="Anna", roles=["handlaggare"],
+               clock=clock)  # a case's handläggare is a registered person  # fmt: skip
     edit_case(db=database, dnr="RUN/280/2023", changes={"handlaggare": "anna@region.se"},
               actor="anna@region.se", clock=clock)  # fmt: skip
     assert len(load(SMALL, database, workflows).unchanged) == 5  # the report has no handläggare

@@ -287,7 +287,7 @@ def test_schedule_on_a_meeting(seeded: Web) -> None:
     added = client.post(f"{CASE_URL}/schedule", data={"csrf_token": token,
                                                       "meeting": "RUN 2025-03-12"})  # fmt: skip
     assert added.status_code == 303
-    assert "Satt på dagordningen." in client.get(added.headers["location"]).text
+    assert "Satt på dagordningen (RUN 2025-03-12)." in client.get(added.headers["location"]).text
     bad = client.post(f"{CASE_URL}/schedule", data={"csrf_token": token, "meeting": "RUN 12/3"})
     assert bad.status_code == 400 and "ogiltigt datum" in alert_of(bad.text)
     gone = client.post(f"{CASE_URL}/schedule", data={"csrf_token": token, "action": "remove",

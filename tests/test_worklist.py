@@ -19,7 +19,7 @@ from caseflow.memo.service import finalize_memo, render_memo
 from caseflow.reminders.mail import queue_due
 from caseflow.settings import PROJECT_ROOT, Settings
 from tests.conftest import Run
-from tests.webkit import Web
+from tests.webkit import Web, csrf_of
 
 MEMOS = PROJECT_ROOT / "memos"
 ANNA, BO, SARA = "anna@example.se", "bo@example.se", "sara@example.se"
@@ -174,3 +174,20 @@ def test_the_worklist_on_the_command_line(cli: Run, as_json: bool) -> None:
         assert "Mina ärenden" in out and LATE in out and "Sen ansökan" in out
     code, _, err = run("worklist", "--actor", "okand@example.se")
     assert code == 1 and err.startswith("fel: ") and "okand@example.se" in err
+
+
+def test_scheduling_after_every_deadline_has_passed_says_so_in_one_message(web_any: Web) -> None:
+    """Found by the browser test of the chain: three missed deadlines made the page's message
+    longer than its 300 characters, and the redirect answered raw JSON."""
+    build(web_any)
+    anna = web_any.client(ANNA)
+    token = csrf_of(anna, f"/cases/{NOTHING}")
+    today = date(2025, 1, 6)
+    add_meetings(db=web_any.db, meetings=[("RUN", today, None)], clock=web_any.clock)
+    response = anna.post(f"/cases/{NOTHING}/schedule", data={
+        "csrf_token": token, "meeting": f"RUN {today}", "action": "add"})  # fmt: skip
+    assert response.status_code == 303
+    page = anna.get(response.headers["location"])
+    assert page.status_code == 200
+    assert "Satt på dagordningen (RUN 2025-01-06). Varning, redan passerade frister: " in page.text
+    assert "Presidiets genomgång 2024-12-23" in page.text

@@ -192,3 +192,10 @@ def distinct_values(conn: Connection, column: str, *, limit: int = 500) -> list[
     col = CASES.c[column]
     stmt = select(col).where(col.is_not(None)).distinct().order_by(col).limit(limit)
     return [str(v) for (v,) in conn.execute(stmt)]
+
+
+def offered_values(conn: Connection, column: str, configured: list[str]) -> list[str]:
+    """What the case form offers for `column` (area, priority): the configured values in their
+    order, then the other values existing cases hold, sorted."""
+    held = distinct_values(conn, column)
+    return list(dict.fromkeys([*configured, *held]))

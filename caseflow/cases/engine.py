@@ -12,6 +12,7 @@ from sqlalchemy import update
 from sqlmodel import Session, col
 
 from caseflow.cases.people import add_person as add_person  # re-exported: engine is the API
+from caseflow.cases.people import check_handlaggare
 from caseflow.clock import Clock
 from caseflow.domain.casedoc import CaseDoc, FunderDoc, check_editable, describe_validation
 from caseflow.domain.checks import check_text
@@ -134,6 +135,7 @@ def _insert_case(
 ) -> Case:
     wf = workflows.get(doc.workflow)
     stage = _initial_stage(doc, wf)
+    check_handlaggare(session=session, email=doc.handlaggare, dnr=doc.diarienummer)
     case = new_case(doc, stage=stage, workflow_version=doc.workflow_version or wf.version, now=now)
     session.add(case)
     session.flush()
@@ -230,6 +232,8 @@ def _import_update(
     """Apply an imported document's differences to `case` as one recorded `import` event."""
     before = case_to_dict(case)
     wf = workflows.get(doc.workflow)
+    if "handlaggare" in differing:
+        check_handlaggare(session=session, email=doc.handlaggare, dnr=doc.diarienummer)
     values = plain_values(doc, differing)
     if "funders" in differing:
         case.funders.clear()
@@ -302,6 +306,8 @@ def edit_case(
         diff = {k: [current[k], wanted[k]] for k in changes if wanted[k] != current[k]}
         if not diff:
             return EditResult(case.diarienummer, {}, case.row_version)
+        if "handlaggare" in diff:
+            check_handlaggare(session=session, email=doc.handlaggare, dnr=case.diarienummer)
         values = plain_values(doc, diff)
         version = _bump(session, case, values, now)
         assert case.id is not None

@@ -1,8 +1,11 @@
-"""Registering people (officers, decision makers) with their roles."""
+"""Registering people (officers, decision makers) with their roles, and the check that a case's
+handläggare is one of them."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+
+from sqlmodel import Session
 
 from caseflow.clock import Clock
 from caseflow.domain.checks import check_email, check_text
@@ -51,3 +54,27 @@ def add_person(
         )  # fmt: skip
         session.add(person)
         return person
+
+
+def check_handlaggare(*, session: Session, email: str | None, dnr: str) -> None:
+    """A case's handläggare must be a registered person (None: the case has none); the forms
+    offer those with the handläggare role, but a case may be handled by someone with another
+    role (a beslutsfattare handling a case of their own). Raises InputError naming the case and
+    the field."""
+    if email is None:
+        return
+    person = get_person(session=session, email=email)
+    if person is None:
+        raise InputError(
+            f"{dnr}: handläggare: {email} är inte registrerad; välj en registrerad handläggare "
+            "(en administratör registrerar nya personer)"
+        )
+
+
+def officers(*, session: Session) -> list[tuple[str, str]]:
+    """(e-mail, name) of every registered person with the handläggare role, by name: the case
+    form's choices for Handläggare."""
+    from sqlmodel import col, select
+
+    people = session.exec(select(Person).order_by(col(Person.name), col(Person.email))).all()
+    return [(p.email, p.name) for p in people if "handlaggare" in p.roles]

@@ -395,16 +395,22 @@ def cases_export(
     fmt: Annotated[str, typer.Option("--format", help="json")] = "json",
     output: Annotated[Path | None, typer.Option("-o", "--output")] = None,
 ) -> None:
-    """Exportera alla ärenden som JSON."""
+    """Exportera alla ärenden som JSON (med deras handläggare under "people")."""
     from caseflow.store.casemap import case_to_dict
-    from caseflow.store.repo import list_cases
+    from caseflow.store.repo import list_cases, list_people
 
     if fmt != "json":
         raise typer.BadParameter(f"okänt format {fmt!r}; bara json", param_hint="--format")
     if output:
         check_output(output)
     with obj(ctx).db.read() as session:
-        data = {"cases": [case_to_dict(c) for c in list_cases(session=session)]}
+        cases = [case_to_dict(c) for c in list_cases(session=session)]
+        officers = {c["handlaggare"] for c in cases if c["handlaggare"]}
+        # The cases' handläggare go along, so the file imports into an empty database.
+        people = [{"email": p.email, "name": p.name, "roles": p.roles, "phone": p.phone,
+                   "unit": p.unit, "title": p.title}
+                  for p in list_people(session=session) if p.email in officers]  # fmt: skip
+    data: dict[str, Any] = {"people": people, "cases": cases}
     text = json.dumps(data, ensure_ascii=False, indent=2) + "\n"
     if output:
         write_output(output, text)

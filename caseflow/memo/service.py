@@ -170,6 +170,10 @@ def draft_description(*, db: Database, memos_dir: Path, dnr: str) -> Draft:
         UnknownCaseError; InputError: too few facts for any sentence.
     """
     case, _ = load_case(db, dnr)
+    return _drafted(case, memos_dir)
+
+
+def _drafted(case: dict[str, Any], memos_dir: Path) -> Draft:
     drafted = draft_text(case, board(memos_dir))
     if not drafted.text:
         raise InputError(f"{case['diarienummer']}: för lite uppgifter för ett utkast till "
@@ -189,9 +193,9 @@ def draft_document(*, db: Database, memos_dir: Path, dnr: str, fmt: str) -> Draf
 
     if fmt not in FORMATS:
         raise InputError(f"okänt format {fmt!r}; välj ett av {', '.join(FORMATS)}")
-    drafted = draft_description(db=db, memos_dir=memos_dir, dnr=dnr)
-    number = str(parse_dnr(dnr))
-    case, _ = load_case(db, number)
+    case, _ = load_case(db, dnr)
+    drafted = _drafted(case, memos_dir)
+    number = case["diarienummer"]
     title = f"Ärendebeskrivning {number}"
     markdown = (f"## {number}\n\n### {escape_line(case['title'])}\n\n#### Ärendebeskrivning\n\n"
                 f"{escape_paragraphs(drafted.text)}\n")  # fmt: skip

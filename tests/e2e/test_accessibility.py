@@ -135,6 +135,7 @@ def _other(path: str) -> Callable[[LiveServer, Page], None]:
 PAGES: dict[str, Callable[[LiveServer, Page], None]] = {
     "login": _login,
     "login-error": _login_error,
+    "start": _other("/"),
     "board": _board,
     "cases-filtered": _cases_filtered,
     "case-new": _case_new,
@@ -166,7 +167,7 @@ def test_page_has_no_serious_accessibility_violations(
     assert not serious, f"axe on {name} ({page.url}):\n{describe(violations)}"
 
 
-REFLOW_PATHS = ["/board", "/cases", "/cases/new", f"/cases/{AXE_CASE}", "/cases/RUN/999/2099",
+REFLOW_PATHS = ["/", "/board", "/cases", "/cases/new", f"/cases/{AXE_CASE}", "/cases/RUN/999/2099",
                 "/meetings", "/meetings/{body}/{day}", "/deadlines", "/outbox", "/portfolio",
                 "/account"]  # fmt: skip
 #: Elements, outside data tables, that stick out of the viewport (tables may scroll sideways).

@@ -90,6 +90,9 @@ class BoardConfig(_Strict):
     eu_funds: list[str] = Field(default_factory=list)
     placeholders: list[str] = Field(default_factory=list)  # text that means "not known yet"
     funders: dict[str, FunderWording] = Field(default_factory=dict)
+    # The case form offers these (with the values existing cases hold) for Område, Prioritering.
+    areas: list[str] = Field(default_factory=list)
+    priorities: list[str] = Field(default_factory=list)
     kinds: dict[str, KindConfig]
     choose: list[KindRule] = Field(min_length=1)  # the first rule that holds picks the kind
     _where: dict[tuple[str, ...], str] = PrivateAttr(default_factory=dict)

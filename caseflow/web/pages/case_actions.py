@@ -287,8 +287,21 @@ async def schedule(request: Request, user: FormUser, prefix: str, serial: str,
             added = schedule_case(db=context.db, dnr=dnr, body=name, day=when,
                                   actor=user.email, clock=context.clock,
                                   rules_for=rules)  # fmt: skip
-            text = "Satt på dagordningen." if added.changed else "Stod redan på dagordningen."
-            text += "".join(f" Varning: {w}." for w in added.warnings())
+            text = "Satt på dagordningen" if added.changed else "Stod redan på dagordningen"
+            text += f" ({name} {when})." + _missed(added.missed)
+            return _back(user, dnr, text, "#sammantraden")
     except CaseflowError as err:
         return _failed(request, user, dnr, err)
     return _back(user, dnr, f"{text} ({name} {when})", "#sammantraden")
+
+
+def _missed(missed: list[tuple[str, date]]) -> str:
+    """The deadlines already passed, short enough for the page's message (at most 300
+    characters): each with its date, or only how many when they are many."""
+    if not missed:
+        return ""
+    listed = ", ".join(f"{label} {on}" for label, on in missed)
+    text = f" Varning, redan passerade frister: {listed}."
+    if len(text) > 220:
+        text = f" Varning: {len(missed)} frister för sammanträdet har redan passerat (se Frister)."
+    return text

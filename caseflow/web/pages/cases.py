@@ -16,8 +16,10 @@ from caseflow.cases.caselist import (
     board_columns,
     distinct_values,
     find_cases,
+    offered_values,
 )
 from caseflow.cases.engine import create_case, moves_of
+from caseflow.cases.people import officers
 from caseflow.domain.casedoc import CaseDoc, describe_validation
 from caseflow.domain.dnr import parse_dnr
 from caseflow.domain.financing import financing_plan
@@ -28,6 +30,7 @@ from caseflow.errors import CaseflowError, InputError
 from caseflow.meetings.agendas import agendas_of
 from caseflow.meetings.service import MeetingInfo, list_meetings
 from caseflow.memo.decisions import DecisionRow, decisions_of
+from caseflow.memo.service import board as board_config
 from caseflow.memo.service import kind_choices
 from caseflow.memo.store import renders_of, stored_hashes
 from caseflow.reminders.deadlines import DeadlineRow, list_deadlines, may_mark, overdue_counts
@@ -142,7 +145,13 @@ def _query_string(request: Request) -> str:
 @router.get("/cases/new")
 def new_case_form(request: Request, user: User) -> Response:
     require("create_case", user.email, user.roles)
-    return render(request, "case_new.html", {"user": user, "values": {"handlaggare": user.email}})
+    return render(request, "case_new.html", {"user": user, "values": {"handlaggare": user.email},
+                                             "officers": _officers(request)})  # fmt: skip
+
+
+def _officers(request: Request) -> list[tuple[str, str]]:
+    with web(request).db.read() as session:
+        return officers(session=session)
 
 
 @router.post("/cases/new")
@@ -158,7 +167,8 @@ async def new_case(request: Request, user: FormUser) -> Response:
                            actor=user.email, clock=context.clock)  # fmt: skip
     except CaseflowError as err:
         return render(request, "case_new.html",
-                      {"user": user, "values": values, "error": str(err)},
+                      {"user": user, "values": values, "error": str(err),
+                       "officers": _officers(request)},
                       status_code=400 if isinstance(err, InputError) else 409)  # fmt: skip
     return RedirectResponse(f"/cases/{case.diarienummer}?created=1", status_code=303)
 
@@ -195,6 +205,16 @@ class CaseView:
     memo_default: str | None  # the kind board.yaml's `choose` rules pick for this case
     agendas: list[MeetingInfo]  # the meetings whose agenda has the case, cancelled ones too
     history_total: int  # entries in the history; `events` may hold only the latest
+    officers: list[tuple[str, str]]  # (e-mail, name): the Handläggare the form offers
+    offered: dict[str, list[str]]  # field → the values the form suggests (area, priority)
+
+
+def form_choices(context: WebContext, conn: Connection) -> dict[str, list[str]]:
+    """Område and Prioritering as the case form suggests them: memos/board.yaml's, then those
+    the cases hold."""
+    config = board_config(context.settings.memos_dir)
+    return {"area": offered_values(conn, "area", config.areas),
+            "priority": offered_values(conn, "priority", config.priorities)}  # fmt: skip
 
 
 #: History entries the case page shows until "visa alla" is asked for (a case's history grows
@@ -225,6 +245,8 @@ def load_case_view(
         decisions = decisions_of(session=session, case_id=case.id)
         signatories = [(p.email, f"{p.name}, {p.title}") for p in list_people(session=session)
                        if "beslutsfattare" in p.roles and p.title]  # fmt: skip
+        offered = form_choices(context, session.connection())
+        people = officers(session=session)
     memo_kinds, memo_default = kind_choices(context.settings.memos_dir, data)
     return CaseView(
         case=data, row_version=case.row_version, case_id=case.id, moves=moves,
@@ -232,7 +254,8 @@ def load_case_view(
         meetings=[m for m in list_meetings(db=context.db) if not m.cancelled]
         if allowed("schedule_case", user.roles) else [],
         decisions=decisions[::-1], signatories=signatories, stored=stored,
-        memo_kinds=memo_kinds, memo_default=memo_default, agendas=agendas,
+        memo_kinds=memo_kinds, memo_default=memo_default, agendas=agendas, officers=people,
+        offered=offered,
     )  # fmt: skip
 
 
