@@ -36,7 +36,7 @@ from caseflow.store.models import CaseEvent, MemoRender
 from caseflow.store.repo import list_events, list_people, require_case
 from caseflow.web.context import WebContext
 from caseflow.web.flash import done_message
-from caseflow.web.forms import KINDS, LABELS, REQUIRED, TEXTAREAS, display
+from caseflow.web.forms import KINDS, LABELS, MAX_LENGTHS, REQUIRED, TEXTAREAS, display
 from caseflow.web.security import PageUser, form_user, page_user, web
 from caseflow.web.templating import render
 from caseflow.workflow.machine import Move
@@ -244,6 +244,7 @@ def case_page(
         {"user": user, "view": view, "c": view.case,
          "labels": stage_labels(request, view.case["workflow"]),
          "fields": LABELS, "kinds": KINDS, "textareas": TEXTAREAS, "required": REQUIRED,
+         "max_lengths": MAX_LENGTHS,
          "shown": shown, "plan": plan, "closed": view.case["outcome"] is not None,
          "history": [(e, describe(e, names)) for e in view.events],
          "error": error, "message": message,
