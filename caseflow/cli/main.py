@@ -26,6 +26,7 @@ def register_commands() -> None:
         decisions,
         meetings,
         memo,
+        notes,
         outbox,
         portfolio,
         reminders,

@@ -158,7 +158,16 @@ def create_app(
 ) -> FastAPI:
     """The web application over `settings.database_url` (or the given database)."""
     from caseflow.web.api import router as api
-    from caseflow.web.pages import account, deadlines, meeting_changes, meetings, outbox, portfolio
+    from caseflow.web.pages import (
+        account,
+        deadlines,
+        exports,
+        meeting_changes,
+        meetings,
+        notes,
+        outbox,
+        portfolio,
+    )
     from caseflow.web.pages import auth as pages_auth
     from caseflow.web.pages import case_actions as pages_case_actions
     from caseflow.web.pages import cases as pages_cases
@@ -182,8 +191,10 @@ def create_app(
     _install_handlers(app)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.include_router(pages_auth.router)
+    app.include_router(exports.router)  # before the case pages: /cases/export.csv
     app.include_router(pages_cases.router)
     app.include_router(pages_case_actions.router)
+    app.include_router(notes.router)
     for pages in (meetings, meeting_changes, deadlines, outbox, portfolio, account):
         app.include_router(pages.router)
     app.include_router(api.router)

@@ -228,6 +228,7 @@ def load_case_view(request: Request, dnr: str, user: PageUser) -> CaseView:
 def case_page(
     request: Request, user: PageUser, dnr: str, *, error: str | None = None,
     message: str | None = None, values: dict[str, str] | None = None, status_code: int = 200,
+    note: str = "",
 ) -> Response:  # fmt: skip
     """The case page; after a failed edit, `values` holds what the user typed (nothing saved)."""
     view = load_case_view(request, dnr, user)
@@ -248,7 +249,7 @@ def case_page(
          "shown": shown, "plan": plan, "closed": view.case["outcome"] is not None,
          "history": [(e, describe(e, names)) for e in view.events],
          "error": error, "message": message,
-         "can_edit": allowed("edit_case", user.roles),
+         "can_edit": allowed("edit_case", user.roles), "note": note,
          "can_memo": allowed("render_memo", user.roles),
          "can_finalize": allowed("finalize_memo", user.roles),
          "can_annul": allowed("annul_decision", user.roles),
