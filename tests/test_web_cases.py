@@ -61,7 +61,7 @@ def test_board_shows_every_stage_with_counts(seeded: Web) -> None:
     html = seeded.client("anna@example.se").get("/board").text
     for label in ("Idé", "Planering", "Ansökan inskickad", "Genomförande", "Uppföljning"):
         assert f">{label} <span" in html
-    assert "(3 ärenden)" in html and "(1 ärenden)" in html
+    assert "(3 ärenden)" in html and "(1 ärende)" in html
     mine = seeded.client("anna@example.se").get("/board?mine=1").text
     assert DNR not in mine and "RUN/1/2025" in mine
 

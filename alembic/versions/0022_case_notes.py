@@ -21,6 +21,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import sqlalchemy as sa
+import sqlmodel
 from alembic import op
 
 revision: str = "0022"
@@ -76,7 +77,7 @@ def _pg_vector(words: Sequence[str]) -> str:
 
 
 def upgrade() -> None:
-    op.add_column("cases", sa.Column("notes_text", sa.Text(), nullable=True))
+    op.add_column("cases", sa.Column("notes_text", sqlmodel.sql.sqltypes.AutoString(), nullable=True))
     if op.get_bind().dialect.name == "postgresql":
         op.execute("DROP INDEX IF EXISTS ix_cases_search")
         vector = _pg_vector((*_WORDS, "notes_text"))
