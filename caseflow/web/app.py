@@ -90,6 +90,11 @@ def _is_api(request: Request) -> bool:
     return request.url.path.startswith("/api/")
 
 
+#: What the API says for the framework's own errors (its 413 already says it in Swedish).
+API_PROBLEMS: dict[int, str] = {
+    404: "adressen finns inte i API:t (se /api/v1/openapi.json)",
+    405: "metoden går inte att använda på den här adressen",
+}
 #: What a page says for an HTTP error raised by the framework (unknown address, wrong method).
 HTTP_PROBLEMS: dict[int, str] = {
     404: "Sidan finns inte. Kontrollera adressen eller gå till tavlan.",
@@ -122,7 +127,8 @@ def _install_handlers(app: FastAPI) -> None:
     async def _http(request: Request, exc: StarletteHTTPException) -> Response:
         """JSON under /api (and for the API's own 4xx), an HTML page for a browser."""
         if _is_api(request):
-            return JSONResponse({"detail": exc.detail}, status_code=exc.status_code,
+            detail = API_PROBLEMS.get(exc.status_code, exc.detail)
+            return JSONResponse({"detail": detail}, status_code=exc.status_code,
                                 headers=getattr(exc, "headers", None))  # fmt: skip
         problem = HTTP_PROBLEMS.get(exc.status_code, "Något gick fel.")
         return render(request, "error.html", {"problem": problem},
