@@ -31,7 +31,7 @@ from tests.webkit import Web
 #: (the JSON's `diarienummer`), the optimistic lock, the worker's flag and the timestamps.
 COLUMNS_NOT_FIELDS = {
     "id", "dnr_prefix", "dnr_serial", "dnr_year", "row_version", "reminders_stale",
-    "created_at", "updated_at",
+    "created_at", "updated_at", "notes_text",
 }  # fmt: skip
 #: Fields without a column of their own: the diarienummer (three columns above) and the funders
 #: (table case_funders).

@@ -95,6 +95,11 @@ def test_an_unmigrated_database_says_run_db_upgrade(
     monkeypatch.chdir(tmp_path)
     run = cli_runner(f"sqlite:///{tmp_path / 'new.db'}", capsys)
     assert_user_error(run(*args), "caseflow db upgrade")
+    assert not (tmp_path / "new.db").exists()  # no empty database file left behind
+    # an existing file that was never migrated (e.g. left empty by an older version)
+    (tmp_path / "empty.db").touch()
+    run = cli_runner(f"sqlite:///{tmp_path / 'empty.db'}", capsys)
+    assert_user_error(run(*args), "inte migrerad")
 
 
 def test_an_outdated_database_says_run_db_upgrade(

@@ -36,7 +36,7 @@ def test_cli_case_list_search(
     _seed(sqlite_db, workflows, clock)
     code, out, _ = cli("case", "list", "--search", "479")
     assert code == 0 and "RUN/479/2024" in out and "RUN/47/2024" not in out
-    assert out.strip().endswith("1 ärenden")
+    assert out.strip().endswith("1 ärende")
     code, out, _ = cli("case", "list", "--search", "förberedande", "--json")
     assert code == 0
     assert [c["diarienummer"] for c in json.loads(out)] == ["RUN/47/2024", "RUN/479/2024"]

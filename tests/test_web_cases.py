@@ -61,7 +61,7 @@ def test_board_shows_every_stage_with_counts(seeded: Web) -> None:
     html = seeded.client("anna@example.se").get("/board").text
     for label in ("Idé", "Planering", "Ansökan inskickad", "Genomförande", "Uppföljning"):
         assert f">{label} <span" in html
-    assert "(3 ärenden)" in html and "(1 ärenden)" in html
+    assert "(3 ärenden)" in html and "(1 ärende)" in html
     mine = seeded.client("anna@example.se").get("/board?mine=1").text
     assert DNR not in mine and "RUN/1/2025" in mine
 
@@ -142,12 +142,12 @@ def test_edit_saves_the_changes_in_history(seeded: Web) -> None:
 @pytest.mark.parametrize(
     ("field", "value", "message"),
     [
-        ("total_budget_sek", "sexhundra", "total_budget_sek: måste vara ett heltal"),
-        ("end_date", "31/12/2025", "end_date"),
+        ("total_budget_sek", "sexhundra", "Total budget: måste vara ett heltal"),
+        ("end_date", "31/12/2025", "Slutdatum: ogiltigt datum"),
         ("handlaggare", "inte-en-adress", "ogiltig e-postadress"),
-        ("title", "", "title"),
+        ("title", "", "Projektnamn: får inte vara tomt"),
         ("stage", "closed", "fältet 'stage' kan inte redigeras"),
-        ("purpose", "nul\x00tecken", "purpose"),
+        ("purpose", "nul\x00tecken", "Syfte: otillåtet kontrolltecken"),
     ],
 )
 def test_bad_edit_is_shown_with_what_was_typed_and_saves_nothing(
@@ -268,7 +268,7 @@ def test_memo_renders_downloads_and_is_finalized(seeded: Web) -> None:
     bad = anna.post(f"{CASE_URL}/memo", data={"csrf_token": token, "format": "pdf"})
     assert bad.status_code == 400 and "okänt format 'pdf'" in alert_of(bad.text)
     bad_date = anna.post(f"{CASE_URL}/memo", data={"csrf_token": token, "memo_date": "i morgon"})
-    assert bad_date.status_code == 400 and "memo_date" in alert_of(bad_date.text)
+    assert bad_date.status_code == 400 and "Memots datum: skriv datumet" in alert_of(bad_date.text)
     bo = seeded.client("bo@example.se")
     named = anna.post(f"{CASE_URL}/memo", data={"csrf_token": token, "format": "md",
                                                 "memo_date": "2024-11-22",

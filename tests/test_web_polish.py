@@ -27,6 +27,7 @@ def test_an_unknown_address_answers_an_html_page_and_the_api_json(web: Web) -> N
     assert "Sidan finns inte" in alert_of(page.text)
     api = web.api(ANNA).get("/api/v1/finns-inte")
     assert api.status_code == 404 and api.headers["content-type"] == "application/json"
+    assert api.json() == {"detail": "adressen finns inte i API:t (se /api/v1/openapi.json)"}
 
 
 def test_head_answers_like_get_without_a_body(web: Web) -> None:

@@ -19,6 +19,7 @@ from caseflow.domain.checks import check_text
 from caseflow.domain.dnr import parse_dnr
 from caseflow.domain.facts import CaseFacts
 from caseflow.domain.financing import check_funder
+from caseflow.domain.funders import FUNDERS
 from caseflow.domain.roles import denied
 from caseflow.domain.workdays import local_date
 from caseflow.errors import (
@@ -353,7 +354,8 @@ def set_funder(
         try:
             doc = FunderDoc.model_validate(merged)
         except ValidationError as err:
-            raise InputError(f"{case.diarienummer}: funders: {describe_validation(err)}") from None
+            name = FUNDERS.get(code, code)
+            raise InputError(f"{case.diarienummer}: {name}: {describe_validation(err)}") from None
         check_funder(code=code, amount=doc.amount_sek, status=doc.status,
                      decision_date=doc.decision_date, total_budget=case.total_budget_sek,
                      today=local_date(now))  # fmt: skip

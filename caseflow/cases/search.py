@@ -27,14 +27,9 @@ from sqlalchemy.sql.elements import TextClause
 
 #: The tsvector the PostgreSQL index `ix_cases_search` is built on; a query must use the same
 #: expression for the planner to use the index (migration 0015 holds the same text).
-PG_VECTOR = (
-    "(setweight(to_tsvector('simple'::regconfig, cases.dnr_prefix || ' ' ||"
-    " cases.dnr_serial::text || ' ' || cases.dnr_year::text || ' ' ||"
-    " translate(cases.other_diarienummer::text, '/-', '  ')), 'A') ||"
-    " setweight(to_tsvector('simple'::regconfig, coalesce(cases.title, '') || ' ' ||"
-    " coalesce(cases.purpose, '') || ' ' || coalesce(cases.follow_up_comment, '') || ' ' ||"
-    " coalesce(cases.owner, '')), 'B'))"
-)
+#: Migration 0022 stores it as the generated column `cases.search_vector` (GIN-indexed, with the
+#: notes' text among the words), which a query reads instead of recomputing it per row.
+PG_VECTOR = "cases.search_vector"
 _WORD = re.compile(r"[^\W_]+")
 
 

@@ -41,6 +41,9 @@ class AppContext:
     _db: Database | None = None
     _workflows: WorkflowRegistry | None = None
     _records: Records | None = None
+    #: Set by the commands that make a database (`db upgrade`, `db restore`); any other command
+    #: on a SQLite file that does not exist fails instead of leaving an empty file behind.
+    may_create: bool = False
 
     @property
     def settings(self) -> Settings:
@@ -64,7 +67,15 @@ class AppContext:
         if self._db is None:
             from caseflow.store.db import Database
 
-            self._db = Database(self.settings.database_url)
+            url = self.settings.database_url
+            missing = missing_sqlite_file(url)
+            if missing is not None and not self.may_create:
+                raise CaseflowError(
+                    f"databasfilen {missing} finns inte; skapa den med `caseflow db upgrade`, "
+                    "eller peka CASEFLOW_DATABASE_URL på en befintlig databas "
+                    "(demon: CASEFLOW_DATABASE_URL=sqlite:///demo.db)"
+                )
+            self._db = Database(url)
         return self._db
 
     @property
@@ -89,6 +100,19 @@ class AppContext:
         if self._db is not None:
             self._db.dispose()
             self._db = None
+
+
+def missing_sqlite_file(url: str) -> str | None:
+    """The path of a SQLite database file that does not exist yet (None: it exists, or the
+    database is in memory or not SQLite)."""
+    if not url.startswith("sqlite"):
+        return None
+    from sqlalchemy.engine import make_url
+
+    path = make_url(url).database
+    if not path or path == ":memory:" or path.startswith("file:") or Path(path).exists():
+        return None
+    return path
 
 
 @app.callback()

@@ -254,12 +254,27 @@ def case_list(
         typer.Option("--search", help="Diarienummer (även delar: 479, RUN/479) eller ord."),
     ] = None,
     as_json: JsonOpt = False,
+    fmt: Annotated[
+        str | None,
+        typer.Option(
+            "--format", help="csv eller xlsx: listan som kalkylark (portföljens kolumner)."
+        ),
+    ] = None,
+    output: Annotated[
+        Path | None, typer.Option("-o", "--output", help="Filen som skrivs (med --format).")
+    ] = None,
 ) -> None:
-    """Lista ärenden, alla eller de som matchar en sökning."""
+    """Lista ärenden, alla eller de som matchar en sökning; eller spara listan som csv/xlsx."""
     from caseflow.store.casemap import case_to_dict
     from caseflow.store.repo import list_cases
 
     context = obj(ctx)
+    if (fmt is None) != (output is None):
+        raise InputError("--format och -o hör ihop: t.ex. --format xlsx -o arenden.xlsx")
+    if fmt is not None and fmt not in ("csv", "xlsx"):
+        raise InputError(f"--format: okänt format {fmt!r}; välj csv eller xlsx")
+    if output is not None:
+        check_output(output)
     found: set[int] | None = None
     if search is not None:
         from caseflow.cases.caselist import search_ids
@@ -270,6 +285,15 @@ def case_list(
         cases = list_cases(session=session, stage=stage)
         if found is not None:
             cases = [c for c in cases if c.id in found]
+        if fmt is not None and output is not None:
+            from caseflow.domain.textformat import STOCKHOLM
+            from caseflow.portfolio.export import export_projects, render_export
+
+            rows = export_projects([case_to_dict(c) for c in cases], context.workflows)
+            today = context.clock.now().astimezone(STOCKHOLM).date()
+            write_output(output, render_export(rows, fmt, as_of=today))
+            out(f"skrev {len(rows)} {'ärende' if len(rows) == 1 else 'ärenden'} till {output}")
+            return
         if as_json:
             out(json.dumps([case_to_dict(c) for c in cases], ensure_ascii=False, indent=2))
             return
@@ -277,7 +301,7 @@ def case_list(
             state = context.workflows.get(case.workflow).state(case.stage)
             label = state.label if state else case.stage
             out(f"{case.diarienummer:<15} {label:<18} {case.title}")
-        out(f"{len(cases)} ärenden")
+        out(f"{len(cases)} {'ärende' if len(cases) == 1 else 'ärenden'}")
 
 
 @case_app.command("triggers")

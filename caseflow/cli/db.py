@@ -49,6 +49,7 @@ def upgrade_database(database: Database) -> None:
 def db_upgrade(ctx: typer.Context) -> None:
     """Kör databasmigreringarna (Alembic) till senaste version."""
     context = obj(ctx)
+    context.may_create = True
     upgrade_database(context.db)
     out(f"databasen är uppdaterad: {context.settings.database_url}")
 
@@ -84,7 +85,9 @@ def db_restore(
 
     from caseflow.store.backup import restore_sqlite
 
-    db = obj(ctx).db
+    context = obj(ctx)
+    context.may_create = True
+    db = context.db
     if not db.is_sqlite:
         _postgresql_hint()
     head = ScriptDirectory.from_config(alembic_config(db)).get_current_head()

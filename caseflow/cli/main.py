@@ -28,6 +28,7 @@ def register_commands() -> None:
         handling,
         meetings,
         memo,
+        notes,
         outbox,
         portfolio,
         register,

@@ -139,7 +139,8 @@ def portfolio_snapshot(
         db=context.db, label=label, actor=actor, clock=context.clock,
         as_of=date.fromisoformat(day) if day else None,
     )  # fmt: skip
-    out(f"sparade ögonblicksbilden {info.label!r} med {info.case_count} ärenden")
+    word = "ärende" if info.case_count == 1 else "ärenden"
+    out(f"sparade ögonblicksbilden {info.label!r} med {info.case_count} {word}")
 
 
 @portfolio_app.command("snapshots")

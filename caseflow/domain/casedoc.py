@@ -221,10 +221,38 @@ _MESSAGES = {
 }
 
 
-def describe_validation(err: ValidationError) -> str:
-    """The first problem of a ValidationError as `field: message` in Swedish."""
+#: A funder's keys as a message names them.
+_FUNDER_KEYS = {
+    "code": "finansiär", "amount_sek": "belopp", "status": "status",
+    "decision_date": "beslutsdatum", "case_id": "finansiärens diarienummer",
+}  # fmt: skip
+
+
+def field_path(loc: tuple[int | str, ...] | list[int | str], *, keys: bool = False) -> str:
+    """Where a problem is, as the user knows the field: `Total budget`, `Finansiärer 2: belopp`.
+    With `keys` (a JSON file, whose author wrote the keys): the key path, `funders.1.amount_sek`."""
+    parts = list(loc)
+    if keys:
+        return ".".join(str(p) for p in parts)
+    if len(parts) == 1 and parts[0] in _FUNDER_KEYS and parts[0] not in FIELDS:  # a FunderDoc
+        return _FUNDER_KEYS[str(parts[0])]
+    if not parts or not isinstance(parts[0], str) or parts[0] not in FIELDS:
+        return ".".join(str(p) for p in parts)
+    text = FIELDS[parts[0]].label
+    rest = parts[1:]
+    if rest and isinstance(rest[0], int):
+        text += f" {rest[0] + 1}"
+        rest = rest[1:]
+    if rest:
+        text += ": " + ".".join(_FUNDER_KEYS.get(str(p), str(p)) for p in rest)
+    return text
+
+
+def describe_validation(err: ValidationError, *, keys: bool = False) -> str:
+    """The first problem of a ValidationError as `field: message` in Swedish (the field's
+    label; with `keys`, its JSON key too)."""
     item = err.errors()[0]
-    where = ".".join(str(p) for p in item["loc"])
+    where = field_path(item["loc"], keys=keys)
     message = _MESSAGES.get(item["type"], item["msg"])
     if item["type"] == "string_too_long":
         message = f"får vara högst {item['ctx']['max_length']} tecken"
@@ -258,7 +286,7 @@ def parse_case_doc(data: Any, *, where: str) -> CaseDoc:
     except ValidationError as err:
         dnr = data.get("diarienummer")
         label = f"{where} ({dnr})" if isinstance(dnr, str) else where
-        raise InputError(f"{label}: {describe_validation(err)}") from None
+        raise InputError(f"{label}: {describe_validation(err, keys=True)}") from None
 
 
 def check_editable(field: str) -> None:
@@ -298,11 +326,13 @@ def parse_field_value(field: str, raw: str) -> Any:
             return True
         if lowered in {"false", "nej", "no", "0"}:
             return False
-        raise InputError(f"{field}: skriv true eller false (fick {raw!r})")
+        raise InputError(f"{FIELDS[field].label}: skriv ja eller nej (fick {raw!r})")
     if kind == "amount":
         cleaned = text.replace(" ", "").replace("\u00a0", "")
         if not re.fullmatch(r"-?\d+", cleaned):
-            raise InputError(f"{field}: måste vara ett heltal (kronor) (fick {raw!r})")
+            raise InputError(
+                f"{FIELDS[field].label}: måste vara ett heltal (kronor) (fick {raw!r})"
+            )
         return int(cleaned)
     return text
 

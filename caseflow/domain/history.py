@@ -99,6 +99,8 @@ def describe(event: EventLike, labels: Labels) -> Entry:
         )
     if event.kind == "import" and event.from_stage is None:
         return Entry(f"Ärendet importerades i steget {labels.stage(event.to_stage)}")
+    if event.kind == "note":
+        return Entry(f"Anteckning: {changes.get('text', '')}")
     told = (
         event_text(event.kind, changes)
         or meeting_event_text(event.kind, changes)

@@ -20,6 +20,10 @@ RULES: dict[str, tuple[str, tuple[str, ...]]] = {
         ("handlaggare", "namndsekreterare", "admin"),
     ),
     "view_outbox": ("se utkorgen", ("namndsekreterare", "admin")),
+    "add_note": (
+        "skriva anteckningar i ärenden",
+        ("handlaggare", "beslutsfattare", "namndsekreterare", "admin"),
+    ),
     "change_meeting": (
         "ändra, flytta eller ställa in sammanträden",
         ("namndsekreterare", "admin"),

@@ -86,6 +86,8 @@ class Case(SQLModel, table=True):
     final_report_date: date | None = None
     handlaggare: str | None = Field(default=None, max_length=254, index=True)
     background: str | None = None  # the memo's Ärendebeskrivning as the officer edited it
+    # The text of the case's notes (`note` events), kept for search by `cases.notes.add_note`.
+    notes_text: str | None = None
     decision_basis: list[str] = Field(
         default_factory=list, sa_column=Column(JSON, nullable=False, server_default="[]")
     )

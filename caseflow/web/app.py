@@ -91,6 +91,11 @@ def _is_api(request: Request) -> bool:
     return request.url.path.startswith("/api/")
 
 
+#: What the API says for the framework's own errors (its 413 already says it in Swedish).
+API_PROBLEMS: dict[int, str] = {
+    404: "adressen finns inte i API:t (se /api/v1/openapi.json)",
+    405: "metoden går inte att använda på den här adressen",
+}
 #: What a page says for an HTTP error raised by the framework (unknown address, wrong method).
 HTTP_PROBLEMS: dict[int, str] = {
     404: "Sidan finns inte. Kontrollera adressen eller gå till tavlan.",
@@ -123,7 +128,8 @@ def _install_handlers(app: FastAPI) -> None:
     async def _http(request: Request, exc: StarletteHTTPException) -> Response:
         """JSON under /api (and for the API's own 4xx), an HTML page for a browser."""
         if _is_api(request):
-            return JSONResponse({"detail": exc.detail}, status_code=exc.status_code,
+            detail = API_PROBLEMS.get(exc.status_code, exc.detail)
+            return JSONResponse({"detail": detail}, status_code=exc.status_code,
                                 headers=getattr(exc, "headers", None))  # fmt: skip
         problem = HTTP_PROBLEMS.get(exc.status_code, "Något gick fel.")
         return render(request, "error.html", {"problem": problem},
@@ -163,8 +169,10 @@ def create_app(
     from caseflow.web.pages import (
         account,
         deadlines,
+        exports,
         meeting_changes,
         meetings,
+        notes,
         outbox,
         portfolio,
         start,
@@ -196,8 +204,10 @@ def create_app(
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.include_router(pages_auth.router)
     app.include_router(start.router)
+    app.include_router(exports.router)  # before the case pages: /cases/export.csv
     app.include_router(pages_cases.router)
     app.include_router(pages_case_actions.router)
+    app.include_router(notes.router)
     for pages in (meetings, meeting_changes, deadlines, outbox, portfolio, account):
         app.include_router(pages.router)
     app.include_router(api.router)

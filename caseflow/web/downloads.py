@@ -12,6 +12,7 @@ MEDIA_TYPES: dict[str, str] = {
     "md": "text/markdown; charset=utf-8",
     "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "csv": "text/csv; charset=utf-8",
 }
 
 #: A rendered document (memo, portfolio report) carries its styles inline, which the pages'

@@ -18,6 +18,11 @@ LABELS: dict[str, str] = {f.name: f.form_label for f in _FORM_FIELDS}
 KINDS: dict[str, str] = {f.name: f.kind for f in _FORM_FIELDS}
 TEXTAREAS = {f.name for f in _FORM_FIELDS if f.kind in ("long_text", "lines")}
 REQUIRED = {f.name for f in _FORM_FIELDS if f.required}
+#: A long text's bound (Syfte: 20,000 characters) as the textarea's maxlength, so the browser
+#: stops there too; the server refuses longer text whatever the browser does.
+MAX_LENGTHS: dict[str, int] = {
+    f.name: f.max_length for f in _FORM_FIELDS if f.kind == "long_text" and f.max_length
+}
 
 
 def display(name: str, value: Any) -> str:

@@ -108,7 +108,7 @@ def test_a_case_from_login_to_application_sent_with_memo_and_history(
         "Ansökan till Tillväxtverket 2025-02-01\nBudget 2025-02-01"
     )
     fields.get_by_role("button", name="Spara uppgifterna").click()
-    _status(page, "Sparat: 1 fält ändrade.")
+    _status(page, "Sparat: 1 fält ändrat.")
 
     memo = page.get_by_role("group", name="Skriv memo")
     with page.expect_download() as info:

@@ -1,14 +1,17 @@
-"""/api/v1: cases — list, create, read, edit, funders, moves, history."""
+"""/api/v1: cases — list, create, read, edit, funders, moves, history, notes."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Body, Path, Query, Security
+from pydantic import BaseModel, ConfigDict, Field
 
 from caseflow.cases.caselist import MAX_PER_PAGE, PER_PAGE, SORTS, CaseFilter, CaseRow, find_cases
 from caseflow.cases.engine import create_case, edit_case, fire, possible_moves, set_funder
 from caseflow.cases.funding import remove_funder
+from caseflow.cases.notes import MAX_NOTE, add_note
 from caseflow.domain.dnr import parse_dnr
 from caseflow.domain.permissions import require
 from caseflow.store.casemap import case_to_dict
@@ -229,3 +232,31 @@ def history(
         assert case.id is not None
         events = list_events(session=session, case_id=case.id)
         return [EventOut.model_validate(e, from_attributes=True) for e in events]
+
+
+class NoteBody(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    text: str = Field(min_length=1, max_length=MAX_NOTE, description="Anteckningen")
+
+
+class NoteOut(BaseModel):
+    diarienummer: str
+    text: str
+    actor: str
+    at: datetime
+
+
+@router.post(
+    CASE + "/notes", tags=[CASES], summary="Skriv en anteckning", status_code=201,
+    description="Sparas i ärendets historik med vem och när; sökningen hittar den.",
+    responses=errors(400, 403, 404),
+)  # fmt: skip
+def note(
+    user: ApiUser, ctx: Context, prefix: Prefix, serial: Serial, year: Year,
+    body: Annotated[NoteBody, Body()],
+) -> NoteOut:  # fmt: skip
+    """Add a note (a `note` event: who, when, the text) to the case."""
+    require("add_note", user.email, user.roles)
+    made = add_note(db=ctx.db, dnr=dnr_of(prefix, serial, year), text=body.text,
+                    actor=user.email, clock=ctx.clock)  # fmt: skip
+    return NoteOut(diarienummer=made.diarienummer, text=made.text, actor=made.actor, at=made.at)

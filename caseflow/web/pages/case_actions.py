@@ -43,12 +43,23 @@ FormUser = Annotated[PageUser, Depends(form_user)]
 BASE = "/cases/{prefix}/{serial}/{year}"
 
 
+#: The forms' field names as their labels call them (messages never name the parameter).
+FORM_NAMES = {
+    "reason": "Motivering", "code": "Finansiär", "amount_sek": "Belopp", "status": "Status",
+    "decision_date": "Beslutsdatum", "case_id": "Finansiärens diarienummer", "format": "Format",
+    "memo_date": "Memots datum", "kind": "Memotyp", "signatory": "Undertecknare",
+    "decided_on": "Beslutsdatum", "meeting": "Sammanträde", "action": "Åtgärd",
+    "confirm": "Bekräftelse",
+}  # fmt: skip
+
+
 def _text(form: FormData, name: str, *, limit: int = 10_000) -> str:
     value = form.get(name, "")
+    label = FORM_NAMES.get(name, name)
     if not isinstance(value, str):
-        raise InputError(f"{name}: förväntade text")
+        raise InputError(f"{label}: förväntade text")
     if len(value) > limit:
-        raise InputError(f"{name}: högst {limit} tecken")
+        raise InputError(f"{label}: högst {limit} tecken")
     return value.strip()
 
 
@@ -59,7 +70,9 @@ def _date(form: FormData, name: str, default: date) -> date:
     try:
         return date.fromisoformat(raw)
     except ValueError:
-        raise InputError(f"{name}: skriv datumet som ÅÅÅÅ-MM-DD (fick {raw!r})") from None
+        raise InputError(
+            f"{FORM_NAMES.get(name, name)}: skriv datumet som ÅÅÅÅ-MM-DD (fick {raw!r})"
+        ) from None
 
 
 def _back(user: PageUser, dnr: str, message: str, anchor: str = "") -> Response:

@@ -39,7 +39,7 @@ from caseflow.store.models import CaseEvent, MemoRender
 from caseflow.store.repo import latest_events, list_people, require_case
 from caseflow.web.context import WebContext
 from caseflow.web.flash import done_message
-from caseflow.web.forms import KINDS, LABELS, REQUIRED, TEXTAREAS, display
+from caseflow.web.forms import KINDS, LABELS, MAX_LENGTHS, REQUIRED, TEXTAREAS, display
 from caseflow.web.security import PageUser, form_user, page_user, web
 from caseflow.web.templating import render
 from caseflow.workflow.machine import Move
@@ -263,6 +263,7 @@ def case_page(
     request: Request, user: PageUser, dnr: str, *, error: str | None = None,
     message: str | None = None, values: dict[str, str] | None = None, status_code: int = 200,
     history_all: bool = False,
+    note: str = "",
 ) -> Response:  # fmt: skip
     """The case page; after a failed edit, `values` holds what the user typed (nothing saved)."""
     view = load_case_view(request, dnr, user, history_all=history_all)
@@ -279,10 +280,11 @@ def case_page(
         {"user": user, "view": view, "c": view.case,
          "labels": stage_labels(request, view.case["workflow"]),
          "fields": LABELS, "kinds": KINDS, "textareas": TEXTAREAS, "required": REQUIRED,
+         "max_lengths": MAX_LENGTHS,
          "shown": shown, "plan": plan, "closed": view.case["outcome"] is not None,
          "history": [(e, describe(e, names)) for e in view.events],
          "error": error, "message": message,
-         "can_edit": allowed("edit_case", user.roles),
+         "can_edit": allowed("edit_case", user.roles), "note": note,
          "can_memo": allowed("render_memo", user.roles),
          "can_finalize": allowed("finalize_memo", user.roles),
          "can_annul": allowed("annul_decision", user.roles),
