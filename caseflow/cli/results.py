@@ -44,8 +44,12 @@ def results_new(
     form: Annotated[str, typer.Option("--form", help="Blankettutgåva.")] = DEFAULT_EDITION,
     region: RegionOpt = DEFAULT_REGION,
     actor: ActorOpt = "cli",
+    with_prefill: Annotated[
+        bool, typer.Option("--prefill", help="Fyll i förslagen ur årets ärenden.")
+    ] = False,
 ) -> None:
     """Skapa årets resultatredovisning som utkast."""
+    from caseflow.results.prefill import prefill_report
     from caseflow.results.service import create_report
 
     context = obj(ctx)
@@ -58,6 +62,13 @@ def results_new(
     out(f"skapade resultatredovisningen för {report.year} ({report.region}), blankett "
         f"{form_.edition}: {len(form_.questions)} frågor, "
         f"{state.label.lower() if state else report.status}")  # fmt: skip
+    if with_prefill:
+        written = prefill_report(
+            db=context.db, workflow=context.workflows.for_subject("results_report"), year=year,
+            running_stages=context.workflows.running_stages(), actor=actor, region=region,
+            clock=context.clock,
+        )  # fmt: skip
+        out(f"förslag ur ärendena i {', '.join(written) or 'inga frågor'}")
 
 
 @results_app.command("import-answers")
