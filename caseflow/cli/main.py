@@ -31,6 +31,7 @@ def register_commands() -> None:
         reminders,
         results,
         results_draft,
+        results_export,
         results_flow,
         web,
     )

@@ -14,6 +14,7 @@ from caseflow.clock import Clock
 from caseflow.errors import ConflictError, DuplicateError, InputError, NotFoundError
 from caseflow.results.count import SectionCount, count_form, normalise
 from caseflow.results.defaults import DEFAULT_EDITION, DEFAULT_REGION
+from caseflow.results.export import FilledReport
 from caseflow.results.form import FormSpec, load_form
 from caseflow.results.ocr_import import ImportedAnswers, import_answers
 from caseflow.store.db import Database
@@ -296,3 +297,20 @@ def import_previous_answers(
                 )  # fmt: skip
             )
         return ImportOutcome(imported, list(form.slots))
+
+
+def filled_report(
+    *, db: Database, workflow: CompiledWorkflow, year: int, region: str = DEFAULT_REGION
+) -> FilledReport:
+    """The report as the exports need it, its status in words.
+
+    Raises:
+        NotFoundError: no report for that year.
+    """
+    view = get_report(db=db, year=year, region=region)
+    state = workflow.state(view.status)
+    return FilledReport(
+        view.region, view.year, view.form, state.label if state else view.status,
+        {s: a.text for s, a in view.answers.items()},
+        {s: a.choice for s, a in view.answers.items()},
+    )  # fmt: skip
