@@ -116,6 +116,7 @@ def test_the_report_moves_on_the_command_line_and_says_what_blocks_it(cli: Run) 
     assert "adopt – Fastställ (nämndens beslut): hindras:" in out
     assert "kräver rollen beslutsfattare eller namndsekreterare eller admin" in out
     assert "anna@region.se: Utkast → Granskning" in out
+    assert "2025-02-21 Resultatredovisningen ska lämnas till regeringen" in out
     code, _, err = cli("results", "fire", "2024", "publish", "--actor", "bo@region.se")
     assert code == 1 and err.startswith("fel: okänd händelse 'publish'")
     code, _, err = cli(

@@ -51,8 +51,10 @@ def results_moves(
     region: RegionOpt = DEFAULT_REGION,
 ) -> None:
     """Visa redovisningens steg, möjliga händelser (med hinder) och historik."""
-    from caseflow.results.lifecycle import report_history, report_moves
+    from caseflow.domain.workdays import local_date
+    from caseflow.results.lifecycle import report_deadlines_of, report_history, report_moves
     from caseflow.results.service import get_report
+    from caseflow.workflow.deadlines import STATE_LABELS, deadline_state
 
     context = obj(ctx)
     workflow = context.workflows.for_subject(SUBJECT)
@@ -65,6 +67,13 @@ def results_moves(
     for move in moves:
         status = "möjlig" if move.is_allowed else "hindras: " + "; ".join(move.problems)
         out(f"  {move.trigger} – {move.label}: {status}")
+    today = local_date(context.clock.now())
+    deadlines = report_deadlines_of(db=context.db, workflow=workflow, year=year, today=today,
+                                    region=region)  # fmt: skip
+    out("Frister:" if deadlines else "Frister: inga kvar")
+    for item in deadlines:
+        state = deadline_state(due_on=item.on, remind_on=item.remind_on, mark=None, today=today)
+        out(f"  {item.on.isoformat()} {item.label} ({STATE_LABELS[state]})")
     history = report_history(db=context.db, year=year, region=region)
     out("Historik:" if history else "Historik: inga flyttar ännu")
     for item in history:
