@@ -71,9 +71,10 @@ def results_moves(
     deadlines = report_deadlines_of(db=context.db, workflow=workflow, year=year, today=today,
                                     region=region)  # fmt: skip
     out("Frister:" if deadlines else "Frister: inga kvar")
-    for item in deadlines:
-        state = deadline_state(due_on=item.on, remind_on=item.remind_on, mark=None, today=today)
-        out(f"  {item.on.isoformat()} {item.label} ({STATE_LABELS[state]})")
+    for deadline in deadlines:
+        when = deadline_state(due_on=deadline.on, remind_on=deadline.remind_on, mark=None,
+                              today=today)  # fmt: skip
+        out(f"  {deadline.on.isoformat()} {deadline.label} ({STATE_LABELS[when]})")
     history = report_history(db=context.db, year=year, region=region)
     out("Historik:" if history else "Historik: inga flyttar ännu")
     for item in history:

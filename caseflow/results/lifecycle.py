@@ -168,7 +168,7 @@ def report_deadlines_of(
     with db.read() as session:
         report = load_report(session, region, year)
         meetings = session.exec(
-            select(Meeting.day).where(
+            select(col(Meeting.day)).where(
                 Meeting.body == body, col(Meeting.cancelled_at).is_(None),
                 col(Meeting.day).between(date(year + 1, 1, 1), date(year + 1, 12, 31)),
             )
