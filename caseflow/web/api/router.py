@@ -1,16 +1,24 @@
 """The JSON API under /api/v1 (bearer tokens; OpenAPI at /api/v1/openapi.json).
 
-The endpoints live in `cases`, `memos`, `decisions`, `meetings`, `meeting_changes` and `deadlines`;
-this module gathers them into the one `router` the application includes.
+The endpoints live in `cases`, `memos`, `decisions`, `meetings`, `meeting_changes`, `deadlines`
+and `results`; this module gathers them into the one `router` the application includes.
 """
 
 from __future__ import annotations
 
 from fastapi import APIRouter
 
-from caseflow.web.api import cases, deadlines, decisions, meeting_changes, meetings, memos
+from caseflow.web.api import (
+    cases,
+    deadlines,
+    decisions,
+    meeting_changes,
+    meetings,
+    memos,
+    results,
+)
 from caseflow.web.api.common import PREFIX
 
 router = APIRouter()
-for _part in (cases, memos, decisions, meetings, meeting_changes, deadlines):
+for _part in (cases, memos, decisions, meetings, meeting_changes, deadlines, results):
     router.include_router(_part.router, prefix=PREFIX)
