@@ -104,7 +104,15 @@ def create_app(
 ) -> FastAPI:
     """The web application over `settings.database_url` (or the given database)."""
     from caseflow.web.api import router as api
-    from caseflow.web.pages import account, deadlines, meeting_changes, meetings, outbox, portfolio
+    from caseflow.web.pages import (
+        account,
+        deadlines,
+        meeting_changes,
+        meetings,
+        outbox,
+        portfolio,
+        results,
+    )
     from caseflow.web.pages import auth as pages_auth
     from caseflow.web.pages import case_actions as pages_case_actions
     from caseflow.web.pages import cases as pages_cases
@@ -130,7 +138,7 @@ def create_app(
     app.include_router(pages_auth.router)
     app.include_router(pages_cases.router)
     app.include_router(pages_case_actions.router)
-    for pages in (meetings, meeting_changes, deadlines, outbox, portfolio, account):
+    for pages in (meetings, meeting_changes, deadlines, outbox, portfolio, results, account):
         app.include_router(pages.router)
     app.include_router(api.router)
     app.add_middleware(BodySizeLimit)
