@@ -105,10 +105,11 @@ def test_an_ended_project_without_final_report_is_overdue_on_every_surface(
     assert "Slutrapporten ska lämnas" in mine and "försenade frister" in mine
     board = client.get("/board").text
     card = board[board.index(ENDED) :][:400]
-    # Final report, commitment, follow-up comment, "ending soon" and this year's results
-    # report (21 February 2026 is a Saturday: due Monday the 23rd).
-    assert set(states(web.db, today)) >= {"ending_soon", "results_report"}
-    assert "5 försenade" in card
+    # Final report, commitment, follow-up comment and "ending soon"; the yearly results
+    # report is one per region (workflows/results_report.yaml), no longer one per project.
+    assert set(states(web.db, today)) >= {"ending_soon"}
+    assert "results_report" not in states(web.db, today)
+    assert "4 försenade" in card
     ics, _ = calendar_for(db=web.db, base_url="https://caseflow.example", person=ANNA,
                           today=today)  # fmt: skip
     events = {str(e["SUMMARY"]): e for e in Calendar.from_ical(ics).walk("VEVENT")}
@@ -135,7 +136,7 @@ def test_an_ended_project_without_final_report_is_overdue_on_every_surface(
     summaries = {str(e["SUMMARY"]) for e in Calendar.from_ical(ics).walk("VEVENT")}
     assert f"Klar: Slutrapporten ska lämnas – {ENDED}" in summaries
     with web.db.reading() as conn:
-        assert overdue_counts(conn, today=today) == {1: 4}
+        assert overdue_counts(conn, today=today) == {1: 3}
 
 
 def test_only_the_cases_handlaggare_or_an_admin_marks_deadlines(web_any: Web) -> None:

@@ -10,8 +10,8 @@ from tests.conftest import Run
 FIXTURE = Path(__file__).parent / "fixtures" / "results_nordanby_2024.txt"
 
 
-def _show(cli: Run) -> dict:
-    code, out, _ = cli("results", "show", "2024", "--json")
+def _show(cli: Run, year: str = "2024") -> dict:
+    code, out, _ = cli("results", "show", year, "--json")
     assert code == 0
     return json.loads(out)
 
@@ -116,6 +116,7 @@ def test_the_report_moves_on_the_command_line_and_says_what_blocks_it(cli: Run) 
     assert "adopt – Fastställ (nämndens beslut): hindras:" in out
     assert "kräver rollen beslutsfattare eller namndsekreterare eller admin" in out
     assert "anna@region.se: Utkast → Granskning" in out
+    assert "2025-02-21 Resultatredovisningen ska lämnas till regeringen" in out
     code, _, err = cli("results", "fire", "2024", "publish", "--actor", "bo@region.se")
     assert code == 1 and err.startswith("fel: okänd händelse 'publish'")
     code, _, err = cli(
@@ -124,3 +125,23 @@ def test_the_report_moves_on_the_command_line_and_says_what_blocks_it(cli: Run) 
     )  # fmt: skip
     assert code == 1 and "har ändrats av någon annan (version 2, du utgick från 1)" in err
     assert _show(cli)["status"] == "review"
+
+
+def test_a_new_report_prefilled_from_the_cases(cli: Run, tmp_path: Path) -> None:
+    cases = tmp_path / "cases.json"
+    cases.write_text(json.dumps([{
+        "diarienummer": "RUN/7/2025", "title": "Kompetenslyft", "stage": "bp_genomforande",
+        "priority": "Kompetensförsörjning och kompetensutveckling i hela länet",
+        "start_date": "2025-01-01", "end_date": "2026-12-31",
+    }]), "utf-8")  # fmt: skip
+    code, _, err = cli("cases", "import", str(cases))
+    assert code == 0, err
+    code, out, _ = cli("results", "prefill", "2025", "--json")
+    data = json.loads(out)
+    assert [s["slot"] for s in data["suggestions"]] == ["2.6", "5.1a"]
+    code, out, _ = cli("results", "new", "2025", "--prefill")
+    assert code == 0 and "förslag ur ärendena i 2.6, 5.1a" in out
+    answer = _show(cli, "2025")["sections"][1]["questions"][5]["answers"][0]
+    assert answer["answer"].startswith("Projektet ”Kompetenslyft” (RUN/7/2025) med Region")
+    code, _, err = cli("results", "accept", "2025", "2.6")
+    assert code == 1 and err.strip() == "fel: förslaget finns redan i svaret på 2.6"

@@ -1,5 +1,8 @@
 """The results report's lifecycle (workflows/results_report.yaml): its status is a workflow
 state (the old "utkast" becomes "draft"), a row version for moves, and the history of moves.
+The per-project deadline rule `results_report` left regional_project.yaml (version 5): the
+report's deadlines are one set per region and year now, so the rule's still planned reminder
+rows are cancelled here (rows already sent, or marked, are kept as they are, as history).
 
 Revision ID: 0018
 Revises: 0016 (the lead re-links the chain at merge)
@@ -42,9 +45,15 @@ def upgrade() -> None:
     op.create_index(
         "ix_results_report_events_report_id", "results_report_events", ["report_id"]
     )
+    op.execute(
+        "UPDATE reminders SET status = 'cancelled', updated_at = CURRENT_TIMESTAMP "
+        "WHERE rule = 'results_report' AND status = 'planned'"
+    )
 
 
 def downgrade() -> None:
+    # Cancelled `results_report` reminders stay cancelled: re-planning recreates them if the
+    # per-project rule is put back in the workflow.
     op.drop_index("ix_results_report_events_report_id", table_name="results_report_events")
     op.drop_table("results_report_events")
     op.execute("UPDATE results_reports SET status = 'utkast' WHERE status = 'draft'")

@@ -35,6 +35,7 @@ def register_commands() -> None:
         reminders,
         results,
         results_draft,
+        results_export,
         results_flow,
         retention,
         web,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import Annotated
 
 import typer
 
@@ -12,9 +12,6 @@ from caseflow.cli.app import app, obj, out
 from caseflow.cli.options import ActorOpt
 from caseflow.errors import InputError
 from caseflow.results.defaults import DEFAULT_EDITION, DEFAULT_REGION
-
-if TYPE_CHECKING:
-    from caseflow.results.service import ReportView
 
 results_app = typer.Typer(help="Resultatredovisningen enligt förordning (2024:99).")
 app.add_typer(results_app, name="results", no_args_is_help=True)
@@ -44,8 +41,12 @@ def results_new(
     form: Annotated[str, typer.Option("--form", help="Blankettutgåva.")] = DEFAULT_EDITION,
     region: RegionOpt = DEFAULT_REGION,
     actor: ActorOpt = "cli",
+    with_prefill: Annotated[
+        bool, typer.Option("--prefill", help="Fyll i förslagen ur årets ärenden.")
+    ] = False,
 ) -> None:
     """Skapa årets resultatredovisning som utkast."""
+    from caseflow.results.prefill import prefill_report
     from caseflow.results.service import create_report
 
     context = obj(ctx)
@@ -58,6 +59,13 @@ def results_new(
     out(f"skapade resultatredovisningen för {report.year} ({report.region}), blankett "
         f"{form_.edition}: {len(form_.questions)} frågor, "
         f"{state.label.lower() if state else report.status}")  # fmt: skip
+    if with_prefill:
+        written = prefill_report(
+            db=context.db, workflow=context.workflows.for_subject("results_report"), year=year,
+            running_stages=context.workflows.running_stages(), actor=actor, region=region,
+            clock=context.clock,
+        )  # fmt: skip
+        out(f"förslag ur ärendena i {', '.join(written) or 'inga frågor'}")
 
 
 @results_app.command("import-answers")
@@ -117,40 +125,6 @@ def results_answer(
         f"{count.used} av {count.limit} tecken, {count.remaining} {state}")  # fmt: skip
 
 
-def report_to_dict(report: ReportView, status_label: str | None = None) -> dict[str, Any]:
-    """The report as JSON data: sections with counts, questions with answers."""
-    counts = {c.number: c for c in report.counts}
-    sections = []
-    for section in report.form.sections:
-        count = counts[section.number]
-        questions = []
-        for question in section.questions:
-            slots = []
-            for slot in question.slots:
-                answer = report.answers.get(slot)
-                part = question.part(slot)
-                slots.append({
-                    "slot": slot, "text": part.text if part else None,
-                    "options": part.options if part else None,
-                    "answer": answer.text if answer else "",
-                    "choice": answer.choice if answer else None,
-                    "version": answer.version if answer else 0,
-                    "updated_by": answer.updated_by if answer else None,
-                    "updated_at": answer.updated_at.isoformat() if answer else None,
-                })  # fmt: skip
-            questions.append({"number": question.number, "text": question.text, "answers": slots})
-        sections.append({
-            "number": section.number, "title": section.title, "limit": count.limit,
-            "count": count.used, "remaining": count.remaining, "over_limit": count.over,
-            "questions": questions,
-        })  # fmt: skip
-    return {
-        "region": report.region, "year": report.year, "form": report.form.edition,
-        "status": report.status, "status_label": status_label or report.status,
-        "row_version": report.row_version, "sections": sections,
-    }  # fmt: skip
-
-
 @results_app.command("show")
 def results_show(
     ctx: typer.Context,
@@ -159,7 +133,7 @@ def results_show(
     region: RegionOpt = DEFAULT_REGION,
 ) -> None:
     """Visa redovisningen: avsnitt med teckengräns och räkning, frågor med svar."""
-    from caseflow.results.service import get_report
+    from caseflow.results.service import get_report, report_to_dict
 
     context = obj(ctx)
     report = get_report(db=context.db, year=year, region=region)

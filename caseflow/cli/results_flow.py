@@ -51,8 +51,10 @@ def results_moves(
     region: RegionOpt = DEFAULT_REGION,
 ) -> None:
     """Visa redovisningens steg, möjliga händelser (med hinder) och historik."""
-    from caseflow.results.lifecycle import report_history, report_moves
+    from caseflow.domain.workdays import local_date
+    from caseflow.results.lifecycle import report_deadlines_of, report_history, report_moves
     from caseflow.results.service import get_report
+    from caseflow.workflow.deadlines import STATE_LABELS, deadline_state
 
     context = obj(ctx)
     workflow = context.workflows.for_subject(SUBJECT)
@@ -65,6 +67,14 @@ def results_moves(
     for move in moves:
         status = "möjlig" if move.is_allowed else "hindras: " + "; ".join(move.problems)
         out(f"  {move.trigger} – {move.label}: {status}")
+    today = local_date(context.clock.now())
+    deadlines = report_deadlines_of(db=context.db, workflow=workflow, year=year, today=today,
+                                    region=region)  # fmt: skip
+    out("Frister:" if deadlines else "Frister: inga kvar")
+    for deadline in deadlines:
+        when = deadline_state(due_on=deadline.on, remind_on=deadline.remind_on, mark=None,
+                              today=today)  # fmt: skip
+        out(f"  {deadline.on.isoformat()} {deadline.label} ({STATE_LABELS[when]})")
     history = report_history(db=context.db, year=year, region=region)
     out("Historik:" if history else "Historik: inga flyttar ännu")
     for item in history:

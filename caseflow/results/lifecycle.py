@@ -4,7 +4,7 @@ same compiled machine, roles and guards as cases, and the history of its moves."
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import update
 from sqlmodel import Session, col, select
@@ -13,12 +13,14 @@ from caseflow.cases.engine import check_roles
 from caseflow.clock import Clock
 from caseflow.domain.checks import check_text
 from caseflow.errors import ConflictError, InputError, TransitionError, UnknownPersonError
+from caseflow.results.deadlines import report_deadlines
 from caseflow.results.defaults import DEFAULT_REGION
 from caseflow.results.facts import ReportFacts, report_facts
 from caseflow.results.form import load_form
 from caseflow.results.service import load_report
 from caseflow.store.db import Database
-from caseflow.store.models import Person, ResultsAnswer, ResultsReport, ResultsReportEvent
+from caseflow.store.models import Meeting, Person, ResultsAnswer, ResultsReport, ResultsReportEvent
+from caseflow.workflow.deadlines import Deadline
 from caseflow.workflow.machine import CompiledWorkflow, Move
 
 
@@ -146,3 +148,32 @@ def report_history(*, db: Database, year: int, region: str = DEFAULT_REGION) -> 
             ReportMove(r.at, r.actor, r.trigger, r.from_stage, r.to_stage, r.reason, r.row_version)
             for r in rows
         ]
+
+
+def report_deadlines_of(
+    *,
+    db: Database,
+    workflow: CompiledWorkflow,
+    year: int,
+    today: date,
+    body: str = "RUN",
+    region: str = DEFAULT_REGION,
+) -> list[Deadline]:
+    """The report's deadlines from its workflow's rules and `body`'s meetings (cancelled
+    meetings left out); none once the report is submitted.
+
+    Raises:
+        NotFoundError: no report for that year.
+    """
+    with db.read() as session:
+        report = load_report(session, region, year)
+        meetings = session.exec(
+            select(col(Meeting.day)).where(
+                Meeting.body == body, col(Meeting.cancelled_at).is_(None),
+                col(Meeting.day).between(date(year + 1, 1, 1), date(year + 1, 12, 31)),
+            )
+        ).all()  # fmt: skip
+    return report_deadlines(
+        year=year, stage=report.status, is_open=not workflow.is_final(report.status),
+        rules=workflow.spec.deadlines, meetings=list(meetings), today=today,
+    )  # fmt: skip

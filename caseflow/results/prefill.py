@@ -126,3 +126,34 @@ def accept_suggestion(
         db=db, workflow=workflow, year=year, slot=slot, text=combined, actor=actor, clock=clock,
         expected_version=current.version if current else 0, region=region,
     )  # fmt: skip
+
+
+def prefill_report(
+    *,
+    db: Database,
+    workflow: CompiledWorkflow,
+    year: int,
+    running_stages: Iterable[str],
+    actor: str,
+    clock: Clock,
+    region: str = DEFAULT_REGION,
+) -> list[str]:
+    """Write each suggestion into its slot where the answer is still empty (a new report);
+    slots with text are left alone. Returns the slots written.
+
+    Raises:
+        As `save_answer` (locked report, conflicts).
+    """
+    draft = prefill(db=db, year=year, running_stages=running_stages, region=region)
+    answers = get_report(db=db, year=year, region=region).answers
+    written = []
+    for slot, suggestion in draft.suggestions.items():
+        current = answers.get(slot)
+        if current is not None and current.text.strip():
+            continue
+        save_answer(
+            db=db, workflow=workflow, year=year, slot=slot, text=suggestion.text, actor=actor,
+            clock=clock, expected_version=current.version if current else 0, region=region,
+        )  # fmt: skip
+        written.append(slot)
+    return written

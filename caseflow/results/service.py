@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import update
 from sqlmodel import Session, col, select
@@ -14,6 +15,7 @@ from caseflow.clock import Clock
 from caseflow.errors import ConflictError, DuplicateError, InputError, NotFoundError
 from caseflow.results.count import SectionCount, count_form, normalise
 from caseflow.results.defaults import DEFAULT_EDITION, DEFAULT_REGION
+from caseflow.results.export import FilledReport
 from caseflow.results.form import FormSpec, load_form
 from caseflow.results.ocr_import import ImportedAnswers, import_answers
 from caseflow.store.db import Database
@@ -296,3 +298,75 @@ def import_previous_answers(
                 )  # fmt: skip
             )
         return ImportOutcome(imported, list(form.slots))
+
+
+def filled_report(
+    *, db: Database, workflow: CompiledWorkflow, year: int, region: str = DEFAULT_REGION
+) -> FilledReport:
+    """The report as the exports need it, its status in words.
+
+    Raises:
+        NotFoundError: no report for that year.
+    """
+    view = get_report(db=db, year=year, region=region)
+    state = workflow.state(view.status)
+    return FilledReport(
+        view.region, view.year, view.form, state.label if state else view.status,
+        {s: a.text for s, a in view.answers.items()},
+        {s: a.choice for s, a in view.answers.items()},
+    )  # fmt: skip
+
+
+def report_to_dict(report: ReportView, status_label: str | None = None) -> dict[str, Any]:
+    """The report as JSON data: sections with counts, questions with answers."""
+    counts = {c.number: c for c in report.counts}
+    sections = []
+    for section in report.form.sections:
+        count = counts[section.number]
+        questions = []
+        for question in section.questions:
+            slots = []
+            for slot in question.slots:
+                answer = report.answers.get(slot)
+                part = question.part(slot)
+                slots.append({
+                    "slot": slot, "text": part.text if part else None,
+                    "options": part.options if part else None,
+                    "answer": answer.text if answer else "",
+                    "choice": answer.choice if answer else None,
+                    "version": answer.version if answer else 0,
+                    "updated_by": answer.updated_by if answer else None,
+                    "updated_at": answer.updated_at.isoformat() if answer else None,
+                })  # fmt: skip
+            questions.append({"number": question.number, "text": question.text, "answers": slots})
+        sections.append({
+            "number": section.number, "title": section.title, "limit": count.limit,
+            "count": count.used, "remaining": count.remaining, "over_limit": count.over,
+            "questions": questions,
+        })  # fmt: skip
+    return {
+        "region": report.region, "year": report.year, "form": report.form.edition,
+        "status": report.status, "status_label": status_label or report.status,
+        "row_version": report.row_version, "sections": sections,
+    }  # fmt: skip
+
+
+@dataclass(frozen=True)
+class ReportSummary:
+    region: str
+    year: int
+    form_edition: str
+    status: str
+    row_version: int
+
+
+def list_reports(*, db: Database, region: str | None = None) -> list[ReportSummary]:
+    """Every report (of `region` if given), newest year first."""
+    stmt = select(ResultsReport).order_by(col(ResultsReport.year).desc(), col(ResultsReport.region))
+    if region is not None:
+        stmt = stmt.where(ResultsReport.region == region)
+    with db.read() as session:
+        return [
+            ReportSummary(r.region, r.year, r.form_edition, r.status, r.row_version)
+            for r in session.exec(stmt).all()
+        ]

@@ -175,6 +175,7 @@ def create_app(
         notes,
         outbox,
         portfolio,
+        results,
         start,
     )
     from caseflow.web.pages import auth as pages_auth
@@ -208,7 +209,7 @@ def create_app(
     app.include_router(pages_cases.router)
     app.include_router(pages_case_actions.router)
     app.include_router(notes.router)
-    for pages in (meetings, meeting_changes, deadlines, outbox, portfolio, account):
+    for pages in (meetings, meeting_changes, deadlines, outbox, portfolio, results, account):
         app.include_router(pages.router)
     app.include_router(api.router)
 

@@ -238,6 +238,10 @@ def _semantic_problems(
         if rule.name in rule_names:
             problems.append(((*at, "name"), f"fristen {rule.name!r} är deklarerad två gånger"))
         rule_names.add(rule.name)
+        if spec.subject != "case" and rule.basis not in ("yearly", "meeting"):
+            problems.append(
+                ((*at, "basis"), "en redovisnings frister räknas från yearly eller meeting")
+            )
         if rule.stage is not None and rule.stage not in names:
             problems.append(((*at, "stage"), f"okänt tillstånd {rule.stage!r}"))
         for j, stage in enumerate(rule.stages):

@@ -29,6 +29,7 @@ from caseflow.clock import SystemClock
 from caseflow.domain.casedoc import CaseDoc
 from caseflow.meetings.service import add_meetings, schedule_case
 from caseflow.memo.service import render_memo
+from caseflow.results.service import create_report
 from caseflow.settings import PROJECT_ROOT, Settings
 from caseflow.store.db import Database
 from caseflow.web.app import create_app
@@ -46,6 +47,7 @@ REVIEWER = "greta@example.se"  # every role, so the axe run sees every form of a
 #: A case for the axe run: in Planering, `send_application` blocked, on a meeting's agenda.
 AXE_CASE = "RUN/900/2025"
 MEETING_BODY = "RUN"
+AXE_RESULTS_YEAR = 2024
 #: Chromium's flags: Playwright itself adds --headless and --no-sandbox (needed as root);
 #: /dev/shm is small in containers; no GPU, extensions, first-run or background traffic.
 CHROMIUM_ARGS = [
@@ -125,6 +127,8 @@ def _seed(db: Database, meeting_day: date) -> None:
                   clock=clock, rules_for=workflows.deadline_rules())  # fmt: skip
     render_memo(db=db, memos_dir=PROJECT_ROOT / "memos", clock=clock, dnr=AXE_CASE, fmt="md",
                 memo_date=date.today(), actor=HANDLAGGARE)  # fmt: skip
+    # The results report the axe run reads (the browser test writes its own, RESULTS_YEAR).
+    create_report(db=db, year=AXE_RESULTS_YEAR, actor=HANDLAGGARE, clock=clock)
 
 
 @pytest.fixture(scope="package")

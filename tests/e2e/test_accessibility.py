@@ -150,6 +150,8 @@ PAGES: dict[str, Callable[[LiveServer, Page], None]] = {
     "outbox": _other("/outbox"),
     "portfolio": _other("/portfolio"),
     "account": _other("/account"),
+    "results": _other("/results"),
+    "results-report": _other("/results/2024"),
 }
 
 
@@ -169,7 +171,7 @@ def test_page_has_no_serious_accessibility_violations(
 
 REFLOW_PATHS = ["/", "/board", "/cases", "/cases/new", f"/cases/{AXE_CASE}", "/cases/RUN/999/2099",
                 "/meetings", "/meetings/{body}/{day}", "/deadlines", "/outbox", "/portfolio",
-                "/account"]  # fmt: skip
+                "/account", "/results", "/results/2024"]  # fmt: skip
 #: Elements, outside data tables, that stick out of the viewport (tables may scroll sideways).
 OVERFLOWING = """width => [...document.querySelectorAll('body *')]
     .filter(e => e.getBoundingClientRect().right > width + 1 && !e.closest('table'))

@@ -1,8 +1,7 @@
 """The JSON API under /api/v1 (bearer tokens; OpenAPI at /api/v1/openapi.json).
 
-The endpoints live in `cases`, `memos`, `decisions`, `meetings`, `meeting_changes`, `deadlines` and
-`worklist`;
-this module gathers them into the one `router` the application includes.
+The endpoints live in `cases`, `memos`, `decisions`, `meetings`, `meeting_changes`, `deadlines`,
+`worklist` and `results`; this module gathers them into the one `router` the application includes.
 """
 
 from __future__ import annotations
@@ -16,10 +15,11 @@ from caseflow.web.api import (
     meeting_changes,
     meetings,
     memos,
+    results,
     worklist,
 )
 from caseflow.web.api.common import PREFIX
 
 router = APIRouter()
-for _part in (cases, memos, decisions, meetings, meeting_changes, deadlines, worklist):
+for _part in (cases, memos, decisions, meetings, meeting_changes, deadlines, worklist, results):
     router.include_router(_part.router, prefix=PREFIX)
