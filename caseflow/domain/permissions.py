@@ -19,6 +19,11 @@ RULES: dict[str, tuple[str, tuple[str, ...]]] = {
         "sätta ärenden på dagordningen",
         ("handlaggare", "namndsekreterare", "admin"),
     ),
+    "register_handling": ("registrera handlingar", ("handlaggare", "registrator", "admin")),
+    "decide_disclosure": (
+        "pröva begäran om utlämnande",
+        ("registrator", "handlaggare", "admin"),
+    ),
     "view_outbox": ("se utkorgen", ("namndsekreterare", "admin")),
     "add_note": (
         "skriva anteckningar i ärenden",

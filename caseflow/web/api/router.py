@@ -1,7 +1,8 @@
 """The JSON API under /api/v1 (bearer tokens; OpenAPI at /api/v1/openapi.json).
 
 The endpoints live in `cases`, `memos`, `decisions`, `meetings`, `meeting_changes`, `deadlines`,
-`worklist` and `results`; this module gathers them into the one `router` the application includes.
+`worklist`, `results`, `handlings` and `register`; this module gathers them into the one `router`
+the application includes.
 """
 
 from __future__ import annotations
@@ -12,14 +13,17 @@ from caseflow.web.api import (
     cases,
     deadlines,
     decisions,
+    handlings,
     meeting_changes,
     meetings,
     memos,
+    register,
     results,
     worklist,
 )
 from caseflow.web.api.common import PREFIX
 
 router = APIRouter()
-for _part in (cases, memos, decisions, meetings, meeting_changes, deadlines, worklist, results):
+for _part in (cases, memos, decisions, meetings, meeting_changes, deadlines, worklist, results,
+              handlings, register):  # fmt: skip
     router.include_router(_part.router, prefix=PREFIX)
