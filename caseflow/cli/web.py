@@ -103,9 +103,13 @@ def serve(
         typer.Option("--secure-cookies", help="Sätt Secure på cookies (bakom TLS-proxy)."),
     ] = False,
     forwarded_allow_ips: Annotated[
-        str,
-        typer.Option("--forwarded-allow-ips", help="Proxyer vars X-Forwarded-* litas på."),
-    ] = "127.0.0.1",
+        str | None,
+        typer.Option(
+            "--forwarded-allow-ips",
+            help="Proxyer (adresser, kommaseparerade) vars X-Forwarded-* litas på; "
+            "utan det används anslutningens egen adress.",
+        ),
+    ] = None,
 ) -> None:
     """Starta webbgränssnittet och API:t (/api/v1) med en arbetsprocess."""
     import uvicorn
@@ -116,6 +120,9 @@ def serve(
     context.db.optimize()  # planner statistics for the list's indexes (SQLite)
     web_app = create_app(context.settings, db=context.db, secure_cookies=secure_cookies)
     out(f"caseflow lyssnar på http://{host}:{port}/ (avsluta med Ctrl-C)")
-    uvicorn.run(web_app, host=host, port=port, proxy_headers=True,
-                forwarded_allow_ips=forwarded_allow_ips, access_log=False,
+    # Only the proxies named here may say who the client is (X-Forwarded-For): the login
+    # throttle counts failures per client address. Without the option no header is trusted
+    # (uvicorn's own default would trust 127.0.0.1, or $FORWARDED_ALLOW_IPS).
+    uvicorn.run(web_app, host=host, port=port, proxy_headers=forwarded_allow_ips is not None,
+                forwarded_allow_ips=forwarded_allow_ips or None, access_log=False,
                 log_level="warning")  # fmt: skip
