@@ -17,10 +17,9 @@ app.add_typer(user_app, name="user")
 
 def _read_password(password_file: Path | None) -> str:
     if password_file is not None:
-        try:
-            text = password_file.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as err:
-            raise InputError(f"{password_file}: kan inte läsa lösenordsfilen ({err})") from None
+        from caseflow.domain.inputfile import read_input_text
+
+        text = read_input_text(password_file, limit=4096)
     else:
         if sys.stdin.isatty():
             import getpass

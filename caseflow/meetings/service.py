@@ -11,7 +11,6 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-import yaml
 from sqlalchemy import func
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
@@ -19,6 +18,7 @@ from sqlmodel import Session, col, select
 from caseflow.clock import Clock
 from caseflow.domain.checks import check_day
 from caseflow.domain.dnr import parse_dnr
+from caseflow.domain.inputfile import read_input_text
 from caseflow.domain.workdays import local_date
 from caseflow.errors import DuplicateError, InputError, NotFoundError
 from caseflow.reminders.plan import replan
@@ -26,6 +26,7 @@ from caseflow.store.db import Database
 from caseflow.store.models import AgendaItem, Case, Meeting, Reminder
 from caseflow.store.repo import require_case
 from caseflow.workflow.deadlines import DeadlineRule
+from caseflow.workflow.yamlpos import YamlSyntaxError, load_yaml
 
 _TIME = re.compile(r"^([01]\d|2[0-3])[:.][0-5]\d$")
 _BODY = re.compile(r"^[A-ZÅÄÖ][A-ZÅÄÖ0-9-]{0,19}$")
@@ -93,10 +94,7 @@ def read_plan(path: Path, *, body: str) -> list[tuple[str, date, str | None]]:
     Raises:
         InputError: naming the file, line and value.
     """
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as err:
-        raise InputError(f"{path}: kan inte läsa filen ({err})") from None
+    text = read_input_text(path)
     rows: list[tuple[int, dict[str, Any]]] = []
     if path.suffix.lower() == ".csv":
         reader = csv.DictReader(io.StringIO(text))
@@ -106,10 +104,9 @@ def read_plan(path: Path, *, body: str) -> list[tuple[str, date, str | None]]:
             rows.append((reader.line_num, {k.strip().lower(): v for k, v in row.items() if k}))
     elif path.suffix.lower() in {".yaml", ".yml"}:
         try:
-            data = yaml.safe_load(text)
-        except yaml.YAMLError as err:
-            mark = getattr(err, "problem_mark", None)
-            raise InputError(f"{path}:{mark.line + 1 if mark else '?'}: ogiltig YAML") from None
+            data = load_yaml(text)
+        except YamlSyntaxError as err:
+            raise InputError(f"{path}:{err.line or '?'}: {err}") from None
         items = data.get("meetings") if isinstance(data, dict) else data
         if not isinstance(items, list):
             raise InputError(f"{path}: väntade en lista av sammanträden (meetings:)")

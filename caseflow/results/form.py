@@ -15,7 +15,8 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
 
-from caseflow.errors import CaseflowError
+from caseflow.domain.inputfile import read_input_text
+from caseflow.errors import CaseflowError, InputError
 from caseflow.workflow.yamlpos import LocatedYaml, YamlSyntaxError, load_located
 
 FORMS_DIR = Path(__file__).resolve().parent / "forms"
@@ -158,7 +159,11 @@ def load_form(edition: str) -> FormSpec:
     if not re.fullmatch(r"[A-Za-z0-9_-]+", edition) or not path.is_file():
         known = ", ".join(editions()) or "inga"
         raise FormError(f"okänd blankettutgåva {edition!r}; kända: {known}")
-    return parse_form(path.read_text(encoding="utf-8"), source=path)
+    try:
+        text = read_input_text(path)
+    except InputError as err:
+        raise FormError(str(err)) from None
+    return parse_form(text, source=path)
 
 
 def parse_form(text: str, *, source: Path) -> FormSpec:

@@ -8,8 +8,9 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
 
+from caseflow.domain.inputfile import read_input_text
 from caseflow.domain.roles import ROLES
-from caseflow.errors import WorkflowSpecError
+from caseflow.errors import InputError, WorkflowSpecError
 from caseflow.workflow.deadlines import DeadlineRule
 from caseflow.workflow.yamlpos import LocatedYaml, YamlSyntaxError, load_located
 
@@ -108,9 +109,9 @@ def load_spec(path: Path, *, known_guards: Iterable[str]) -> WorkflowSpec:
         WorkflowSpecError: every problem found, one per line, each as `FILE:LINE: message`.
     """
     try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as err:
-        raise WorkflowSpecError(f"{path}: kan inte läsa filen: {err.strerror}") from err
+        text = read_input_text(path)
+    except InputError as err:
+        raise WorkflowSpecError(str(err)) from None
     return parse_spec(text, source=path, known_guards=known_guards)
 
 
