@@ -50,8 +50,10 @@ class AppContext:
             try:
                 self._settings = load_settings(**self.overrides)
             except ValidationError as err:
+                from caseflow.domain.validation import message_of
+
                 problems = "; ".join(
-                    f"CASEFLOW_{'_'.join(str(p) for p in e['loc']).upper()}: {e['msg']}"
+                    f"CASEFLOW_{'_'.join(str(p) for p in e['loc']).upper()}: {message_of(e)}"
                     for e in err.errors()
                 )
                 raise CaseflowError(f"ogiltig inställning: {problems}") from None

@@ -32,6 +32,17 @@ _TIME = re.compile(r"^([01]\d|2[0-3])[:.][0-5]\d$")
 _BODY = re.compile(r"^[A-ZÅÄÖ][A-ZÅÄÖ0-9-]{0,19}$")
 
 
+def check_body(body: str, *, where: str) -> str:
+    """A board's short name such as `RUN` (a whole match: no line break may follow it).
+
+    Raises:
+        InputError: `where: ogiltig nämnd …`.
+    """
+    if not _BODY.fullmatch(body):
+        raise InputError(f"{where}: ogiltig nämnd {body[:40]!r} (t.ex. RUN)")
+    return body
+
+
 @dataclass(frozen=True)
 class MeetingInfo:
     body: str
@@ -56,8 +67,7 @@ def check_meeting(
         InputError: `where: what is wrong`.
     """
     body = body.strip().upper()
-    if not _BODY.match(body):
-        raise InputError(f"{where}: ogiltig nämnd {body!r} (t.ex. RUN)")
+    check_body(body, where=where)
     try:
         parsed = day if isinstance(day, date) else date.fromisoformat(str(day).strip())
     except ValueError:

@@ -16,6 +16,7 @@ from typing import Annotated
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
 
 from caseflow.domain.inputfile import read_input_text
+from caseflow.domain.validation import message_of
 from caseflow.errors import CaseflowError, InputError
 from caseflow.workflow.yamlpos import LocatedYaml, YamlSyntaxError, load_located
 
@@ -185,7 +186,7 @@ def parse_form(text: str, *, source: Path) -> FormSpec:
         for item in err.errors():
             loc = tuple(item["loc"])
             where = ".".join(str(p) for p in loc) or "(roten)"
-            message = "okänd nyckel" if item["type"] == "extra_forbidden" else item["msg"]
+            message = "okänd nyckel" if item["type"] == "extra_forbidden" else message_of(item)
             lines.append(f"{source}:{located.line_of(loc) or '?'}: {where}: {message}")
         raise FormError("\n".join(lines)) from err
     problems = _problems(form, source)

@@ -10,6 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, Validation
 
 from caseflow.domain.inputfile import read_input_text
 from caseflow.domain.roles import ROLES
+from caseflow.domain.validation import message_of
 from caseflow.errors import InputError, WorkflowSpecError
 from caseflow.workflow.deadlines import DeadlineRule
 from caseflow.workflow.yamlpos import LocatedYaml, YamlSyntaxError, load_located
@@ -63,7 +64,7 @@ class TransitionSpec(_Strict):
 
 class WorkflowSpec(_Strict):
     name: Identifier
-    version: int = Field(ge=1)
+    version: int = Field(ge=1, le=2**31 - 1)  # stored in an INTEGER column
     title: str = Field(min_length=1)
     initial: str
     states: list[StateSpec] = Field(min_length=1)
@@ -141,7 +142,7 @@ def _format_validation(err: ValidationError, located: LocatedYaml, source: Path)
         loc = tuple(item["loc"])
         where = ".".join(str(part) for part in loc) or "(roten)"
         kind = item["type"]
-        message = "okänd nyckel" if kind == "extra_forbidden" else item["msg"]
+        message = "okänd nyckel" if kind == "extra_forbidden" else message_of(item)
         out.append(f"{source}:{located.line_of(loc) or '?'}: {where}: {message}")
     return "\n".join(out)
 
