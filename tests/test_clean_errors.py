@@ -12,6 +12,7 @@ from pydantic import BaseModel, Field, ValidationError
 from caseflow.domain.validation import message_of
 from caseflow.settings import PROJECT_ROOT
 from tests.conftest import Run
+from tests.webkit import Web
 
 ENGLISH = re.compile(r"\b(Input should|should be|Value error|valid|less than|greater than|"
                      r"Field required|Extra inputs)\b")  # fmt: skip
@@ -75,3 +76,16 @@ def test_no_pydantic_kind_reaches_a_user_in_english() -> None:
     except ValidationError as err:
         messages = [message_of(item) for item in err.errors()]
     assert messages == ["har fel form", "får vara högst 9", "ogiltigt värde"]
+
+
+def test_api_answers_its_own_errors_in_swedish(web: Web) -> None:
+    api = web.api("anna@example.se")
+    deep = api.post("/api/v1/cases", content=b"[" * 200_000 + b"]" * 200_000,
+                    headers={"content-type": "application/json"})  # fmt: skip
+    assert deep.status_code == 400
+    assert deep.json()["detail"].startswith("begärans innehåll kunde inte läsas")
+    missing = api.get("/api/v1/no-such-thing")
+    assert missing.status_code == 404 and missing.json() == {"detail": "finns inte"}
+    wrong = api.patch("/api/v1/meetings")
+    assert wrong.status_code == 405 and wrong.json() == {"detail": "metoden är inte tillåten här"}
+    assert "allow" in wrong.headers

@@ -6,6 +6,7 @@ A file is read up to its limit and no further, so a giant file, or a device that
 
 from __future__ import annotations
 
+import errno
 from pathlib import Path
 
 from caseflow.errors import InputError
@@ -14,6 +15,25 @@ from caseflow.errors import InputError
 MAX_INPUT_BYTES = 20 * 1024 * 1024
 #: The largest text file read (JSON, YAML, CSV, plain text).
 MAX_TEXT_BYTES = 5 * 1024 * 1024
+
+
+#: What the operating system's usual refusals mean, in Swedish.
+OS_ERRORS = {
+    errno.ENOSPC: "disken är full",
+    errno.EDQUOT: "diskkvoten är slut",
+    errno.EROFS: "filsystemet är skrivskyddat",
+    errno.EACCES: "åtkomst nekas",
+    errno.EPERM: "åtgärden är inte tillåten",
+    errno.ENOENT: "filen eller mappen finns inte",
+    errno.EISDIR: "är en mapp, inte en fil",
+    errno.ENOTDIR: "en del av sökvägen är inte en mapp",
+    errno.EIO: "in- eller utmatningsfel på disken",
+}
+
+
+def os_error_sv(err: OSError) -> str:
+    """An OSError's reason in Swedish (the system's own words when it is not a usual one)."""
+    return OS_ERRORS.get(err.errno or -1) or err.strerror or str(err)
 
 
 def _size(limit: int) -> str:
@@ -32,7 +52,7 @@ def read_input(path: Path, *, limit: int = MAX_INPUT_BYTES) -> bytes:
         with path.open("rb") as handle:
             data = handle.read(limit + 1)
     except OSError as err:
-        raise InputError(f"{path}: kan inte läsa filen ({err.strerror or err})") from None
+        raise InputError(f"{path}: kan inte läsa filen ({os_error_sv(err)})") from None
     if len(data) > limit:
         raise InputError(f"{path}: filen är för stor (högst {_size(limit)})")
     return data

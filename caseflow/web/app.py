@@ -9,6 +9,7 @@ from urllib.parse import quote
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import RedirectResponse, Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -59,6 +60,16 @@ class SecurityHeaders:
         await self.app(scope, receive, send_with_headers)
 
 
+#: The English details Starlette and FastAPI answer with, in Swedish.
+HTTP_DETAILS = {
+    "There was an error parsing the body": "begärans innehåll kunde inte läsas (ogiltig eller "
+    "för djupt nästlad JSON eller formulärdata)",
+    "Not Found": "finns inte",
+    "Method Not Allowed": "metoden är inte tillåten här",
+    "Unsupported Media Type": "innehållstypen stöds inte",
+}
+
+
 def _is_api(request: Request) -> bool:
     return request.url.path.startswith("/api/")
 
@@ -82,6 +93,14 @@ def _install_handlers(app: FastAPI) -> None:
     async def _csrf(request: Request, exc: CsrfFailed) -> Response:
         message = "Formuläret saknar en giltig säkerhetstoken. Ladda om sidan och försök igen."
         return render(request, "error.html", {"message": message}, status_code=403)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(request: Request, exc: StarletteHTTPException) -> Response:
+        """Starlette's and FastAPI's own answers (404, 405, a body that cannot be parsed …)
+        with the detail in Swedish; the status and headers as they were."""
+        detail = HTTP_DETAILS.get(str(exc.detail), exc.detail)
+        return JSONResponse({"detail": detail}, status_code=exc.status_code,
+                            headers=getattr(exc, "headers", None))  # fmt: skip
 
     @app.exception_handler(CaseflowError)
     async def _caseflow(request: Request, exc: CaseflowError) -> Response:
