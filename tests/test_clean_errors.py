@@ -89,3 +89,14 @@ def test_api_answers_its_own_errors_in_swedish(web: Web) -> None:
     wrong = api.patch("/api/v1/meetings")
     assert wrong.status_code == 405 and wrong.json() == {"detail": "metoden är inte tillåten här"}
     assert "allow" in wrong.headers
+
+
+@pytest.mark.parametrize("url", ["foo://x", "nonsense", "postgresql+nope://u:hemligt@h/x"])
+def test_a_bad_database_url(
+    url: str, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tests.conftest import cli_runner
+
+    code, _, err = cli_runner(url, capsys)("case", "list")
+    one_swedish_line(code, err)
+    assert "ogiltig databas-URL" in err and "hemligt" not in err

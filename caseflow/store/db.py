@@ -15,7 +15,13 @@ from typing import Any, TypeVar
 
 from sqlalchemy import event
 from sqlalchemy.engine import Connection, Engine, make_url
-from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
+from sqlalchemy.exc import (
+    ArgumentError,
+    DBAPIError,
+    IntegrityError,
+    NoSuchModuleError,
+    OperationalError,
+)
 from sqlmodel import Session, create_engine
 
 from caseflow.errors import CaseflowError, ConcurrentWriteError, ConflictError, DuplicateError
@@ -33,6 +39,15 @@ RACE_SQLSTATES = frozenset({"40001", "40P01", "23505", "23503"})
 RETRY_ATTEMPTS = 6
 
 
+def _hide_password(url: str) -> str:
+    """`url` with any password between `:` and `@` replaced by ***."""
+    head, sep, tail = url.rpartition("@")
+    if not sep or "://" not in head or ":" not in head.split("://", 1)[1]:
+        return url[:200]
+    scheme, rest = head.split("://", 1)
+    return f"{scheme}://{rest.split(':', 1)[0]}:***@{tail}"[:200]
+
+
 def normalise_url(url: str) -> str:
     """Use psycopg 3 for `postgresql://` URLs."""
     if url.startswith("postgresql://") or url.startswith("postgres://"):
@@ -45,7 +60,14 @@ class Database:
 
     def __init__(self, url: str, *, echo: bool = False) -> None:
         self.url = normalise_url(url)
-        parsed = make_url(self.url)
+        try:
+            parsed = make_url(self.url)
+            parsed.get_dialect()
+        except (ArgumentError, NoSuchModuleError):
+            raise CaseflowError(
+                f"ogiltig databas-URL {_hide_password(url)!r}; skriv t.ex. sqlite:///caseflow.db "
+                "eller postgresql://användare@värd/databas"
+            ) from None
         self.is_sqlite = parsed.get_backend_name() == "sqlite"
         kwargs: dict[str, Any] = {"echo": echo}
         if self.is_sqlite:
