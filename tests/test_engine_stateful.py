@@ -36,7 +36,6 @@ from hypothesis.stateful import (
     rule,
     run_state_machine_as_test,
 )
-from sqlalchemy import text
 
 from caseflow.cases.engine import (
     add_person,
@@ -66,11 +65,11 @@ from caseflow.settings import PROJECT_ROOT
 from caseflow.store.db import Database
 from caseflow.store.repo import get_case, list_events
 from caseflow.workflow.registry import WorkflowRegistry
+from tests.conftest import empty_postgres
 from tests.factories import CLERK, DECIDER, OFFICER, complete_fields
 
 SETTINGS = settings(max_examples=30, stateful_step_count=25, deadline=None)
 PG_URL = os.environ.get("CASEFLOW_TEST_DATABASE_URL")
-TABLES = "case_events, case_funders, cases, people"
 
 # --- the workflow, read straight from its YAML
 
@@ -755,8 +754,7 @@ def test_engine_state_machine_postgresql(
     pg: Database = request.getfixturevalue("pg_database")
 
     def open_database() -> tuple[Database, Callable[[], None]]:
-        with pg.engine.begin() as conn:
-            conn.execute(text(f"TRUNCATE {TABLES} RESTART IDENTITY CASCADE"))
+        empty_postgres(pg)
         return pg, lambda: None
 
     run_state_machine_as_test(machine_for(open_database, workflows), settings=SETTINGS)

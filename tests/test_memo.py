@@ -196,6 +196,15 @@ def copy_memos(tmp_path: Path, template_line: str) -> Path:
         ("{{ officer.__class__.__mro__ }}", "delegationsbeslut.md.j2:6: osäker åtkomst"),
         ("{{ ''.__class__.__subclasses__() }}", "delegationsbeslut.md.j2:6: osäker åtkomst"),
         ("{% if %}", "delegationsbeslut.md.j2:6: syntaxfel"),
+        # the work a template may do is bounded (#16.11): this ran for hours
+        (
+            "{% set r = range(100000) %}{% for a in r %}{% for b in r %}{% endfor %}{% endfor %}",
+            "delegationsbeslut.md.j2: mallen gör för mycket arbete",
+        ),
+        (
+            "{% for a in range(100000) %}{{ 'x' * 1000 }}{% endfor %}",
+            "delegationsbeslut.md.j2: mallen skriver för mycket text",
+        ),
     ],
 )
 def test_broken_templates_fail_clearly(

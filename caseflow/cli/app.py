@@ -55,8 +55,10 @@ class AppContext:
             try:
                 self._settings = load_settings(**self.overrides)
             except ValidationError as err:
+                from caseflow.domain.validation import message_of
+
                 problems = "; ".join(
-                    f"CASEFLOW_{'_'.join(str(p) for p in e['loc']).upper()}: {e['msg']}"
+                    f"CASEFLOW_{'_'.join(str(p) for p in e['loc']).upper()}: {message_of(e)}"
                     for e in err.errors()
                 )
                 raise CaseflowError(f"ogiltig inställning: {problems}") from None
@@ -172,14 +174,18 @@ def write_output(path: Path, data: bytes | str) -> None:
     try:
         path.write_bytes(data.encode("utf-8") if isinstance(data, str) else data)
     except OSError as err:
-        raise CaseflowError(f"{path}: kan inte skriva filen ({err.strerror})") from None
+        from caseflow.domain.inputfile import os_error_sv
+
+        raise CaseflowError(f"{path}: kan inte skriva filen ({os_error_sv(err)})") from None
 
 
 def environment_error(err: BaseException) -> str | None:
     """The `fel:` line for an error the user's files or database cause, or None (a bug)."""
     if isinstance(err, OSError):
+        from caseflow.domain.inputfile import os_error_sv
+
         where = f"{err.filename}: " if err.filename else ""
-        return f"{where}{err.strerror or err}"
+        return f"{where}{os_error_sv(err)}"
     if "sqlalchemy" in sys.modules:
         from caseflow.store.db import describe_database_error
 

@@ -35,16 +35,15 @@ def read_json(path: Path) -> Any:
     Raises:
         InputError: unreadable file, or invalid JSON with line and column.
     """
-    try:
-        text = path.read_text(encoding="utf-8-sig")  # a BOM is read, as the other importers do
-    except OSError as err:
-        raise InputError(f"{path}: kan inte läsa filen: {err.strerror}") from None
-    except UnicodeDecodeError:
-        raise InputError(f"{path}: filen är inte UTF-8") from None
+    from caseflow.domain.inputfile import read_input_text
+
+    text = read_input_text(path)  # a BOM is read, as the other importers do
     try:
         return json.loads(text)
     except json.JSONDecodeError as err:
         raise InputError(f"{path}:{err.lineno}:{err.colno}: ogiltig JSON: {err.msg}") from None
+    except RecursionError:
+        raise InputError(f"{path}: ogiltig JSON: för djup nästling") from None
 
 
 def parse_amount_option(name: str, value: str | None) -> int | None:

@@ -66,10 +66,9 @@ def memo_background(ctx: typer.Context, dnr: str, file: Path, actor: ActorOpt = 
     from caseflow.cases.engine import edit_case
 
     context = obj(ctx)
-    try:
-        text = file.read_text(encoding="utf-8").strip()
-    except (OSError, UnicodeDecodeError) as err:
-        raise InputError(f"{file}: kan inte läsa filen ({err})") from None
+    from caseflow.domain.inputfile import read_input_text
+
+    text = read_input_text(file).strip()
     result = edit_case(db=context.db, dnr=dnr, changes={"background": text or None},
                        actor=actor, clock=context.clock)  # fmt: skip
     out(

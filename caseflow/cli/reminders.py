@@ -142,6 +142,7 @@ def reminders_run_once(
 
     from caseflow.cli.mailer import build_mailer
     from caseflow.clock import Clock, FakeClock
+    from caseflow.domain.checks import check_day
     from caseflow.domain.textformat import STOCKHOLM
     from caseflow.errors import InputError
     from caseflow.mail.delivery import send_due
@@ -154,6 +155,7 @@ def reminders_run_once(
             moment = datetime.fromisoformat(now)
         except ValueError:
             raise InputError(f"--now: ogiltig tidpunkt {now!r}, skriv ÅÅÅÅ-MM-DDTTT:MM") from None
+        check_day(moment.date(), field="--now")  # 0001-01-01 has no UTC moment to become
         clock = FakeClock(moment if moment.tzinfo else moment.replace(tzinfo=STOCKHOLM))
     queued = queue_due(db=context.db, settings=context.settings, workflows=context.workflows,
                        clock=clock)  # fmt: skip

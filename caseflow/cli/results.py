@@ -10,7 +10,6 @@ import typer
 
 from caseflow.cli.app import app, obj, out
 from caseflow.cli.options import ActorOpt
-from caseflow.errors import InputError
 from caseflow.results.defaults import DEFAULT_EDITION, DEFAULT_REGION
 
 results_app = typer.Typer(help="Resultatredovisningen enligt förordning (2024:99).")
@@ -26,12 +25,9 @@ def read_text_file(path: Path) -> str:
     Raises:
         InputError: missing, unreadable or not UTF-8.
     """
-    try:
-        return path.read_bytes().decode("utf-8")
-    except OSError as err:
-        raise InputError(f"{path}: kan inte läsa filen: {err.strerror}") from None
-    except UnicodeDecodeError:
-        raise InputError(f"{path}: filen är inte UTF-8") from None
+    from caseflow.domain.inputfile import read_input_text
+
+    return read_input_text(path)
 
 
 @results_app.command("new")

@@ -17,10 +17,9 @@ app.add_typer(user_app, name="user")
 
 def _read_password(password_file: Path | None) -> str:
     if password_file is not None:
-        try:
-            text = password_file.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as err:
-            raise InputError(f"{password_file}: kan inte läsa lösenordsfilen ({err})") from None
+        from caseflow.domain.inputfile import read_input_text
+
+        text = read_input_text(password_file, limit=4096)
     else:
         if sys.stdin.isatty():
             import getpass
@@ -103,9 +102,13 @@ def serve(
         typer.Option("--secure-cookies", help="Sätt Secure på cookies (bakom TLS-proxy)."),
     ] = False,
     forwarded_allow_ips: Annotated[
-        str,
-        typer.Option("--forwarded-allow-ips", help="Proxyer vars X-Forwarded-* litas på."),
-    ] = "127.0.0.1",
+        str | None,
+        typer.Option(
+            "--forwarded-allow-ips",
+            help="Proxyer (adresser, kommaseparerade) vars X-Forwarded-* litas på; "
+            "utan det används anslutningens egen adress.",
+        ),
+    ] = None,
 ) -> None:
     """Starta webbgränssnittet och API:t (/api/v1) med en arbetsprocess."""
     import uvicorn
@@ -116,6 +119,9 @@ def serve(
     context.db.optimize()  # planner statistics for the list's indexes (SQLite)
     web_app = create_app(context.settings, db=context.db, secure_cookies=secure_cookies)
     out(f"caseflow lyssnar på http://{host}:{port}/ (avsluta med Ctrl-C)")
-    uvicorn.run(web_app, host=host, port=port, proxy_headers=True,
-                forwarded_allow_ips=forwarded_allow_ips, access_log=False,
+    # Only the proxies named here may say who the client is (X-Forwarded-For): the login
+    # throttle counts failures per client address. Without the option no header is trusted
+    # (uvicorn's own default would trust 127.0.0.1, or $FORWARDED_ALLOW_IPS).
+    uvicorn.run(web_app, host=host, port=port, proxy_headers=forwarded_allow_ips is not None,
+                forwarded_allow_ips=forwarded_allow_ips or None, access_log=False,
                 log_level="warning")  # fmt: skip

@@ -29,6 +29,7 @@ from caseflow.domain.casefields import (
 from caseflow.domain.checks import CONTROL_CHARS, check_email, unify_newlines
 from caseflow.domain.dnr import parse_dnr
 from caseflow.domain.funders import FUNDERS, check_funder_code
+from caseflow.domain.validation import message_of
 from caseflow.errors import InputError, InvalidDiarienummerError
 
 FunderStatus = Literal["planned", "applied", "granted", "rejected"]
@@ -253,7 +254,7 @@ def describe_validation(err: ValidationError, *, keys: bool = False) -> str:
     label; with `keys`, its JSON key too)."""
     item = err.errors()[0]
     where = field_path(item["loc"], keys=keys)
-    message = _MESSAGES.get(item["type"], item["msg"])
+    message = _MESSAGES.get(item["type"]) or message_of(item)
     if item["type"] == "string_too_long":
         message = f"får vara högst {item['ctx']['max_length']} tecken"
         item = {**item, "input": f"{len(item['input'])} tecken"}
@@ -261,7 +262,8 @@ def describe_validation(err: ValidationError, *, keys: bool = False) -> str:
         message = f"får ha högst {item['ctx']['max_length']} poster"
         item = {**item, "input": f"{item['ctx']['actual_length']} poster"}
     if item["type"] == "literal_error":
-        message += f" ({item['msg'].split('Input should be ', 1)[-1]})"
+        expected = str((item.get("ctx") or {}).get("expected", ""))
+        message += f" ({expected.replace(' or ', ' eller ')})" if expected else ""
     got = item.get("input")
     suffix = (
         f" (fick {got!r})"

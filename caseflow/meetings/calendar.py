@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from caseflow.domain.textformat import STOCKHOLM
 from caseflow.domain.workdays import local_date
 from caseflow.meetings.ics import CalendarEvent, build_calendar
-from caseflow.meetings.service import MeetingInfo, list_meetings, meetings_of
+from caseflow.meetings.service import MeetingInfo, check_body, list_meetings, meetings_of
 from caseflow.reminders.deadlines import list_deadlines
 from caseflow.store.db import Database
 from caseflow.store.repo import require_person
@@ -44,7 +44,7 @@ def calendar_for(
             events.append(meeting_event(m, "Dina ärenden: " + ", ".join(numbers)))
         title = f"Frister för {person}"
     else:
-        name = (body or "").strip().upper()
+        name = check_body((body or "").strip().upper(), where="nämnd")
         events += [meeting_event(m, f"{m.cases} ärenden på dagordningen")
                    for m in list_meetings(db=db, body=name)]  # fmt: skip
         title = f"{name} sammanträden och frister"

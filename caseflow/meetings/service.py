@@ -11,7 +11,6 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-import yaml
 from sqlalchemy import func
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
@@ -19,6 +18,7 @@ from sqlmodel import Session, col, select
 from caseflow.clock import Clock
 from caseflow.domain.checks import check_day
 from caseflow.domain.dnr import parse_dnr
+from caseflow.domain.inputfile import read_input_text
 from caseflow.domain.workdays import local_date
 from caseflow.errors import DuplicateError, InputError, NotFoundError
 from caseflow.reminders.plan import replan
@@ -26,9 +26,21 @@ from caseflow.store.db import Database
 from caseflow.store.models import AgendaItem, Case, Meeting, Reminder
 from caseflow.store.repo import require_case
 from caseflow.workflow.deadlines import DeadlineRule
+from caseflow.workflow.yamlpos import YamlSyntaxError, load_yaml
 
 _TIME = re.compile(r"^([01]\d|2[0-3])[:.][0-5]\d$")
 _BODY = re.compile(r"^[A-ZÅÄÖ][A-ZÅÄÖ0-9-]{0,19}$")
+
+
+def check_body(body: str, *, where: str) -> str:
+    """A board's short name such as `RUN` (a whole match: no line break may follow it).
+
+    Raises:
+        InputError: `where: ogiltig nämnd …`.
+    """
+    if not _BODY.fullmatch(body):
+        raise InputError(f"{where}: ogiltig nämnd {body[:40]!r} (t.ex. RUN)")
+    return body
 
 
 @dataclass(frozen=True)
@@ -55,8 +67,7 @@ def check_meeting(
         InputError: `where: what is wrong`.
     """
     body = body.strip().upper()
-    if not _BODY.match(body):
-        raise InputError(f"{where}: ogiltig nämnd {body!r} (t.ex. RUN)")
+    check_body(body, where=where)
     try:
         parsed = day if isinstance(day, date) else date.fromisoformat(str(day).strip())
     except ValueError:
@@ -93,10 +104,7 @@ def read_plan(path: Path, *, body: str) -> list[tuple[str, date, str | None]]:
     Raises:
         InputError: naming the file, line and value.
     """
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as err:
-        raise InputError(f"{path}: kan inte läsa filen ({err})") from None
+    text = read_input_text(path)
     rows: list[tuple[int, dict[str, Any]]] = []
     if path.suffix.lower() == ".csv":
         reader = csv.DictReader(io.StringIO(text))
@@ -106,10 +114,9 @@ def read_plan(path: Path, *, body: str) -> list[tuple[str, date, str | None]]:
             rows.append((reader.line_num, {k.strip().lower(): v for k, v in row.items() if k}))
     elif path.suffix.lower() in {".yaml", ".yml"}:
         try:
-            data = yaml.safe_load(text)
-        except yaml.YAMLError as err:
-            mark = getattr(err, "problem_mark", None)
-            raise InputError(f"{path}:{mark.line + 1 if mark else '?'}: ogiltig YAML") from None
+            data = load_yaml(text)
+        except YamlSyntaxError as err:
+            raise InputError(f"{path}:{err.line or '?'}: {err}") from None
         items = data.get("meetings") if isinstance(data, dict) else data
         if not isinstance(items, list):
             raise InputError(f"{path}: väntade en lista av sammanträden (meetings:)")

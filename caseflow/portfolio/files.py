@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from caseflow.domain.casedoc import CaseDoc, parse_case_doc
+from caseflow.domain.inputfile import read_input
 from caseflow.errors import InputError
 from caseflow.portfolio.sheet import header_map, row_to_case, stage_from_decision_point
 from caseflow.portfolio.text import parse_portfolio_text
@@ -29,10 +30,7 @@ def read_portfolio(path: Path, workflow: CompiledWorkflow) -> list[CaseDoc]:
     suffix = path.suffix.lower()
     if suffix not in SUFFIXES:
         raise InputError(f"{path}: okänd filtyp {suffix or '(ingen)'}; läser {', '.join(SUFFIXES)}")
-    try:
-        data = path.read_bytes()
-    except OSError as err:
-        raise InputError(f"{path}: kan inte läsa filen ({err.strerror})") from None
+    data = read_input(path)
     where = str(path)
     if suffix == ".xlsx":
         rows = _sheet_cases(_xlsx_rows(data, where), workflow, where)

@@ -15,7 +15,9 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
 
-from caseflow.errors import CaseflowError
+from caseflow.domain.inputfile import read_input_text
+from caseflow.domain.validation import message_of
+from caseflow.errors import CaseflowError, InputError
 from caseflow.workflow.yamlpos import LocatedYaml, YamlSyntaxError, load_located
 
 FORMS_DIR = Path(__file__).resolve().parent / "forms"
@@ -165,7 +167,11 @@ def load_form(edition: str) -> FormSpec:
     if not re.fullmatch(r"[A-Za-z0-9_-]+", edition) or not path.is_file():
         known = ", ".join(editions()) or "inga"
         raise FormError(f"okänd blankettutgåva {edition!r}; kända: {known}")
-    return parse_form(path.read_text(encoding="utf-8"), source=path)
+    try:
+        text = read_input_text(path)
+    except InputError as err:
+        raise FormError(str(err)) from None
+    return parse_form(text, source=path)
 
 
 def parse_form(text: str, *, source: Path) -> FormSpec:
@@ -187,7 +193,7 @@ def parse_form(text: str, *, source: Path) -> FormSpec:
         for item in err.errors():
             loc = tuple(item["loc"])
             where = ".".join(str(p) for p in loc) or "(roten)"
-            message = "okänd nyckel" if item["type"] == "extra_forbidden" else item["msg"]
+            message = "okänd nyckel" if item["type"] == "extra_forbidden" else message_of(item)
             lines.append(f"{source}:{located.line_of(loc) or '?'}: {where}: {message}")
         raise FormError("\n".join(lines)) from err
     problems = _problems(form, source)

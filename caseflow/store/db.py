@@ -15,7 +15,13 @@ from typing import Any, TypeVar
 
 from sqlalchemy import event
 from sqlalchemy.engine import Connection, Engine, make_url
-from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
+from sqlalchemy.exc import (
+    ArgumentError,
+    DBAPIError,
+    IntegrityError,
+    NoSuchModuleError,
+    OperationalError,
+)
 from sqlmodel import Session, create_engine
 
 from caseflow.errors import CaseflowError, ConcurrentWriteError, ConflictError, DuplicateError
@@ -34,6 +40,15 @@ RACE_SQLSTATES = frozenset({"40001", "40P01", "23505", "23503"})
 RETRY_ATTEMPTS = 6
 
 
+def _hide_password(url: str) -> str:
+    """`url` with any password between `:` and `@` replaced by ***."""
+    head, sep, tail = url.rpartition("@")
+    if not sep or "://" not in head or ":" not in head.split("://", 1)[1]:
+        return url[:200]
+    scheme, rest = head.split("://", 1)
+    return f"{scheme}://{rest.split(':', 1)[0]}:***@{tail}"[:200]
+
+
 def normalise_url(url: str) -> str:
     """Use psycopg 3 for `postgresql://` URLs."""
     if url.startswith("postgresql://") or url.startswith("postgres://"):
@@ -46,7 +61,14 @@ class Database:
 
     def __init__(self, url: str, *, echo: bool = False) -> None:
         self.url = normalise_url(url)
-        parsed = make_url(self.url)
+        try:
+            parsed = make_url(self.url)
+            parsed.get_dialect()
+        except (ArgumentError, NoSuchModuleError):
+            raise CaseflowError(
+                f"ogiltig databas-URL {_hide_password(url)!r}; skriv t.ex. sqlite:///caseflow.db "
+                "eller postgresql://användare@värd/databas"
+            ) from None
         self.is_sqlite = parsed.get_backend_name() == "sqlite"
         kwargs: dict[str, Any] = {"echo": echo}
         if self.is_sqlite:
@@ -178,12 +200,18 @@ class Database:
         a full ANALYZE the first time, later `PRAGMA optimize` (cheap when nothing changed)."""
         if not self.is_sqlite:
             return
-        with self.engine.connect() as conn:
-            found = conn.exec_driver_sql(
-                "SELECT 1 FROM sqlite_master WHERE name = 'sqlite_stat1'"
-            ).first()
-            conn.exec_driver_sql("PRAGMA optimize" if found else "ANALYZE")
-            conn.commit()
+        try:
+            with self.engine.connect() as conn:
+                found = conn.exec_driver_sql(
+                    "SELECT 1 FROM sqlite_master WHERE name = 'sqlite_stat1'"
+                ).first()
+                conn.exec_driver_sql("PRAGMA optimize" if found else "ANALYZE")
+                conn.commit()
+        except OperationalError as err:
+            # Statistics only speed queries up: a full disk or a read-only file must not keep
+            # `serve` from starting (the server answers what it can, and says what it cannot).
+            if describe_database_error(err) is None:
+                raise
 
     def dispose(self) -> None:
         self.engine.dispose()
@@ -219,21 +247,31 @@ def _raise_if_race(err: DBAPIError) -> None:
 
 def describe_database_error(err: BaseException) -> str | None:
     """A one-line Swedish message for a database error the user's setup causes (tables
-    missing, a read-only or locked file, no server), or None for anything else."""
-    if not isinstance(err, DBAPIError):
+    missing, a read-only or locked file, a full disk, no server), or None for anything else.
+    Takes SQLAlchemy's errors and the sqlite3 module's own (the backup uses it directly)."""
+    import sqlite3
+
+    if isinstance(err, DBAPIError):
+        text, sqlstate = str(err.orig), getattr(err.orig, "sqlstate", None)
+    elif isinstance(err, sqlite3.Error):
+        text, sqlstate = str(err), None
+    else:
         return None
-    text = str(err.orig)
-    sqlstate = getattr(err.orig, "sqlstate", None)
     if "no such table" in text or "no such column" in text or sqlstate in ("42P01", "42703"):
         return "databasen är inte migrerad till den här versionen; kör `caseflow db upgrade`"
     if "readonly database" in text or sqlstate == "25006":
         return "databasen är skrivskyddad; inget ändrades"
+    if "disk is full" in text or "disk I/O error" in text or sqlstate in ("53100", "58030"):
+        return (
+            "disken är full eller kan inte skrivas; inget ändrades (frigör utrymme och försök igen)"
+        )
     if "locked" in text:
         return BUSY
     if "unable to open database file" in text:
-        return "kan inte öppna databasfilen (finns mappen, och får den läsas och skrivas?)"
-    if isinstance(err, OperationalError):
-        first = text.strip().splitlines()[0] if text.strip() else type(err.orig).__name__
+        return ("kan inte öppna databasfilen (finns mappen, får den läsas och skrivas, och är "
+                "filsystemet skrivbart?)")  # fmt: skip
+    if isinstance(err, OperationalError | sqlite3.OperationalError):
+        first = text.strip().splitlines()[0] if text.strip() else type(err).__name__
         return f"kan inte använda databasen: {first}"
     return None
 

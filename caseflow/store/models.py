@@ -395,3 +395,15 @@ class ResultsAnswer(SQLModel, table=True):
     version: int = 1
     updated_by: str = Field(max_length=254)
     updated_at: datetime = _utc_column()
+
+
+class LoginThrottle(SQLModel, table=True):
+    """Failed logins per key ("account:<e-mail>" or "client:<address>"), shared by every
+    server process: consecutive failures, the last one, and until when attempts must wait."""
+
+    __tablename__ = "login_throttle"
+
+    key: str = Field(primary_key=True, max_length=300)
+    failures: int = Field(default=0)
+    last_failure: datetime = _utc_column()
+    blocked_until: datetime | None = _utc_column(nullable=True)

@@ -87,6 +87,16 @@ class HeadAsGet:
         await self.app({**scope, "method": "GET"}, receive, send_without_body)
 
 
+#: The English details Starlette and FastAPI answer with, in Swedish.
+HTTP_DETAILS = {
+    "There was an error parsing the body": "begärans innehåll kunde inte läsas (ogiltig eller "
+    "för djupt nästlad JSON eller formulärdata)",
+    "Not Found": "finns inte",
+    "Method Not Allowed": "metoden är inte tillåten här",
+    "Unsupported Media Type": "innehållstypen stöds inte",
+}
+
+
 def _is_api(request: Request) -> bool:
     return request.url.path.startswith("/api/")
 
@@ -143,6 +153,14 @@ def _install_handlers(app: FastAPI) -> None:
             "Adressen innehåller ett värde som sidan inte kan använda. Gå tillbaka och försök igen."
         )
         return render(request, "error.html", {"problem": problem}, status_code=422)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(request: Request, exc: StarletteHTTPException) -> Response:
+        """Starlette's and FastAPI's own answers (404, 405, a body that cannot be parsed …)
+        with the detail in Swedish; the status and headers as they were."""
+        detail = HTTP_DETAILS.get(str(exc.detail), exc.detail)
+        return JSONResponse({"detail": detail}, status_code=exc.status_code,
+                            headers=getattr(exc, "headers", None))  # fmt: skip
 
     @app.exception_handler(CaseflowError)
     async def _caseflow(request: Request, exc: CaseflowError) -> Response:

@@ -8,8 +8,10 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
 
+from caseflow.domain.inputfile import read_input_text
 from caseflow.domain.roles import ROLES
-from caseflow.errors import WorkflowSpecError
+from caseflow.domain.validation import message_of
+from caseflow.errors import InputError, WorkflowSpecError
 from caseflow.workflow.deadlines import DeadlineRule
 from caseflow.workflow.yamlpos import LocatedYaml, YamlSyntaxError, load_located
 
@@ -69,7 +71,7 @@ Subject = Literal["case", "results_report"]
 class WorkflowSpec(_Strict):
     name: Identifier
     subject: Subject = "case"  # what the workflow moves: a case, or a region's results report
-    version: int = Field(ge=1)
+    version: int = Field(ge=1, le=2**31 - 1)  # stored in an INTEGER column
     title: str = Field(min_length=1)
     initial: str
     states: list[StateSpec] = Field(min_length=1)
@@ -120,10 +122,11 @@ def load_spec(
         WorkflowSpecError: every problem found, one per line, each as `FILE:LINE: message`.
     """
     try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as err:
-        raise WorkflowSpecError(f"{path}: kan inte läsa filen: {err.strerror}") from err
-    return parse_spec(text, source=path, known_guards=known_guards, subject_guards=subject_guards)
+        text = read_input_text(path)
+    except InputError as err:
+        raise WorkflowSpecError(str(err)) from None
+    return parse_spec(text, source=path, known_guards=known_guards,
+                      subject_guards=subject_guards)  # fmt: skip
 
 
 def parse_spec(
@@ -164,7 +167,7 @@ def _format_validation(err: ValidationError, located: LocatedYaml, source: Path)
         loc = tuple(item["loc"])
         where = ".".join(str(part) for part in loc) or "(roten)"
         kind = item["type"]
-        message = "okänd nyckel" if kind == "extra_forbidden" else item["msg"]
+        message = "okänd nyckel" if kind == "extra_forbidden" else message_of(item)
         out.append(f"{source}:{located.line_of(loc) or '?'}: {where}: {message}")
     return "\n".join(out)
 

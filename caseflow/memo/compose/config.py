@@ -15,6 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError
 
 from caseflow.domain.casedoc import describe_validation
 from caseflow.domain.funders import FUNDERS
+from caseflow.domain.inputfile import read_input_text
 from caseflow.errors import InputError
 from caseflow.memo.compose.escape import escape_markdown
 from caseflow.workflow.yamlpos import YamlSyntaxError, load_located
@@ -171,11 +172,9 @@ def load_board(path: Path) -> BoardConfig:
         InputError: `FILE:LINE: field: problem`.
     """
     try:
-        located = load_located(path.read_text(encoding="utf-8"))
-    except OSError as err:
-        raise InputError(f"{path}: kan inte läsa filen ({err.strerror})") from None
+        located = load_located(read_input_text(path))
     except YamlSyntaxError as err:
-        raise InputError(f"{path}:{err.line or '?'}: ogiltig YAML: {err}") from None
+        raise InputError(f"{path}:{err.line or '?'}: {err}") from None
     try:
         config = BoardConfig.model_validate(located.data)
     except ValidationError as err:

@@ -25,6 +25,7 @@ from jinja2.sandbox import SandboxedEnvironment
 from caseflow.domain.amounts import format_kronor
 from caseflow.domain.funders import FUNDERS
 from caseflow.errors import InputError
+from caseflow.memo.compose.budget import TemplateTooCostly, render_bounded
 from caseflow.memo.compose.config import (
     FACTS,
     BoardConfig,
@@ -192,9 +193,11 @@ def template_context(
 def _sentence(text: str, context: dict[str, Any], board: BoardConfig, *loc: str) -> str:
     where = board.where("kinds", *loc)
     try:
-        return compile_sentence(text).render(context).strip()
+        return render_bounded(compile_sentence(text), context).strip()
     except jinja2.TemplateSyntaxError as err:
         raise InputError(f"{where}: syntaxfel: {err.message}") from None
+    except TemplateTooCostly as err:
+        raise InputError(f"{where}: {err}") from None
     except (jinja2.UndefinedError, SecurityError) as err:
         what = "osäker åtkomst" if isinstance(err, SecurityError) else "okänt namn"
         raise InputError(f"{where}: {what}: {err.message}") from None
@@ -241,7 +244,9 @@ def render_markdown(
 
 def _run_template(env: SandboxedEnvironment, name: str, context: dict[str, Any]) -> str:
     try:
-        return env.get_template(name).render(context)
+        return render_bounded(env.get_template(name), context)
+    except TemplateTooCostly as err:
+        raise InputError(f"mallen {name}: {err}") from None
     except jinja2.TemplateSyntaxError as err:
         raise InputError(
             f"mallen {err.name or name}:{err.lineno}: syntaxfel: {err.message}"

@@ -21,6 +21,7 @@ from starlette.responses import Response
 from caseflow.cases.accounts import Principal
 from caseflow.domain.checks import check_text
 from caseflow.domain.dnr import parse_dnr
+from caseflow.domain.validation import message_of
 from caseflow.web.context import WebContext
 from caseflow.web.security import api_user, web
 
@@ -58,37 +59,6 @@ def errors(*codes: int) -> dict[int | str, dict[str, Any]]:
 
 # --- Swedish validation errors -----------------------------------------------------------------
 
-_MESSAGES = {
-    "missing": "saknas",
-    "extra_forbidden": "okänt fält",
-    "int_parsing": "måste vara ett heltal",
-    "int_type": "måste vara ett heltal",
-    "int_from_float": "måste vara ett heltal",
-    "greater_than_equal": "måste vara minst {ge}",
-    "greater_than": "måste vara större än {gt}",
-    "less_than_equal": "får vara högst {le}",
-    "less_than": "måste vara mindre än {lt}",
-    "date_parsing": "ogiltigt datum, skriv ÅÅÅÅ-MM-DD",
-    "date_from_datetime_parsing": "ogiltigt datum, skriv ÅÅÅÅ-MM-DD",
-    "date_from_datetime_inexact": "ogiltigt datum, skriv ÅÅÅÅ-MM-DD",
-    "date_type": "ogiltigt datum, skriv ÅÅÅÅ-MM-DD",
-    "bool_parsing": "måste vara true eller false",
-    "bool_type": "måste vara true eller false",
-    "string_type": "måste vara text",
-    "string_unicode": "otillåtet tecken i texten (ett ensamt surrogattecken)",
-    "string_too_short": "måste ha minst {min_length} tecken",
-    "string_too_long": "får vara högst {max_length} tecken",
-    "too_long": "får ha högst {max_length} poster",
-    "string_pattern_mismatch": "har fel form",
-    "literal_error": "ogiltigt värde; välj {expected}",
-    "enum": "ogiltigt värde; välj {expected}",
-    "list_type": "måste vara en lista",
-    "dict_type": "måste vara ett JSON-objekt",
-    "model_type": "måste vara ett JSON-objekt",
-    "model_attributes_type": "måste vara ett JSON-objekt",
-    "json_invalid": "ogiltig JSON (vid tecken {at})",
-    "json_type": "ogiltig JSON",
-}
 _WHERE = {"body", "query", "path", "header", "cookie"}
 _DEEP = {"lone_surrogate", "date_range"}  # our own errors that carry a path within the field
 
@@ -105,11 +75,7 @@ def swedish(items: Sequence[Any]) -> list[dict[str, Any]]:
         if kind in _DEEP and ctx.get("path"):  # inside a free-form JSON object
             loc += ctx["path"].split(".")
         names = loc[1:] if loc and loc[0] in _WHERE else loc
-        template = _MESSAGES.get(kind)
-        try:
-            message = template.format(**ctx) if template else str(item.get("msg", kind))
-        except (KeyError, IndexError, ValueError):
-            message = str(item.get("msg", kind))
+        message = message_of({**item, "ctx": ctx})
         where = ".".join(names) if names else "begärans innehåll"
         out.append({"loc": loc, "msg": f"{where}: {message}", "type": kind})
     return out

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import secrets
-from datetime import timedelta
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Form, Request
 from starlette.responses import RedirectResponse, Response
 
+from caseflow.cases import throttle
 from caseflow.cases.accounts import SESSION_TTL, authenticate, issue_token, revoke_token
 from caseflow.web.security import (
     LOGIN_COOKIE,
@@ -65,23 +65,26 @@ def login(
         return _login_page(request, next_url=next, email=email, status=403,
                            error="Formuläret har gått ut. Försök igen.")  # fmt: skip
     account = email.strip().lower()
+    # The connection's address; uvicorn replaces it from X-Forwarded-For only when the
+    # connection comes from a proxy given in `serve --forwarded-allow-ips`.
     client = request.client.host if request.client else "?"
     now = context.clock.now()
-    wait = context.limiter.retry_after(account=account, client=client, now=now)
+    wait = throttle.retry_after(db=context.db, account=account, client=client, now=now)
     if wait is not None:
-        minutes = max(1, -(-int(wait / timedelta(seconds=1)) // 60))
+        seconds = int(wait.total_seconds()) + 1
+        when = f"{seconds} s" if seconds < 60 else f"{-(-seconds // 60)} min"
         response = _login_page(
             request, next_url=next, email=email, status=429,
-            error=f"För många misslyckade inloggningar. Försök igen om {minutes} min.",
+            error=f"För många misslyckade inloggningar. Försök igen om {when}.",
         )  # fmt: skip
-        response.headers["Retry-After"] = str(int(wait.total_seconds()) + 1)
+        response.headers["Retry-After"] = str(seconds)
         return response
     principal = authenticate(db=context.db, email=account, password=password)
     if principal is None:
-        context.limiter.failed(account=account, client=client, now=now)
+        throttle.record_failure(db=context.db, account=account, client=client, now=now)
         return _login_page(request, next_url=next, email=email, status=400,
                            error="Fel e-postadress eller lösenord.")  # fmt: skip
-    context.limiter.succeeded(account=account)
+    throttle.record_success(db=context.db, account=account)
     token = issue_token(db=context.db, email=principal.email, kind="session",
                         clock=context.clock, ttl=SESSION_TTL)  # fmt: skip
     response = RedirectResponse(_safe_next(next), status_code=303)
