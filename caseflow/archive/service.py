@@ -170,7 +170,7 @@ def export_cases(
     Raises:
         UnknownCaseError; InputError: a case is not closed, or its package already exists.
     """
-    written = []
+    written: list[Path] = []
     seen: set[str] = set()
     with db.read() as session:  # one session: cases and documents are read, never changed
         for dnr in dnrs:
@@ -185,6 +185,7 @@ def export_cases(
         for dnr in dnrs:
             case_model = load_case(session=session, dnr=dnr, workflows=workflows, types=types,
                                    plan=plan, read_bytes=read_bytes)  # fmt: skip
-            written.append(write_package(case_model, out_dir, producer=producer, now=now))
+            written.append(write_package(case_model, out_dir, producer=producer, now=now,
+                                         schemas_from=written[0] if written else None))  # fmt: skip
             session.expunge_all()  # keep memory flat over a thousand cases
     return written
