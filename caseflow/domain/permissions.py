@@ -18,6 +18,11 @@ RULES: dict[str, tuple[str, tuple[str, ...]]] = {
         "sätta ärenden på dagordningen",
         ("handlaggare", "namndsekreterare", "admin"),
     ),
+    "register_handling": ("registrera handlingar", ("handlaggare", "registrator", "admin")),
+    "decide_disclosure": (
+        "pröva begäran om utlämnande",
+        ("registrator", "handlaggare", "admin"),
+    ),
     "view_outbox": ("se utkorgen", ("namndsekreterare", "admin")),
     "change_meeting": (
         "ändra, flytta eller ställa in sammanträden",

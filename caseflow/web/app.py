@@ -54,7 +54,9 @@ class SecurityHeaders:
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
-                message["headers"] = [*message.get("headers", []), *HEADERS]
+                given = list(message.get("headers", []))
+                own = {name.lower() for name, _ in given}  # a file preview sets its own
+                message["headers"] = [*given, *(h for h in HEADERS if h[0] not in own)]
             await send(message)
 
         await self.app(scope, receive, send_with_headers)
@@ -110,6 +112,8 @@ def create_app(
     from caseflow.web.pages import auth as pages_auth
     from caseflow.web.pages import case_actions as pages_case_actions
     from caseflow.web.pages import cases as pages_cases
+    from caseflow.web.pages import handlings as pages_handlings
+    from caseflow.web.pages import register as pages_register
 
     app = FastAPI(
         title="caseflow API",
@@ -133,9 +137,11 @@ def create_app(
     app.include_router(pages_auth.router)
     app.include_router(pages_cases.router)
     app.include_router(pages_case_actions.router)
+    app.include_router(pages_handlings.router)
+    app.include_router(pages_register.router)
     for pages in (meetings, meeting_changes, deadlines, outbox, portfolio, account):
         app.include_router(pages.router)
     app.include_router(api.router)
-    app.add_middleware(BodySizeLimit)
+    app.add_middleware(BodySizeLimit, upload_bytes=settings.max_file_bytes)
     app.add_middleware(SecurityHeaders)
     return app

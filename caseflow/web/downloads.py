@@ -33,3 +33,27 @@ def download(
         data, media_type=MEDIA_TYPES[fmt],
         headers={"Content-Disposition": disposition, **(headers or {})},
     )  # fmt: skip
+
+
+#: Media types a browser may show inline from a registered document (never HTML or SVG).
+INLINE_SAFE = ("application/pdf", "image/png", "image/jpeg", "text/plain")
+
+
+def file_download(data: bytes, *, media_type: str, filename: str, inline: bool = False) -> Response:
+    """A registered document's bytes under its media type. Inline only for `INLINE_SAFE` types
+    (a PDF may then be framed by this site's own pages, for the preview); anything else is
+    always an attachment."""
+    show = inline and media_type in INLINE_SAFE
+    ascii_name = filename.encode("ascii", "replace").decode("ascii").replace("?", "_")
+    ascii_name = ascii_name.replace('"', "_").replace("\\", "_")
+    disposition = f'{"inline" if show else "attachment"}; filename="{ascii_name}"'
+    if ascii_name != filename:
+        disposition += f"; filename*=UTF-8''{quote(filename)}"
+    headers = {"Content-Disposition": disposition}
+    if show:
+        headers["X-Frame-Options"] = "SAMEORIGIN"
+        # Chrome's PDF viewer needs the document's own policy left open; others get none.
+        policy = "" if media_type == "application/pdf" else "default-src 'none'; "
+        headers["Content-Security-Policy"] = policy + "frame-ancestors 'self'"
+    kind = media_type + ("; charset=utf-8" if media_type.startswith("text/") else "")
+    return Response(data, media_type=kind, headers=headers)

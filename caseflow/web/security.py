@@ -79,6 +79,7 @@ async def form_user(request: Request, user: PageUser = Depends(page_user)) -> Pa
     form = await request.form()
     given = form.get("csrf_token") or request.headers.get("x-csrf-token") or ""
     if not isinstance(given, str) or not csrf_matches(user.token, given):
+        await form.close()  # an uploaded file's temporary file, which no handler will close
         raise CsrfFailed()
     return user
 

@@ -1,6 +1,7 @@
 """The JSON API under /api/v1 (bearer tokens; OpenAPI at /api/v1/openapi.json).
 
-The endpoints live in `cases`, `memos`, `decisions`, `meetings`, `meeting_changes` and `deadlines`;
+The endpoints live in `cases`, `memos`, `decisions`, `meetings`, `meeting_changes`, `deadlines`,
+`handlings` and `register`;
 this module gathers them into the one `router` the application includes.
 """
 
@@ -8,9 +9,18 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from caseflow.web.api import cases, deadlines, decisions, meeting_changes, meetings, memos
+from caseflow.web.api import (
+    cases,
+    deadlines,
+    decisions,
+    handlings,
+    meeting_changes,
+    meetings,
+    memos,
+    register,
+)
 from caseflow.web.api.common import PREFIX
 
 router = APIRouter()
-for _part in (cases, memos, decisions, meetings, meeting_changes, deadlines):
+for _part in (cases, memos, decisions, meetings, meeting_changes, deadlines, handlings, register):
     router.include_router(_part.router, prefix=PREFIX)
