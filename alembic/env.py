@@ -7,8 +7,8 @@ import os
 from alembic import context
 from sqlmodel import SQLModel
 
-import caseflow.records.models  # noqa: F401  (registers the records tables)
-import caseflow.retention.models  # noqa: F401  (registers the retention tables)
+import caseflow.records.models  # registers the records tables
+import caseflow.retention.models  # registers the retention tables
 import caseflow.store.models  # noqa: F401  (registers the tables)
 from caseflow.store.db import Database
 
