@@ -211,3 +211,21 @@ def test_a_disposed_document_is_exported_as_metadata_with_its_disposal(
     assert "filen gallrad 2027-02-01" in (package / "documentation/paketbeskrivning.txt").read_text(
         "utf-8"
     )
+
+
+def test_a_batch_writes_one_complete_package_per_case(
+    sqlite_db: Database, workflows: WorkflowRegistry, clock: FakeClock, files: FolderStore,
+    tmp_path: Path,
+) -> None:  # fmt: skip
+    closed_case(sqlite_db, workflows, clock, files)
+    closed_case(sqlite_db, workflows, clock, files, dnr="RUN/480/2024", people=False)
+    first, second = export(sqlite_db, workflows, clock, files, tmp_path / "ut",
+                           [DNR, "RUN/480/2024"])  # fmt: skip
+    _, problems = validate_package(second)
+    assert problems == [], "\n".join(map(str, problems))
+    assert read_package(second).diarienummer == "RUN/480/2024"
+    for name in ("ERMS.xsd", "mets.xsd", "xlink.xsd"):  # linked, not copied, yet complete
+        a, b = first / "schemas" / name, second / "schemas" / name
+        assert a.read_bytes() == b.read_bytes() and a.stat().st_ino == b.stat().st_ino
+    with pytest.raises(InputError, match="står två gånger"):
+        export(sqlite_db, workflows, clock, files, tmp_path / "ut2", [DNR, "RUN/479/2024"])

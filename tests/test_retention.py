@@ -31,6 +31,7 @@ from caseflow.workflow.registry import WorkflowRegistry
 from tests.archivekit import DNR, closed_case, retention_plan
 from tests.factories import DECIDER
 from tests.recordkit import doc_types
+from tests.webkit import Web
 
 LATER = datetime(2027, 2, 1, 9, 0, tzinfo=UTC)  # the korrespondens (2 years) is due
 
@@ -255,3 +256,16 @@ def test_cli_reports_a_bad_plan_with_file_and_line(
     monkeypatch.setenv("CASEFLOW_RECORDS_DIR", str(records))
     code, _, err = cli_runner(sqlite_db.url, capsys)("retention", "plan")
     assert code == 1 and err.startswith(f"fel: {plan}:") and "years" in err
+
+
+def test_the_case_page_shows_each_documents_rule_and_disposal_date(
+    web: Web, files: FolderStore
+) -> None:
+    closed_case(web.db, web.workflows, web.clock, files)
+    place_hold(db=web.db, dnr=DNR, handling=3, reason="Tvist", actor=DECIDER, clock=web.clock)
+    page = web.client("anna@example.se").get(f"/cases/{DNR}")
+    assert page.status_code == 200
+    section = page.text.split('id="gallring"', 1)[1].split("</section>", 1)[0]
+    assert "RUN/479/2024-3" in section and "gallras 2 år efter avslut" in section
+    assert "2027-01-06 (spärrad)" in section and "Regionens gallringsbeslut RS 2024/112" in section
+    assert "Bevaras" in section

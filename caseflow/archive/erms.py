@@ -11,7 +11,6 @@ an `appendix` whose path is the file in the package.
 
 from __future__ import annotations
 
-import xml.etree.ElementTree as ET
 from datetime import datetime
 
 from caseflow.archive.model import (
@@ -22,7 +21,7 @@ from caseflow.archive.model import (
     Document,
     Producer,
 )
-from caseflow.archive.xmlutil import day, iso, q, sub
+from caseflow.archive.xmlutil import Element, day, iso, new_root, q, sub
 
 #: Where a document's file sits in the package (relative to the package root).
 DATA_DIR = "representations/rep1/data"
@@ -33,8 +32,8 @@ def _e(name: str) -> str:
     return q("erms", name)
 
 
-def build_erms(case: ArchivedCase, *, producer: Producer, now: datetime) -> ET.Element:
-    root = ET.Element(_e("erms"))
+def build_erms(case: ArchivedCase, *, producer: Producer, now: datetime) -> Element:
+    root = new_root(_e("erms"))
     root.set(q("xsi", "schemaLocation"), "https://DILCIS.eu/XML/ERMS ../../schemas/ERMS.xsd")
     _control(root, case, producer=producer, now=now)
     aggregations = sub(root, _e("aggregations"))
@@ -77,7 +76,7 @@ def build_erms(case: ArchivedCase, *, producer: Producer, now: datetime) -> ET.E
     return root
 
 
-def _control(root: ET.Element, case: ArchivedCase, *, producer: Producer, now: datetime) -> None:
+def _control(root: Element, case: ArchivedCase, *, producer: Producer, now: datetime) -> None:
     control = sub(root, _e("control"))
     sub(control, _e("identification"), case.package_id, identificationType="paket")
     maintenance = sub(control, _e("maintenanceInformation"))
@@ -92,7 +91,7 @@ def _control(root: ET.Element, case: ArchivedCase, *, producer: Producer, now: d
     sub(agent, _e("name"), f"{producer.software} {producer.software_version}")
 
 
-def _agents(parent: ET.Element, agents: tuple[Agent, ...]) -> None:
+def _agents(parent: Element, agents: tuple[Agent, ...]) -> None:
     if not agents:
         return
     holder = sub(parent, _e("agents"))
@@ -105,7 +104,7 @@ def _agents(parent: ET.Element, agents: tuple[Agent, ...]) -> None:
             sub(element, _e("idNumber"), agent.email, idNumberType="e-post")
 
 
-def _disposal(parent: ET.Element, disposal: Disposal, *, applied: str | None) -> None:
+def _disposal(parent: Element, disposal: Disposal, *, applied: str | None) -> None:
     element = sub(parent, _e("disposal"), disposable="true" if disposal.disposable else "false")
     sub(element, _e("disposalScheduleId"), disposal.rule)
     sub(element, _e("disposalAction"), disposal.action)
@@ -125,7 +124,7 @@ def _disposal(parent: ET.Element, disposal: Disposal, *, applied: str | None) ->
             otherDisposalDateType="okänt")  # fmt: skip
 
 
-def _record(parent: ET.Element, document: Document) -> None:
+def _record(parent: Element, document: Document) -> None:
     record = sub(
         parent, _e("record"), systemIdentifier=f"handling-{document.identifier}",
         recordType=document.doc_type,

@@ -10,12 +10,11 @@ in `documentation/`.
 
 from __future__ import annotations
 
-import xml.etree.ElementTree as ET
 from datetime import datetime
 
 from caseflow.archive.model import ArchivedCase, Producer
 from caseflow.archive.premis import PackageFile
-from caseflow.archive.xmlutil import iso, q, sub
+from caseflow.archive.xmlutil import Element, iso, new_root, q, sub
 
 SIP_PROFILE = "https://earksip.dilcis.eu/profile/E-ARK-SIP.xml"
 CONTENT_TYPE = "citserms_v2_1"
@@ -30,8 +29,8 @@ def _m(name: str) -> str:
     return q("mets", name)
 
 
-def _root(objid: str, label: str, schema_prefix: str) -> ET.Element:
-    root = ET.Element(_m("mets"))
+def _root(objid: str, label: str, schema_prefix: str) -> Element:
+    root = new_root(_m("mets"))
     root.set("OBJID", objid)
     root.set("LABEL", label)
     root.set("TYPE", CONTENT_CATEGORY)
@@ -41,7 +40,7 @@ def _root(objid: str, label: str, schema_prefix: str) -> ET.Element:
     return root
 
 
-def _header(root: ET.Element, *, producer: Producer, now: datetime) -> None:
+def _header(root: Element, *, producer: Producer, now: datetime) -> None:
     header = sub(root, _m("metsHdr"), CREATEDATE=iso(now), LASTMODDATE=iso(now),
                  RECORDSTATUS="NEW", **{q("csip", "OAISPACKAGETYPE"): "SIP"})  # fmt: skip
     software = sub(header, _m("agent"), ROLE="CREATOR", TYPE="OTHER", OTHERTYPE="SOFTWARE")
@@ -54,7 +53,7 @@ def _header(root: ET.Element, *, producer: Producer, now: datetime) -> None:
         **{q("csip", "NOTETYPE"): "IDENTIFICATIONCODE"})  # fmt: skip
 
 
-def _locate(parent: ET.Element, tag: str, path: str) -> ET.Element:
+def _locate(parent: Element, tag: str, path: str) -> Element:
     return sub(parent, _m(tag), LOCTYPE="URL", **{q("xlink", "type"): "simple", XLINK_HREF: path})
 
 
@@ -65,7 +64,7 @@ def _fixity(file: PackageFile, ident: str) -> dict[str, str]:
     }  # fmt: skip
 
 
-def _md_ref(parent: ET.Element, file: PackageFile, *, mdtype: str, ident: str) -> None:
+def _md_ref(parent: Element, file: PackageFile, *, mdtype: str, ident: str) -> None:
     attrs = _fixity(file, ident)
     if mdtype != "PREMIS":
         attrs.update(MDTYPE="OTHER", OTHERMDTYPE=mdtype)
@@ -76,13 +75,13 @@ def _md_ref(parent: ET.Element, file: PackageFile, *, mdtype: str, ident: str) -
     del ref
 
 
-def _group(parent: ET.Element, use: str, ident: str) -> ET.Element:
+def _group(parent: Element, use: str, ident: str) -> Element:
     return sub(parent, _m("fileGrp"), USE=use, ID=ident,
                **{q("csip", "CONTENTINFORMATIONTYPE"): "OTHER",
                   q("csip", "OTHERCONTENTINFORMATIONTYPE"): CONTENT_TYPE})  # fmt: skip
 
 
-def _files(group: ET.Element, files: list[PackageFile], prefix: str, strip: str = "") -> None:
+def _files(group: Element, files: list[PackageFile], prefix: str, strip: str = "") -> None:
     for index, file in enumerate(files, start=1):
         element = sub(group, _m("file"), **_fixity(file, f"{prefix}-{index}"))
         _locate(element, "FLocat", file.path.removeprefix(strip))
@@ -91,7 +90,7 @@ def _files(group: ET.Element, files: list[PackageFile], prefix: str, strip: str 
 def build_root_mets(
     case: ArchivedCase, *, erms: PackageFile, premis: PackageFile, documentation: list[PackageFile],
     schemas: list[PackageFile], rep_mets: PackageFile, producer: Producer, now: datetime,
-) -> ET.Element:  # fmt: skip
+) -> Element:  # fmt: skip
     root = _root(case.package_id, f"{case.diarienummer} {case.title}", "schemas/")
     _header(root, producer=producer, now=now)
     dmd = sub(root, _m("dmdSec"), ID="dmd-erms", CREATED=iso(now), STATUS="CURRENT")
@@ -121,7 +120,7 @@ def build_root_mets(
 
 def build_rep_mets(
     case: ArchivedCase, *, data: list[PackageFile], producer: Producer, now: datetime
-) -> ET.Element:
+) -> Element:
     """The representation's METS: its data files (paths relative to `representations/rep1/`)."""
     root = _root(f"{case.package_id}-rep1", f"{case.diarienummer}: handlingar", "../../schemas/")
     _header(root, producer=producer, now=now)

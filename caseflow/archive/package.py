@@ -16,9 +16,11 @@ interrupted export leaves no half package under the real name.
 from __future__ import annotations
 
 import hashlib
+import os
 import shutil
 import tempfile
 from datetime import datetime
+from functools import cache
 from pathlib import Path
 
 from caseflow.archive.erms import DATA_DIR, build_erms
@@ -43,8 +45,15 @@ def _write(root: Path, rel: str, data: bytes, media_type: str, now: datetime,
     )  # fmt: skip
 
 
-def write_package(case: ArchivedCase, out_dir: Path, *, producer: Producer, now: datetime) -> Path:
+def write_package(
+    case: ArchivedCase, out_dir: Path, *, producer: Producer, now: datetime,
+    schemas_from: Path | None = None,
+) -> Path:  # fmt: skip
     """Write `case` as a package folder in `out_dir`; return its path.
+
+    `schemas_from`, a package written before in the same export: its `schemas/` files are
+    hard-linked instead of copied (two thirds of a small package's bytes; each package still
+    holds complete files), copied where the file system cannot link.
 
     Raises:
         InputError: the package folder already exists, or a document's file is missing.
@@ -55,7 +64,7 @@ def write_package(case: ArchivedCase, out_dir: Path, *, producer: Producer, now:
     out_dir.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix=f".{case.package_id}.", dir=out_dir))
     try:
-        _fill(work, case, producer=producer, now=now)
+        _fill(work, case, producer=producer, now=now, schemas_from=schemas_from)
         work.rename(target)
     except BaseException:
         shutil.rmtree(work, ignore_errors=True)
@@ -63,7 +72,31 @@ def write_package(case: ArchivedCase, out_dir: Path, *, producer: Producer, now:
     return target
 
 
-def _fill(work: Path, case: ArchivedCase, *, producer: Producer, now: datetime) -> None:
+def _schema(work: Path, name: str, now: datetime, schemas_from: Path | None) -> PackageFile:
+    rel = f"schemas/{name}"
+    data, digest = _schema_bytes(name)
+    target = work / rel
+    target.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        if schemas_from is None:
+            raise OSError
+        os.link(schemas_from / rel, target)
+    except OSError:
+        target.write_bytes(data)
+    return PackageFile(path=rel, media_type="application/xml", size=len(data), sha256=digest,
+                       created=now)  # fmt: skip
+
+
+@cache
+def _schema_bytes(name: str) -> tuple[bytes, str]:
+    data = (SCHEMA_DIR / name).read_bytes()
+    return data, hashlib.sha256(data).hexdigest()
+
+
+def _fill(
+    work: Path, case: ArchivedCase, *, producer: Producer, now: datetime,
+    schemas_from: Path | None,
+) -> None:  # fmt: skip
     data: list[PackageFile] = []
     for document in case.documents:
         file = document.file
@@ -75,10 +108,7 @@ def _fill(work: Path, case: ArchivedCase, *, producer: Producer, now: datetime) 
             work, f"{DATA_DIR}/{file.name}", file.data, file.media_type, file.created,
             original_name=file.original_name, document=document.identifier,
         ))  # fmt: skip
-    schemas = [
-        _write(work, f"schemas/{name}", (SCHEMA_DIR / name).read_bytes(), "application/xml", now)
-        for name in SCHEMA_FILES
-    ]  # fmt: skip
+    schemas = [_schema(work, name, now, schemas_from) for name in SCHEMA_FILES]
     documentation = [_write(
         work, "documentation/paketbeskrivning.txt", describe(case, producer).encode("utf-8"),
         "text/plain", now,

@@ -4,12 +4,11 @@ the agents (the region, the software, the people who registered)."""
 
 from __future__ import annotations
 
-import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 from datetime import datetime
 
 from caseflow.archive.model import ArchivedCase, Producer
-from caseflow.archive.xmlutil import day, iso, q, sub
+from caseflow.archive.xmlutil import Element, day, iso, new_root, q, sub
 
 
 @dataclass(frozen=True)
@@ -29,7 +28,7 @@ def _p(name: str) -> str:
     return q("premis", name)
 
 
-def _identifier(parent: ET.Element, tag: str, kind: str, value: str) -> None:
+def _identifier(parent: Element, tag: str, kind: str, value: str) -> None:
     holder = sub(parent, _p(tag))
     sub(holder, _p(tag + "Type"), kind)
     sub(holder, _p(tag + "Value"), value)
@@ -37,8 +36,8 @@ def _identifier(parent: ET.Element, tag: str, kind: str, value: str) -> None:
 
 def build_premis(
     case: ArchivedCase, files: list[PackageFile], *, producer: Producer, now: datetime
-) -> ET.Element:
-    root = ET.Element(_p("premis"), {"version": "3.0"})
+) -> Element:
+    root = new_root(_p("premis"), {"version": "3.0"})
     software = f"{producer.software} {producer.software_version}"
     events: list[tuple[str, str, str, str, list[str], str]] = []
     for document in case.documents:

@@ -30,7 +30,7 @@ from caseflow.archive.package import write_package
 from caseflow.domain.dnr import parse_dnr
 from caseflow.domain.history import describe, labels_of
 from caseflow.domain.workdays import local_date
-from caseflow.errors import InputError
+from caseflow.errors import InputError, UnknownCaseError
 from caseflow.records.config import DocumentTypes
 from caseflow.records.repo import handlings_of
 from caseflow.retention.models import DisposalLog
@@ -38,7 +38,6 @@ from caseflow.retention.plan import RetentionPlan, Rule, disposal_date
 from caseflow.retention.service import closed_on
 from caseflow.store.db import Database
 from caseflow.store.models import Case, CaseEvent, Person
-from caseflow.store.repo import require_case
 from caseflow.workflow.registry import WorkflowRegistry
 
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
@@ -69,17 +68,10 @@ def load_case(
     Raises:
         UnknownCaseError; InputError: the case is not closed.
     """
-    case = require_case(session=session, dnr=parse_dnr(dnr))
+    case = _case_row(session, dnr)
     assert case.id is not None
     workflow = workflows.get(case.workflow)
-    closed_day = closed_on(session=session, case=case, workflows=workflows)
-    if closed_day is None:
-        state = workflow.spec.state(case.stage)
-        label = state.label if state else case.stage
-        raise InputError(
-            f"{case.diarienummer} är inte avslutat (steget är {label}); "
-            "bara avslutade ärenden arkiveras"
-        )
+    _require_closed(session, case, workflows)
     events = list(session.exec(
         select(CaseEvent).where(CaseEvent.case_id == case.id).order_by(col(CaseEvent.id))
     ).all())  # fmt: skip
@@ -128,6 +120,32 @@ def load_case(
     )  # fmt: skip
 
 
+def _case_row(session: Session, dnr: str) -> Case:
+    """The case (without its funders: the archive does not carry them).
+
+    Raises:
+        UnknownCaseError.
+    """
+    number = parse_dnr(dnr)
+    stmt = select(Case).where(Case.dnr_prefix == number.prefix, Case.dnr_serial == number.serial,
+                              Case.dnr_year == number.year)  # fmt: skip
+    case = session.exec(stmt).first()
+    if case is None:
+        raise UnknownCaseError(f"ärendet {number} finns inte")
+    return case
+
+
+def _require_closed(session: Session, case: Case, workflows: WorkflowRegistry) -> None:
+    if closed_on(session=session, case=case, workflows=workflows) is None:
+        workflow = workflows.find(case.workflow)
+        state = workflow.spec.state(case.stage) if workflow else None
+        label = state.label if state else case.stage
+        raise InputError(
+            f"{case.diarienummer} är inte avslutat (steget är {label}); "
+            "bara avslutade ärenden arkiveras"
+        )
+
+
 def _case_agents(session: Session, case: Case) -> tuple[Agent, ...]:
     agents = []
     if case.handlaggare:
@@ -152,26 +170,22 @@ def export_cases(
     Raises:
         UnknownCaseError; InputError: a case is not closed, or its package already exists.
     """
-    with db.read() as session:
+    written: list[Path] = []
+    seen: set[str] = set()
+    with db.read() as session:  # one session: cases and documents are read, never changed
         for dnr in dnrs:
-            case = require_case(session=session, dnr=parse_dnr(dnr))
-            if closed_on(session=session, case=case, workflows=workflows) is None:
-                load_case(
-                    session=session,
-                    dnr=dnr,
-                    workflows=workflows,
-                    types=types,
-                    plan=plan,
-                    read_bytes=read_bytes,
-                )  # raises the Swedish message
+            case = _case_row(session, dnr)
+            if case.diarienummer in seen:
+                raise InputError(f"{case.diarienummer} står två gånger")
+            seen.add(case.diarienummer)
+            _require_closed(session, case, workflows)
             target = out_dir / ("caseflow-" + case.diarienummer.replace("/", "-"))
             if target.exists():
                 raise InputError(f"paketet finns redan: {target}")
-    written = []
-    with db.read() as session:  # one session: cases and documents are read, never changed
         for dnr in dnrs:
             case_model = load_case(session=session, dnr=dnr, workflows=workflows, types=types,
                                    plan=plan, read_bytes=read_bytes)  # fmt: skip
-            written.append(write_package(case_model, out_dir, producer=producer, now=now))
+            written.append(write_package(case_model, out_dir, producer=producer, now=now,
+                                         schemas_from=written[0] if written else None))  # fmt: skip
             session.expunge_all()  # keep memory flat over a thousand cases
     return written

@@ -1,9 +1,15 @@
-"""Small helpers for building and reading the package's XML with the standard library."""
+"""Small helpers for building the package's XML (lxml: its serialiser is C, a tenth of the
+time of ElementTree's, which mattered for the thousand-package export) and for dates."""
 
 from __future__ import annotations
 
-import xml.etree.ElementTree as ET
 from datetime import UTC, date, datetime
+from typing import Any
+
+from lxml import etree
+
+#: An lxml element (lxml ships no type information).
+Element = Any
 
 NS = {
     "mets": "http://www.loc.gov/METS/",
@@ -14,8 +20,7 @@ NS = {
     "erms": "https://DILCIS.eu/XML/ERMS",
     "xsi": "http://www.w3.org/2001/XMLSchema-instance",
 }
-for _prefix, _uri in NS.items():
-    ET.register_namespace(_prefix, _uri)
+_NSMAP = {prefix: uri for prefix, uri in NS.items() if prefix != "sip"}
 
 
 def q(prefix: str, name: str) -> str:
@@ -23,17 +28,21 @@ def q(prefix: str, name: str) -> str:
     return f"{{{NS[prefix]}}}{name}"
 
 
-def sub(parent: ET.Element, tag: str, text: str | None = None, **attrs: str) -> ET.Element:
+def new_root(tag: str, attrs: dict[str, str] | None = None) -> Element:
+    """A root element declaring the package's namespace prefixes."""
+    return etree.Element(tag, attrs or {}, nsmap=_NSMAP)
+
+
+def sub(parent: Element, tag: str, text: str | None = None, **attrs: str) -> Element:
     """A child element with optional text; attribute names may be Clark names (`{uri}x`)."""
-    child = ET.SubElement(parent, tag, attrs)
+    child = etree.SubElement(parent, tag, attrs)
     if text is not None:
         child.text = text
     return child
 
 
-def to_bytes(root: ET.Element) -> bytes:
-    ET.indent(root)
-    data: bytes = ET.tostring(root, encoding="utf-8", xml_declaration=True)
+def to_bytes(root: Element) -> bytes:
+    data: bytes = etree.tostring(root, encoding="UTF-8", xml_declaration=True, pretty_print=True)
     return data
 
 

@@ -40,6 +40,7 @@ from caseflow.store.repo import latest_events, list_people, require_case
 from caseflow.web.context import WebContext
 from caseflow.web.flash import done_message
 from caseflow.web.forms import KINDS, LABELS, MAX_LENGTHS, REQUIRED, TEXTAREAS, display
+from caseflow.web.retention import retention_rows
 from caseflow.web.security import PageUser, form_user, page_user, web
 from caseflow.web.templating import render
 from caseflow.workflow.machine import Move
@@ -275,6 +276,7 @@ def case_page(
     shown = {name: display(name, view.case.get(name)) for name in LABELS}
     if values:
         shown.update(values)
+    retention, retention_error = retention_rows(request, dnr)
     return render(
         request, "case.html",
         {"user": user, "view": view, "c": view.case,
@@ -284,6 +286,7 @@ def case_page(
          "shown": shown, "plan": plan, "closed": view.case["outcome"] is not None,
          "history": [(e, describe(e, names)) for e in view.events],
          "error": error, "message": message,
+         "retention": retention, "retention_error": retention_error,
          "can_edit": allowed("edit_case", user.roles), "note": note,
          "can_memo": allowed("render_memo", user.roles),
          "can_finalize": allowed("finalize_memo", user.roles),

@@ -1,0 +1,32 @@
+"""The case page's retention section: each document's rule and disposal date."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from starlette.requests import Request
+
+from caseflow.errors import CaseflowError
+from caseflow.retention.plan import RetentionPlan, load_plan
+from caseflow.retention.service import PlannedDocument, plan_documents
+from caseflow.web.security import web
+
+
+@lru_cache(maxsize=4)
+def _plan(path: Path, mtime: float, doc_types: tuple[str, ...],
+          case_types: tuple[str, ...]) -> RetentionPlan:  # fmt: skip
+    del mtime  # part of the cache key: an edited plan is read again
+    return load_plan(path, known_doc_types=doc_types, known_case_types=case_types)
+
+
+def retention_rows(request: Request, dnr: str) -> tuple[list[PlannedDocument], str | None]:
+    """The case's documents with their rules, or an error line when the plan is invalid."""
+    context = web(request)
+    path = context.settings.records_dir / "retention.yaml"
+    try:
+        plan = _plan(path, path.stat().st_mtime, tuple(context.records.types.codes),
+                     tuple(context.workflows.names()))  # fmt: skip
+    except (OSError, CaseflowError) as err:
+        return [], f"Informationshanteringsplanen kan inte läsas: {err}"
+    return plan_documents(db=context.db, plan=plan, workflows=context.workflows, dnr=dnr), None
