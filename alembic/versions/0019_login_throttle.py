@@ -3,7 +3,7 @@ per client address, shared by every server process), and the history table refus
 on PostgreSQL too (UPDATE and DELETE were refused since 0001; SQLite has no TRUNCATE).
 
 Revision ID: 0019
-Revises: 0016
+Revises: 0018
 Create Date: 2026-11-29 23:45:00.000000
 """
 

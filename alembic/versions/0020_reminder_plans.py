@@ -2,7 +2,7 @@
 so the periodic re-planning pass skips the cases where nothing changed.
 
 Revision ID: 0020
-Revises: 0016
+Revises: 0019
 Create Date: 2026-11-29 23:20:00.000000
 """
 

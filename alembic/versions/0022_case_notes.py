@@ -12,7 +12,7 @@
   `swedish` stemmer would change into stems that a prefix does not always begin.
 
 Revision ID: 0022
-Revises: 0016 (re-linked at merge)
+Revises: 0020
 Create Date: 2026-11-30 00:10:00.000000
 """
 

@@ -1,7 +1,7 @@
 """Retention: holds (nothing held is disposed of) and the disposal log.
 
 Revision ID: 0023
-Revises: 0017 (the handlings table, from the records branch)
+Revises: 0022 (needs the handlings table of 0017)
 Create Date: 2026-11-30 00:05:00.000000
 """
 
