@@ -190,7 +190,8 @@ class Database:
             wrapped = DBAPIError.instance(None, None, err, dialect.loaded_dbapi.Error)
             if isinstance(wrapped, OperationalError) and "locked" in str(err):
                 raise CaseflowError(BUSY) from err
-            _raise_if_race(wrapped)
+            if isinstance(wrapped, DBAPIError):
+                _raise_if_race(wrapped)
             raise wrapped from err
         finally:
             raw.close()  # back to the pool

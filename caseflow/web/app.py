@@ -138,7 +138,9 @@ def _install_handlers(app: FastAPI) -> None:
     async def _http(request: Request, exc: StarletteHTTPException) -> Response:
         """JSON under /api (and for the API's own 4xx), an HTML page for a browser."""
         if _is_api(request):
-            detail = API_PROBLEMS.get(exc.status_code, exc.detail)
+            detail = API_PROBLEMS.get(exc.status_code) or HTTP_DETAILS.get(
+                str(exc.detail), exc.detail
+            )
             return JSONResponse({"detail": detail}, status_code=exc.status_code,
                                 headers=getattr(exc, "headers", None))  # fmt: skip
         problem = HTTP_PROBLEMS.get(exc.status_code, "Något gick fel.")
@@ -153,14 +155,6 @@ def _install_handlers(app: FastAPI) -> None:
             "Adressen innehåller ett värde som sidan inte kan använda. Gå tillbaka och försök igen."
         )
         return render(request, "error.html", {"problem": problem}, status_code=422)
-
-    @app.exception_handler(StarletteHTTPException)
-    async def _http(request: Request, exc: StarletteHTTPException) -> Response:
-        """Starlette's and FastAPI's own answers (404, 405, a body that cannot be parsed …)
-        with the detail in Swedish; the status and headers as they were."""
-        detail = HTTP_DETAILS.get(str(exc.detail), exc.detail)
-        return JSONResponse({"detail": detail}, status_code=exc.status_code,
-                            headers=getattr(exc, "headers", None))  # fmt: skip
 
     @app.exception_handler(CaseflowError)
     async def _caseflow(request: Request, exc: CaseflowError) -> Response:
