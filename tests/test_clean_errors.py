@@ -85,9 +85,11 @@ def test_api_answers_its_own_errors_in_swedish(web: Web) -> None:
     assert deep.status_code == 400
     assert deep.json()["detail"].startswith("begärans innehåll kunde inte läsas")
     missing = api.get("/api/v1/no-such-thing")
-    assert missing.status_code == 404 and missing.json() == {"detail": "finns inte"}
+    assert missing.status_code == 404
+    assert missing.json() == {"detail": "adressen finns inte i API:t (se /api/v1/openapi.json)"}
     wrong = api.patch("/api/v1/meetings")
-    assert wrong.status_code == 405 and wrong.json() == {"detail": "metoden är inte tillåten här"}
+    assert wrong.status_code == 405
+    assert wrong.json() == {"detail": "metoden går inte att använda på den här adressen"}
     assert "allow" in wrong.headers
 
 
