@@ -46,14 +46,20 @@ def test_the_shipped_configuration_loads() -> None:
             "finns redan",
         ),
         (
-            "version: 1\ntypes:\n  - {code: tjansteskrivelse, label: T}\nmemo_types:\n  x: nej\n",
+            "version: 1\ntypes:\n  - {code: tjansteskrivelse, label: T}\nmemo_types:\n  x: nej\n"
+            "memo_default: tjansteskrivelse\n",
             5,
             "okänd dokumenttyp 'nej'",
         ),
         (
             "version: 1\ntypes:\n  - {code: ovrigt, label: Ö}\n",
             2,
-            "'tjansteskrivelse' måste finnas",
+            "memo_default saknas",
+        ),
+        (
+            "version: 1\ntypes:\n  - {code: ovrigt, label: Ö}\nmemo_default: brev\n",
+            4,
+            "memo_default: okänd dokumenttyp 'brev'",
         ),
         ("version: 1\ntypes: [\n", 3, "ogiltig YAML"),
         ("version: 1\nversion: 2\n", 2, "två gånger"),

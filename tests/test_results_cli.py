@@ -114,7 +114,7 @@ def test_the_report_moves_on_the_command_line_and_says_what_blocks_it(cli: Run) 
     code, out, _ = cli("results", "moves", "2024", "--actor", "anna@region.se")
     assert code == 0 and "Resultatredovisning 2024 – Region Jämtland Härjedalen: Granskning" in out
     assert "adopt – Fastställ (nämndens beslut): hindras:" in out
-    assert "kräver rollen beslutsfattare eller namndsekreterare eller admin" in out
+    assert "kräver rollen beslutsfattare eller nämndsekreterare eller administratör" in out
     assert "anna@region.se: Utkast → Granskning" in out
     assert "2025-02-21 Resultatredovisningen ska lämnas till regeringen" in out
     code, _, err = cli("results", "fire", "2024", "publish", "--actor", "bo@region.se")

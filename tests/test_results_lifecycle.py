@@ -104,7 +104,7 @@ def test_an_unticked_check_box_or_an_empty_answer_blocks_adoption(
 
 def test_roles_decide_who_may_move(report: Database, clock: FakeClock) -> None:
     fill(report, clock)
-    with pytest.raises(PermissionDeniedError, match="kräver rollen handlaggare eller admin"):
+    with pytest.raises(PermissionDeniedError, match="rollen handläggare eller administratör"):
         move(report, clock, "send_to_review", DECIDER)
     move(report, clock, "send_to_review", OFFICER)
     with pytest.raises(PermissionDeniedError, match="Fastställ"):

@@ -19,7 +19,6 @@ Code = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$", max_length
 Direction = Literal["inkommande", "upprattad", "utgaende"]
 DOCUMENT_TYPES_FILE = "document_types.yaml"
 SECRECY_FILE = "secrecy.yaml"
-DEFAULT_MEMO_TYPE = "tjansteskrivelse"
 
 
 class RecordsConfigError(InputError):
@@ -40,6 +39,9 @@ class DocumentTypes(_Strict):
     version: int = Field(ge=1)
     types: list[DocumentType] = Field(min_length=1)
     memo_types: dict[str, Code] = Field(default_factory=dict)
+    #: The type a memo of a kind `memo_types` does not name is registered as (required; checked
+    #: after the schema so that other errors are reported first).
+    memo_default: Code | None = None
 
     def get(self, code: str) -> DocumentType | None:
         return next((t for t in self.types if t.code == code), None)
@@ -54,7 +56,9 @@ class DocumentTypes(_Strict):
 
     def for_memo(self, kind: str) -> str:
         """The document type a rendered memo of `kind` is registered as."""
-        return self.memo_types.get(kind, DEFAULT_MEMO_TYPE)
+        default = self.memo_default
+        assert default is not None  # load_document_types refuses a file without it
+        return self.memo_types.get(kind, default)
 
 
 class SecrecyConfig(_Strict):
@@ -130,12 +134,19 @@ def load_document_types(path: Path) -> DocumentTypes:
                 ("memo_types", kind),
                 f"memo_types.{kind}: okänd dokumenttyp {code!r}; giltiga: {', '.join(seen)}",
             )
-    if DEFAULT_MEMO_TYPE not in seen:
+    if types.memo_default is None:
         _fail(
             path,
             located,
             ("types",),
-            f"dokumenttypen {DEFAULT_MEMO_TYPE!r} måste finnas (memon registreras som den)",
+            "memo_default saknas: den dokumenttyp som memon registreras som",
+        )
+    elif types.memo_default not in seen:
+        _fail(
+            path,
+            located,
+            ("memo_default",),
+            f"memo_default: okänd dokumenttyp {types.memo_default!r}; giltiga: {', '.join(seen)}",
         )
     return types
 
