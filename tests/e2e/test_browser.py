@@ -131,7 +131,7 @@ def test_a_case_from_login_to_application_sent_with_memo_and_history(
 
     history = page.get_by_role("region", name="Historik")
     moved = history.get_by_role("listitem").filter(has_text="Skicka ansökan:")
-    expect(moved).to_contain_text(f"{HANDLAGGARE}: Skicka ansökan: Planering → Ansökan inskickad")
+    expect(moved).to_contain_text("Anna Andersson: Skicka ansökan: Planering → Ansökan inskickad")
     edited = history.get_by_role("listitem").filter(has_text="Ändrade uppgifter").last
     expect(edited).to_contain_text("Total budget: – → 1 200 000 kr")
     expect(history).not_to_contain_text("total_budget_sek")
