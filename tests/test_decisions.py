@@ -125,6 +125,9 @@ def test_partner_decision_from_memo_to_anmalan(
         "§ 12",
     )
     assert row.status == "anmält vid RUN 2025-01-05 § 12"
+    # 14 days' justering + 2 days' posting + 3 weeks: 2025-02-11, a Tuesday.
+    assert row.appeal_ends_by == date(2025, 2, 11)
+    assert row.appeal_text is not None and "senast till och med 2025-02-11" in row.appeal_text
     assert unreported(db=database) == []
     assert report(db=database, body="RUN", day=date(2025, 1, 5), actor=CLERK, clock=clock) == []
     with pytest.raises(InputError, match="redan anmält"):
@@ -208,8 +211,10 @@ def test_cli_chain(
     assert [(d["status"], d["annul_reason"]) for d in listed] == [
         ("upphävt", "fel datum"), ("anmält vid RUN 2025-01-05 § 7", None)
     ]  # fmt: skip
+    assert [d["appeal_ends_by"] for d in listed] == [None, "2025-02-11"]
     text = cli("decisions", "list")[1]
     assert "upphävt – fel datum" in text and "anmält vid RUN 2025-01-05 § 7" in text
+    assert "överklagandetiden är tre veckor" in text and "2025-02-11" in text
     shown = cli("case", "history", DNR)[1]
     assert "registrerade beslut" in shown and "upphävde beslut" in shown
     assert "– fel datum" in shown and "anmälde beslut" in shown and "RUN 2025-01-05 § 7" in shown
@@ -312,3 +317,17 @@ def test_case_page_annuls_and_shows_the_reason(web: Web) -> None:
     again = bo.post(url + "/memo/finalize", data={"csrf_token": token, "decided_on": "2025-01-04"})
     assert again.status_code == 303
     assert len(list_decisions(db=web.db, unreported_only=True)) == 1
+
+
+@pytest.mark.parametrize(
+    ("reported", "ends"),
+    [
+        (date(2025, 1, 5), date(2025, 2, 11)),  # an ordinary Tuesday
+        (date(2025, 11, 17), date(2025, 12, 29)),  # julafton → past the holidays and the weekend
+        (date(2025, 4, 22), date(2025, 5, 30)),  # Kristi himmelsfärdsdag → the Friday
+    ],
+)
+def test_the_appeal_period_ends_on_a_working_day(reported: date, ends: date) -> None:
+    from caseflow.domain.decisions import appeal_ends_by
+
+    assert appeal_ends_by(reported) == ends

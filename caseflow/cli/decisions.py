@@ -75,5 +75,6 @@ def decisions_list(
     for r in rows:
         point = f"punkt {r.delegation_point}" if r.delegation_point else "–"
         why = f" – {r.annul_reason}" if r.annul_reason else ""
+        why += f"; {r.appeal_text}" if r.appeal_text else ""
         out(f"{r.id}\t{r.decided_on}\t{r.diarienummer}\t{r.kind}\t{point}\t{r.signed_by}\t"
             f"{r.status}{why}")  # fmt: skip

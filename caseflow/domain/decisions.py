@@ -4,9 +4,10 @@ read in a case's history (decision → annulment → anmälan)."""
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
+from caseflow.domain.workdays import next_working_day
 from caseflow.errors import InputError
 
 #: The history event kinds of decisions (case_events.kind, at most 16 characters).
@@ -14,6 +15,22 @@ DECISION = "decision"
 ANNULMENT = "annulment"
 REPORT = "report"
 EVENT_KINDS = (DECISION, ANNULMENT, REPORT)
+
+#: After the meeting a delegation decision is reported at: the minutes are checked (justering)
+#: within 14 days and posted (anslås) within 2 days after that; the appeal period
+#: (laglighetsprövning, kommunallagen 13 kap. 5 §) is 3 weeks from the posting.
+JUSTERING_DAYS = 14
+POSTING_DAYS = 2
+APPEAL_WEEKS = 3
+
+
+def appeal_ends_by(reported_on: date) -> date:
+    """The last day a delegation decision reported at the meeting of `reported_on` can be
+    appealed, at the latest: justering and posting take their longest allowed time, then three
+    weeks; a last day that is not a working day moves to the next one (lag 1930:173)."""
+    posted = reported_on + timedelta(days=JUSTERING_DAYS + POSTING_DAYS)
+    return next_working_day(posted + timedelta(weeks=APPEAL_WEEKS))
+
 
 _PARAGRAPH = re.compile(r"^(?:§\s*)?(\d{1,4}(?:\s?[a-z])?)$")
 

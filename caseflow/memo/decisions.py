@@ -13,7 +13,7 @@ from sqlmodel import Session, col, select
 
 from caseflow.clock import Clock
 from caseflow.domain.checks import check_text
-from caseflow.domain.decisions import ANNULMENT, REPORT, normalise_paragraph
+from caseflow.domain.decisions import ANNULMENT, REPORT, appeal_ends_by, normalise_paragraph
 from caseflow.domain.dnr import parse_dnr
 from caseflow.domain.permissions import require
 from caseflow.domain.workdays import local_date
@@ -54,11 +54,32 @@ class DecisionRow:
             return f"anmält vid {self.meeting or self.reported_on}{paragraph}"
         return "ej anmält" if self.delegation_point else "gäller"
 
+    @property
+    def appeal_ends_by(self) -> date | None:
+        """For a reported, live delegation decision: the last day it can be appealed at the
+        latest (three weeks from when the meeting's minutes are posted; see
+        domain.decisions.appeal_ends_by); None before anmälan."""
+        if self.annulled_at is not None or self.reported_on is None:
+            return None
+        return appeal_ends_by(self.reported_on)
+
+    @property
+    def appeal_text(self) -> str | None:
+        """The appeal period in Swedish, once the decision is reported."""
+        ends = self.appeal_ends_by
+        if ends is None:
+            return None
+        meeting = self.meeting or self.reported_on
+        return (f"överklagandetiden är tre veckor från den dag protokollet från {meeting} "
+                f"anslås, senast till och med {ends}")  # fmt: skip
+
     def as_json(self) -> dict[str, Any]:
         data = dict(self.__dict__)
         for name in ("decided_on", "reported_on", "annulled_at"):
             value = data[name]
             data[name] = value.isoformat() if value is not None else None
+        ends = self.appeal_ends_by
+        data["appeal_ends_by"] = ends.isoformat() if ends is not None else None
         return data
 
 

@@ -58,10 +58,14 @@ class DecisionRecord(BaseModel):
     annulled_by: str | None
     annul_reason: str | None
     status: str = Field(description="upphävt, anmält vid …, ej anmält eller gäller")
+    appeal_ends_by: date | None = Field(
+        description="Anmälda delegationsbeslut: sista dagen för överklagande, senast (tre veckor "
+        "från att sammanträdets protokoll anslås, som längst 14 + 2 dagar efter sammanträdet)"
+    )
 
 
 def record_of(row: DecisionRow) -> DecisionRecord:
-    return DecisionRecord(**row.__dict__, status=row.status)
+    return DecisionRecord(**row.__dict__, status=row.status, appeal_ends_by=row.appeal_ends_by)
 
 
 @router.get("/decisions", tags=[DECISIONS], summary="Beslut", responses=errors())
