@@ -19,7 +19,11 @@ def _read_password(password_file: Path | None) -> str:
     if password_file is not None:
         from caseflow.domain.inputfile import read_input_text
 
-        text = read_input_text(password_file, limit=4096)
+        try:
+            text = read_input_text(password_file, limit=4096)
+        except InputError as err:
+            reason = str(err).removeprefix(f"{password_file}: ")
+            raise InputError(f"{password_file}: kan inte läsa lösenordsfilen: {reason}") from None
     else:
         if sys.stdin.isatty():
             import getpass
