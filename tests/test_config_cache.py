@@ -80,6 +80,7 @@ def test_workflows_are_compiled_once_and_again_when_a_file_changes(tmp_path: Pat
 def test_the_web_app_picks_up_a_changed_workflow_file(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    from caseflow.records.context import build_records
     from caseflow.settings import Settings
     from caseflow.store.db import Database
     from caseflow.web.context import WebContext
@@ -88,7 +89,8 @@ def test_the_web_app_picks_up_a_changed_workflow_file(
     shutil.copytree(PROJECT_ROOT / "workflows", folder)
     settings = Settings(database_url=f"sqlite:///{tmp_path / 'x.db'}", workflows_dir=folder)
     db = Database(settings.database_url)
-    context = WebContext(settings=settings, db=db, fixed_workflows=None)
+    context = WebContext(settings=settings, db=db, fixed_workflows=None,
+                         records=build_records(settings))  # fmt: skip
     clock = [1000.0]
     monkeypatch.setattr("caseflow.web.context.time.monotonic", lambda: clock[0])
     first = context.workflows

@@ -97,5 +97,6 @@ def downgrade() -> None:
         op.execute(f"CREATE INDEX ix_cases_search ON cases USING gin ({_pg_vector(_WORDS)})")
     else:
         _sqlite_triggers(_WORDS)
-    with op.batch_alter_table("cases") as batch:
-        batch.drop_column("notes_text")
+    # A plain DROP COLUMN (SQLite >= 3.35): a batch copy of `cases` would drop the table, which
+    # foreign keys from its events and documents forbid once it holds rows.
+    op.execute("ALTER TABLE cases DROP COLUMN notes_text")

@@ -445,6 +445,7 @@ def cases_export(
 def _import_people(context: AppContext, people: Any, *, where: str) -> int:
     """Add the people listed beside the cases (`{"people": [...]}`) who are not registered yet."""
     from caseflow.cases.engine import add_person
+    from caseflow.errors import DuplicateError
     from caseflow.store.repo import get_person
 
     if not isinstance(people, list):
@@ -459,10 +460,13 @@ def _import_people(context: AppContext, people: Any, *, where: str) -> int:
         unknown = set(person) - {"email", "name", "roles", "phone", "unit", "title"}
         if unknown:
             raise InputError(f"{where}[{i}]: okänt fält {sorted(unknown)[0]!r}")
-        add_person(db=context.db, email=person["email"], name=str(person.get("name", "")),
-                   roles=list(person.get("roles", [])), clock=context.clock,
-                   phone=person.get("phone"), unit=person.get("unit"),
-                   title=person.get("title"))  # fmt: skip
+        try:
+            add_person(db=context.db, email=person["email"], name=str(person.get("name", "")),
+                       roles=list(person.get("roles", [])), clock=context.clock,
+                       phone=person.get("phone"), unit=person.get("unit"),
+                       title=person.get("title"))  # fmt: skip
+        except DuplicateError:  # registered meanwhile (another import at the same time): kept
+            continue
         added += 1
     return added
 
@@ -482,7 +486,7 @@ def cases_import(ctx: typer.Context, file: Path, actor: ActorOpt = "cli") -> Non
     people = data.get("people", []) if isinstance(data, dict) else []
     added = _import_people(context, people, where=f"{file}: people")
     if added:
-        out(f"lade till {added} personer")
+        out(f"lade till {added} {'person' if added == 1 else 'personer'}")
     summary = import_cases(
         db=context.db, workflows=context.workflows, docs=docs, actor=actor, clock=context.clock
     )

@@ -109,7 +109,7 @@ async def ask_for_document(
     cookie = request.cookies.get(REQUEST_COOKIE, "")
     context = web(request)
     if not cookie or not secrets.compare_digest(cookie, csrf_token):
-        return render(request, "error.html", {"user": user, "message":
+        return render(request, "error.html", {"user": user, "problem":
                       "Formuläret har gått ut. Ladda om sidan och försök igen."},
                       status_code=403)  # fmt: skip
     try:
@@ -118,7 +118,7 @@ async def ask_for_document(
                                 requester=requester or None, contact=contact or None,
                                 message=message or None)  # fmt: skip
     except CaseflowError as err:
-        return render(request, "error.html", {"user": user, "message": str(err)},
+        return render(request, "error.html", {"user": user, "problem": str(err)},
                       status_code=status_of(err))  # fmt: skip
     from urllib.parse import quote
 
