@@ -138,7 +138,7 @@ def test_memo_decision_agenda_anmalan_protokollsutdrag(
 
         # 2. The beslutsfattare finds the memo on her start page and registers the decision.
         decider = as_user(DECIDER)
-        waiting = decider.get_by_role("region", name="Memon som väntar på beslut")
+        waiting = decider.get_by_role("region", name="Memon som väntar på beslut", exact=True)
         row = waiting.get_by_role("row").filter(has_text=CHAIN)
         expect(row).to_contain_text("Du")
         server.shot(decider, "chain-02-decider-worklist")
@@ -149,26 +149,28 @@ def test_memo_decision_agenda_anmalan_protokollsutdrag(
         )
         decider.goto(server.url + "/")
         expect(
-            decider.get_by_role("region", name="Memon som väntar på beslut")
+            decider.get_by_role("region", name="Memon som väntar på beslut", exact=True)
         ).not_to_contain_text(CHAIN)
 
         # 3. The nämndsekreterare sees it to report, on his start page and the meeting's agenda.
         clerk = as_user(CLERK)
-        to_report = clerk.get_by_role("region", name="Delegationsbeslut att anmäla")
+        to_report = clerk.get_by_role("region", name="Delegationsbeslut att anmäla", exact=True)
         expect(to_report.get_by_role("row").filter(has_text=CHAIN)).to_contain_text("8.1")
         server.shot(clerk, "chain-03-clerk-worklist")
         to_report.get_by_role("link", name=f"vid sammanträdet {MEETING_BODY} {today}").click()
-        anmalan = clerk.get_by_role("region", name="Anmälan av delegationsbeslut")
+        anmalan = clerk.get_by_role("region", name="Anmälan av delegationsbeslut", exact=True)
         expect(anmalan.get_by_role("row").filter(has_text=CHAIN)).to_contain_text("8.1")
-        expect(clerk.get_by_role("region", name="Dagordning")).to_contain_text(CHAIN_TITLE)
+        expect(clerk.get_by_role("region", name="Dagordning", exact=True)).to_contain_text(
+            CHAIN_TITLE
+        )
         anmalan.get_by_label("Paragraf i protokollet").fill("§ 7")
         anmalan.get_by_role("button", name=re.compile(r"Markera \d+ beslut som anmälda")).click()
         expect(clerk.get_by_role("status")).to_contain_text("delegationsbeslut anmälda")
         server.shot(clerk, "chain-04-reported")
         clerk.goto(server.url + "/")
-        expect(clerk.get_by_role("region", name="Delegationsbeslut att anmäla")).to_contain_text(
-            "Inga delegationsbeslut att anmäla"
-        )
+        expect(
+            clerk.get_by_role("region", name="Delegationsbeslut att anmäla", exact=True)
+        ).to_contain_text("Inga delegationsbeslut att anmäla")
 
         # 4. The protokollsutdrag, downloaded and opened.
         clerk.goto(f"{server.url}/meetings/{MEETING_BODY}/{today}")
@@ -194,7 +196,7 @@ def test_memo_decision_agenda_anmalan_protokollsutdrag(
 
 
 def _rows_order(page: Page, region: str) -> list[str]:
-    rows = page.get_by_role("region", name=region).get_by_role("row").all_inner_texts()
+    rows = page.get_by_role("region", name=region, exact=True).get_by_role("row").all_inner_texts()
     return [r for r in rows if "RUN/" in r]
 
 
@@ -209,13 +211,13 @@ def test_the_officer_worklist_puts_the_overdue_case_first(people: LiveServer, pa
                   rules_for=load_registry(PROJECT_ROOT / "workflows").deadline_rules())  # fmt: skip
     server.log_in(page, HANDLAGGARE, next_path="/")
     expect(page.get_by_role("heading", level=1)).to_have_text("Att göra")
-    mine = page.get_by_role("region", name="Mina ärenden")
+    mine = page.get_by_role("region", name="Mina ärenden", exact=True)
     expect(mine.get_by_role("row").filter(has_text=LATE)).to_contain_text("(försenad)")
     rows = _rows_order(page, "Mina ärenden")
     first_late = next(i for i, r in enumerate(rows) if LATE in r)
     upcoming = next(i for i, r in enumerate(rows) if "RUN/900/2025" in r)
     assert first_late < upcoming, rows
-    assert page.get_by_role("region", name="Memon som väntar på beslut").count() == 0
+    assert page.get_by_role("region", name="Memon som väntar på beslut", exact=True).count() == 0
     server.shot(page, "worklist-handlaggare")
     mine.get_by_role("link", name=f"{LATE} Sent ute").click()
     expect(page.get_by_role("heading", level=1)).to_have_text(f"{LATE} Sent ute")
@@ -230,12 +232,12 @@ def test_the_decider_worklist_lists_memos_awaiting_her(people: LiveServer, page:
                 fmt="md", memo_date=stockholm_today(), actor=HANDLAGGARE,
                 signatory_email=DECIDER)  # fmt: skip
     server.log_in(page, DECIDER, next_path="/")
-    waiting = page.get_by_role("region", name="Memon som väntar på beslut")
+    waiting = page.get_by_role("region", name="Memon som väntar på beslut", exact=True)
     row = waiting.get_by_role("row").filter(has_text=WAITING)
     expect(row).to_contain_text("Delegationsbeslut – samverkanspart")
     expect(row).to_contain_text("Du")
     expect(row).to_contain_text("Anna Andersson")  # who wrote it, by name
-    assert page.get_by_role("region", name="Mina ärenden").count() == 0
+    assert page.get_by_role("region", name="Mina ärenden", exact=True).count() == 0
     server.shot(page, "worklist-beslutsfattare")
     row.get_by_role("link").click()
     expect(page).to_have_url(f"{server.url}/cases/{WAITING}#beslut")
@@ -259,7 +261,7 @@ def test_the_clerk_worklist_shows_agendas_readiness_and_reminders(
     queue_due(db=server.db, settings=Settings(database_url=server.db.url),
               workflows=load_registry(PROJECT_ROOT / "workflows"), clock=SystemClock())  # fmt: skip
     server.log_in(page, CLERK, next_path="/")
-    meetings = page.get_by_role("region", name="Nästa sammanträden")
+    meetings = page.get_by_role("region", name="Nästa sammanträden", exact=True)
     agenda = meetings.get_by_role("table").filter(has_text=f"{MEETING_BODY} {soon.isoformat()}")
     expect(agenda.get_by_role("row").filter(has_text=BARE)).to_contain_text("Memo saknas")
     expect(agenda.locator("caption")).to_contain_text("utan memo")
@@ -269,10 +271,10 @@ def test_the_clerk_worklist_shows_agendas_readiness_and_reminders(
     expect(axe_meeting.get_by_role("row").filter(has_text="RUN/900/2025")).not_to_contain_text(
         "Memo saknas"
     )
-    reminders = page.get_by_role("region", name="Påminnelser till dig")
+    reminders = page.get_by_role("region", name="Påminnelser till dig", exact=True)
     expect(reminders).to_contain_text("Presidiets genomgång")
     expect(reminders).to_contain_text(BARE)
-    assert page.get_by_role("region", name="Mina ärenden").count() == 0
+    assert page.get_by_role("region", name="Mina ärenden", exact=True).count() == 0
     server.shot(page, "worklist-namndsekreterare")
     agenda.get_by_role("link", name=f"{MEETING_BODY} {soon.isoformat()}").click()
     expect(page.get_by_role("heading", level=1)).to_have_text(
