@@ -102,3 +102,10 @@ def test_a_bad_database_url(
     code, _, err = cli_runner(url, capsys)("case", "list")
     one_swedish_line(code, err)
     assert "ogiltig databas-URL" in err and "hemligt" not in err
+
+
+def test_a_row_number_beyond_the_databases_integer_is_422_not_500(web: Web) -> None:
+    api = web.api("anna@example.se")
+    huge = "99999999999999999999"
+    assert api.get(f"/api/v1/cases/RUN/1/2024/memos/{huge}").status_code == 422
+    assert api.get(f"/api/v1/cases/RUN/1/2024/handlings/{huge}").status_code == 422

@@ -142,6 +142,9 @@ Text = Annotated[str | None, Query(max_length=300)]
 Prefix = Annotated[str, Path(description="Diarienumrets prefix", examples=["RUN"])]
 Serial = Annotated[str, Path(description="Löpnummer", examples=["479"])]
 Year = Annotated[str, Path(description="År", examples=["2024"])]
+#: A stored row's number in a path (memo, document, request): beyond what the databases' INTEGER
+#: holds it is a 422, not a driver overflow.
+RowNumber = Annotated[int, Path(ge=1, le=2**31 - 1, description="Nummer", examples=[1])]
 BodyName = Annotated[str, Path(max_length=20, description="Nämnden", examples=["RUN"])]
 Day = Annotated[str, Path(max_length=20, description="ÅÅÅÅ-MM-DD", examples=["2025-02-20"])]
 

@@ -33,6 +33,7 @@ from caseflow.web.api.common import (
     Body,
     Context,
     Prefix,
+    RowNumber,
     Serial,
     Year,
     bearer,
@@ -192,7 +193,7 @@ async def register_handling(
 
 @router.get(ONE, tags=[HANDLINGS], summary="En handling", responses=errors(400, 404))
 def handling(
-    user: ApiUser, ctx: Context, prefix: Prefix, serial: Serial, year: Year, seq: int
+    user: ApiUser, ctx: Context, prefix: Prefix, serial: Serial, year: Year, seq: RowNumber
 ) -> HandlingOut:
     """One document by its number within the case."""
     number = format_number(dnr_of(prefix, serial, year), seq)
@@ -223,7 +224,7 @@ def handling_file(
     prefix: Prefix,
     serial: Serial,
     year: Year,
-    seq: int,
+    seq: RowNumber,
     version: Annotated[int | None, Query(ge=1)] = None,
     inline: bool = False,
 ) -> Response:
@@ -278,7 +279,7 @@ async def new_version(
     prefix: Prefix,
     serial: Serial,
     year: Year,
-    seq: int,
+    seq: RowNumber,
     file: Annotated[UploadFile, File(description="Den nya versionen")],
 ) -> HandlingOut:
     """Add a version of a drawn-up document's file."""
@@ -308,7 +309,7 @@ def make_final(
     prefix: Prefix,
     serial: Serial,
     year: Year,
-    seq: int,
+    seq: RowNumber,
     body: FinalBody,
 ) -> HandlingOut:
     """Make a drawn-up document final: expedierad or fastställd."""
@@ -338,7 +339,7 @@ def secret(
     prefix: Prefix,
     serial: Serial,
     year: Year,
-    seq: int,
+    seq: RowNumber,
     body: SecretBody,
 ) -> MarkOut:
     """Mark the document secret under an OSL provision."""
@@ -368,7 +369,7 @@ def open_mark(
     prefix: Prefix,
     serial: Serial,
     year: Year,
-    seq: int,
+    seq: RowNumber,
     body: OpenBody,
 ) -> MarkOut:
     """Lift the document's secrecy mark (who, when and why are kept)."""
@@ -448,7 +449,7 @@ def open_field(
     responses=errors(400, 403, 404),
 )
 def basis(
-    user: ApiUser, ctx: Context, prefix: Prefix, serial: Serial, year: Year, seq: int
+    user: ApiUser, ctx: Context, prefix: Prefix, serial: Serial, year: Year, seq: RowNumber
 ) -> list[str]:
     """Add the document to the case's Beslutsunderlag; answers the new list."""
     number = format_number(dnr_of(prefix, serial, year), seq)

@@ -19,6 +19,7 @@ from caseflow.web.api.common import (
     ApiUser,
     Context,
     Prefix,
+    RowNumber,
     Serial,
     Year,
     bearer,
@@ -63,7 +64,7 @@ def memos(
     responses={**errors(400, 404), **_FILE},
 )  # fmt: skip
 def memo_file(
-    user: ApiUser, ctx: Context, prefix: Prefix, serial: Serial, year: Year, memo_id: int
+    user: ApiUser, ctx: Context, prefix: Prefix, serial: Serial, year: Year, memo_id: RowNumber
 ) -> Response:  # fmt: skip
     """A stored render, exactly as it was produced."""
     stored = stored_memo(db=ctx.db, dnr=dnr_of(prefix, serial, year), memo_id=memo_id)

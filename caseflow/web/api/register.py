@@ -20,6 +20,7 @@ from caseflow.web.api.common import (
     Body,
     Context,
     Prefix,
+    RowNumber,
     Serial,
     Year,
     bearer,
@@ -103,7 +104,7 @@ def new_request(
     prefix: Prefix,
     serial: Serial,
     year: Year,
-    seq: int,
+    seq: RowNumber,
     body: RequestBody | None = None,
 ) -> RequestOut:
     """Record a request for the document (the requester may be anonymous)."""
@@ -133,7 +134,9 @@ def requests(user: ApiUser, ctx: Context, undecided: bool = False) -> list[Reque
     summary="Pröva en begäran om utlämnande",
     responses=errors(400, 403, 404),
 )
-def decide(user: ApiUser, ctx: Context, request_id: int, body: RequestDecisionBody) -> RequestOut:
+def decide(
+    user: ApiUser, ctx: Context, request_id: RowNumber, body: RequestDecisionBody
+) -> RequestOut:
     """Record the outcome: lamnas_ut, maskerad or avslag (with a reason)."""
     require("decide_disclosure", user.email, user.roles)
     view = decide_request(
