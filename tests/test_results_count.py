@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -92,6 +93,8 @@ def test_the_seed_sections_are_over_their_limit_whatever_line_breaks_count() -> 
 
     form = load_form("2024")
     seed = PROJECT_ROOT.parent / "shared" / "seeds" / "001_efab774fb9d566b0.txt"
+    if not seed.exists():
+        pytest.skip(f"seed 001 is not beside this checkout ({seed})")
     texts = import_answers(seed.read_text(encoding="utf-8"), form).texts
     strict = count_form(form, texts)
     no_breaks = count_form(form, {k: re.sub(r"\s*\n\s*", "", v) for k, v in texts.items()})
