@@ -147,7 +147,7 @@ FAST_MODULES = frozenset({
     "test_deadlines.py", "test_docs.py", "test_engine.py", "test_input_bounds.py",
     "test_meetings.py", "test_memo_render.py", "test_portfolio_import.py",
     "test_report_render.py", "test_resources.py", "test_snapshots.py", "test_spec.py",
-    "test_startup.py", "test_web_downloads.py", "test_workdays.py",
+    "test_startup.py", "test_textformat.py", "test_web_downloads.py", "test_workdays.py",
 })  # fmt: skip
 #: Tests in those modules that start LibreOffice or a server: not fast.
 NOT_FAST = frozenset(

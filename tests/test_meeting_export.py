@@ -18,7 +18,7 @@ from caseflow.clock import FakeClock
 from caseflow.domain.casedoc import CaseDoc
 from caseflow.errors import InputError
 from caseflow.meetings.changes import order_agenda
-from caseflow.meetings.export import JUSTERING, beslut_items, export_meeting, text
+from caseflow.meetings.export import JUSTERING, export_meeting, text
 from caseflow.meetings.service import add_meetings, schedule_case
 from caseflow.memo.decisions import report
 from caseflow.memo.service import finalize_memo, render_memo
@@ -148,12 +148,7 @@ def test_cancelled_meeting_and_unknown_kind_are_refused(
     assert "Inga delegationsbeslut att anmäla." in texts
 
 
-def test_beslut_items_are_taken_from_the_beslut_section_only() -> None:
-    markdown = ("## Ärendebeskrivning\n\n1. inte detta\n\n### Beslut\n\n1. Första beslutet.\n"
-                "2. Andra beslutet,\n   som fortsätter.\n\nAnna Andersson  \nChef\n\n"
-                "### Anmälan\n\n1. inte heller detta\n")  # fmt: skip
-    assert beslut_items(markdown) == ["Första beslutet.", "Andra beslutet, som fortsätter."]
-    assert beslut_items("# Annat\n\n1. x\n") == []
+def test_case_text_is_literal_markdown() -> None:
     assert text("A*B_[c]") == "A\\*B\\_\\[c\\]"
 
 

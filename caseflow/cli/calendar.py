@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 
 from caseflow.cli.app import app, check_output, obj, out, write_output
+from caseflow.domain.textformat import count_of
 from caseflow.errors import InputError
 
 
@@ -36,4 +37,4 @@ def calendar(
         today=local_date(obj(ctx).clock.now()),
     )  # fmt: skip
     write_output(output, data)
-    out(f"skrev {output} ({count} händelser)")
+    out(f"skrev {output} ({count_of(count, 'händelse', 'händelser')})")

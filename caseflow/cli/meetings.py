@@ -10,6 +10,7 @@ import typer
 
 from caseflow.cli.app import app, check_output, obj, out, write_output
 from caseflow.cli.options import ActorOpt, JsonOpt, case_app
+from caseflow.domain.textformat import count_of
 from caseflow.errors import InputError
 
 meetings_app = typer.Typer(help="Nämndens sammanträden och dagordningar.", no_args_is_help=True)
@@ -81,7 +82,8 @@ def meetings_list(
         return
     for m in rows:
         cancelled = "\tinställt" if m.cancelled else ""
-        out(f"{m.body}\t{m.day}\t{m.time or ''}\t{m.cases} ärenden{cancelled}")
+        cases = count_of(m.cases, "ärende", "ärenden")
+        out(f"{m.body}\t{m.day}\t{m.time or ''}\t{cases}{cancelled}")
 
 
 @meetings_app.command("agenda")
@@ -128,9 +130,10 @@ def meetings_edit(
     change = edit_meeting(db=context.db, body=name, day=parsed, to=new_day, time=new_time,
                           clear_time=clear, actor=actor, clock=context.clock,
                           rules_for=context.workflows.deadline_rules())  # fmt: skip
+    reminders = count_of(change.reminders_changed, "påminnelse", "påminnelser")
     out(f"{name} {parsed} är nu {change.day}" + (f" kl. {change.time}" if change.time else "")
-        + f"; {len(change.cases)} ärenden på dagordningen, {change.reminders_changed} "
-        "påminnelser planerades om")  # fmt: skip
+        + f"; {count_of(len(change.cases), 'ärende', 'ärenden')} på dagordningen, "
+        f"{reminders} planerades om")  # fmt: skip
     for dnr, title in change.cases:
         out(f"  {dnr}\t{title}")
     warn(change.warnings)
@@ -151,8 +154,9 @@ def meetings_cancel(
     change = cancel_meeting(db=context.db, body=name, day=parsed, reason=reason, actor=actor,
                             clock=context.clock,
                             rules_for=context.workflows.deadline_rules())  # fmt: skip
-    out(f"{name} {parsed} är inställt; {len(change.cases)} ärenden stod på dagordningen och "
-        f"{change.reminders_changed} påminnelser ställdes in")  # fmt: skip
+    out(f"{name} {parsed} är inställt; {count_of(len(change.cases), 'ärende', 'ärenden')} stod på "
+        f"dagordningen och {count_of(change.reminders_changed, 'påminnelse', 'påminnelser')} "
+        "ställdes in")  # fmt: skip
     for dnr, title in change.cases:
         out(f"  {dnr}\t{title}")
 

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from caseflow.cli.app import app, obj, out
+from caseflow.domain.textformat import count_of
 
 if TYPE_CHECKING:
     from caseflow.store.models import OutboxMessage
@@ -60,7 +61,7 @@ def outbox_list(
         if m.last_error and m.status != "sent":
             line += f"  fel: {m.last_error}"
         out(line)
-    out(f"{len(messages)} meddelanden")
+    out(count_of(len(messages), "meddelande", "meddelanden"))
 
 
 @outbox_app.command("send-once")

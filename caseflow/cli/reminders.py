@@ -10,6 +10,7 @@ import typer
 
 from caseflow.cli.app import app, obj, out
 from caseflow.cli.options import ActorOpt, parse_date_option
+from caseflow.domain.textformat import count_of
 
 reminders_app = typer.Typer(help="Påminnelser om frister.", no_args_is_help=True)
 app.add_typer(reminders_app, name="reminders")
@@ -160,7 +161,10 @@ def reminders_run_once(
     queued = queue_due(db=context.db, settings=context.settings, workflows=context.workflows,
                        clock=clock)  # fmt: skip
     lonely = f" ({queued.without_recipient} utan mottagare)" if queued.without_recipient else ""
-    out(f"köade {queued.reminders} påminnelser som {queued.messages} e-brev{lonely}")
+    out(
+        f"köade {count_of(queued.reminders, 'påminnelse', 'påminnelser')} som "
+        f"{queued.messages} e-brev{lonely}"
+    )
     mailer = build_mailer(context.settings)
     sent = send_due(db=context.db, mailer=mailer, mail_from=context.settings.mail_from, clock=clock)
     out(str(sent))

@@ -9,6 +9,7 @@ import typer
 
 from caseflow.cli.app import app, obj, out
 from caseflow.cli.options import JsonOpt
+from caseflow.domain.textformat import count_of
 
 if TYPE_CHECKING:
     from caseflow.cases.worklist import Worklist
@@ -56,7 +57,9 @@ def _lines(w: Worklist) -> list[str]:
         lines.append("Nästa sammanträden:")
         for m in w.meetings:
             ready = f", {m.missing} utan memo" if m.missing else ""
-            lines.append(f"  {m.body} {m.day}: {len(m.items)} ärenden{ready}")
+            lines.append(
+                f"  {m.body} {m.day}: {count_of(len(m.items), 'ärende', 'ärenden')}{ready}"
+            )
             for i in m.items:
                 memo = f"memo {i.memo_date}" if i.memo_kind else "memo saknas"
                 lines.append(f"    {i.diarienummer}\t{i.title}\t{memo}")

@@ -22,3 +22,8 @@ def format_local(moment: datetime) -> str:
     """`2025-01-06 kl. 10.00` in Europe/Stockholm."""
     local = moment.astimezone(STOCKHOLM)
     return f"{local:%Y-%m-%d} kl. {local:%H.%M}"
+
+
+def count_of(count: int, one: str, many: str) -> str:
+    """`1 ärende`, `3 ärenden`: the count with the noun's singular or plural form."""
+    return f"{count} {one if count == 1 else many}"

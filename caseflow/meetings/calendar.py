@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, time, timedelta
 
-from caseflow.domain.textformat import STOCKHOLM
+from caseflow.domain.textformat import STOCKHOLM, count_of
 from caseflow.domain.workdays import local_date
 from caseflow.meetings.ics import CalendarEvent, build_calendar
 from caseflow.meetings.service import MeetingInfo, check_body, list_meetings, meetings_of
@@ -45,7 +45,7 @@ def calendar_for(
         title = f"Frister för {person}"
     else:
         name = check_body((body or "").strip().upper(), where="nämnd")
-        events += [meeting_event(m, f"{m.cases} ärenden på dagordningen")
+        events += [meeting_event(m, f"{count_of(m.cases, 'ärende', 'ärenden')} på dagordningen")
                    for m in list_meetings(db=db, body=name)]  # fmt: skip
         title = f"{name} sammanträden och frister"
     events += deadline_events(db=db, base=base, person=person, today=today)

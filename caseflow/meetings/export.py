@@ -32,8 +32,6 @@ from caseflow.store.repo import get_person
 KINDS = ("kallelse", "protokollsutdrag")
 JUSTERING = "Justerandes signatur: ……………………………    Utdragsbestyrkande: ……………………………"
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>#|~!])")
-_HEADING = re.compile(r"^#{1,6}\s+(.*?)\s*#*\s*$")
-_ITEM = re.compile(r"^\d+[.)]\s+(.*)$")
 
 
 @dataclass(frozen=True)
@@ -58,29 +56,6 @@ class Exported:
 def text(value: object) -> str:
     """Case data as literal Markdown inline text (a title with `*` or `#` stays as typed)."""
     return _MARKDOWN_SPECIAL.sub(r"\\\1", " ".join(str(value).split()))
-
-
-def beslut_items(markdown: str) -> list[str]:
-    """The numbered sentences under the memo's "Beslut" heading (empty if it has none)."""
-    found: list[str] = []
-    inside = False
-    for line in markdown.splitlines():
-        heading = _HEADING.match(line.strip())
-        if heading:
-            if inside:
-                break
-            inside = heading.group(1).strip().lower() == "beslut"
-            continue
-        if not inside:
-            continue
-        item = _ITEM.match(line.strip())
-        if item:
-            found.append(item.group(1).strip())
-        elif found and line.startswith((" ", "\t")) and line.strip():
-            found[-1] += " " + line.strip()  # a wrapped list item
-        elif found and line.strip():
-            break  # the signature after the list
-    return found
 
 
 def _name(session: Session, email: str | None, fallback: str) -> str:

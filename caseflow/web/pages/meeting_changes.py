@@ -8,6 +8,7 @@ from fastapi import APIRouter, Depends, Query, Request
 from starlette.responses import RedirectResponse, Response
 
 from caseflow.domain.permissions import require
+from caseflow.domain.textformat import count_of
 from caseflow.errors import CaseflowError, InputError
 from caseflow.meetings.changes import cancel_meeting, edit_meeting, move_item
 from caseflow.meetings.export import export_meeting
@@ -47,9 +48,10 @@ async def edit(request: Request, user: FormUser, body: str, day: str) -> Respons
     except CaseflowError as err:
         return meeting_page(request, user, name, when.isoformat(), error=str(err),
                             status_code=status_of(err))  # fmt: skip
+    reminders = count_of(change.reminders_changed, "påminnelse", "påminnelser")
     text = (f"Sammanträdet är nu {change.day.isoformat()}"
             + (f" kl. {change.time}" if change.time else " (ingen tid)")
-            + f"; {change.reminders_changed} påminnelser planerades om.")  # fmt: skip
+            + f"; {reminders} planerades om.")  # fmt: skip
     text += "".join(f" Varning: {w}." for w in change.warnings)
     return _done(user, name, change.day.isoformat(), text)
 
@@ -72,8 +74,9 @@ async def cancel(request: Request, user: FormUser, body: str, day: str) -> Respo
         return meeting_page(request, user, name, when.isoformat(), error=str(err),
                             status_code=status_of(err))  # fmt: skip
     cases = ", ".join(dnr for dnr, _ in change.cases) or "inga"
+    reminders = count_of(change.reminders_changed, "påminnelse", "påminnelser")
     text = (f"Sammanträdet är inställt. Ärenden på dagordningen: {cases}; "
-            f"{change.reminders_changed} påminnelser ställdes in.")  # fmt: skip
+            f"{reminders} ställdes in.")  # fmt: skip
     return _done(user, name, when.isoformat(), text)
 
 
