@@ -320,6 +320,31 @@ def test_outbox_list_shows_the_failed_message_and_the_servers_answer(
     assert code == 1 and "okänd status" in err
 
 
+def test_outbox_resend_queues_the_failed_message_again_and_it_is_delivered(
+    sqlite_db: Database, clock: FakeClock, sink: Sink, settings: Settings, cli: Run
+) -> None:
+    ids = add(sqlite_db, clock.now(), ["okand@region.se"])
+    sink.permanent.add("okand@region.se")
+    smtp_send(db=sqlite_db, settings=settings, clock=clock)
+    failed = json.loads(cli("outbox", "list", "--json")[1])[0]
+    assert failed["status"] == "failed" and failed["message_id"] == ids[0]
+    code, out, _ = cli("outbox", "list")
+    assert code == 0 and out.lstrip().startswith(f"{failed['number']} ")
+    code, out, err = cli("outbox", "resend", str(failed["number"]))
+    assert code == 0, err
+    assert out.strip() == f"meddelande {failed['number']} till okand@region.se ligger i kö igen"
+    code, _, err = cli("outbox", "resend", str(failed["number"]))  # already waiting
+    assert code == 1 and "väntar redan på att skickas" in err
+    code, _, err = cli("outbox", "resend", "999")
+    assert code == 1 and "meddelande 999 finns inte i utkorgen" in err
+    sink.permanent.clear()  # the address was fixed on the server's side
+    queued = row(sqlite_db, ids[0])  # due at the CLI's (real) now
+    assert (queued.status, queued.attempts, queued.last_error) == ("pending", 0, None)
+    summary = smtp_send(db=sqlite_db, settings=settings, clock=FakeClock(queued.next_attempt_at))
+    assert summary.sent == 1
+    assert row(sqlite_db, ids[0]).status == "sent"
+
+
 def test_server_down_means_retry_and_nothing_lost(
     database: Database, clock: FakeClock, port: int, settings: Settings
 ) -> None:

@@ -1,4 +1,4 @@
-"""CLI: `outbox list|send-once` (the e-mail queue) and `worker` (sends it in the background)."""
+"""CLI: `outbox list|resend|send-once` (the e-mail queue) and `worker` (sends in the background)."""
 
 from __future__ import annotations
 
@@ -24,7 +24,7 @@ STATUS_LABELS = {"pending": "väntar", "sent": "skickat", "failed": "misslyckat"
 
 def _row(message: OutboxMessage) -> dict[str, object]:
     return {
-        "message_id": message.message_id, "recipient": message.recipient,
+        "number": message.id, "message_id": message.message_id, "recipient": message.recipient,
         "subject": message.subject, "status": message.status, "attempts": message.attempts,
         "next_attempt_at": message.next_attempt_at.isoformat(), "last_error": message.last_error,
         "created_at": message.created_at.isoformat(),
@@ -56,12 +56,28 @@ def outbox_list(
             when = f"nästa försök {format_local(m.next_attempt_at)}"
         else:
             when = STATUS_LABELS.get(m.status, m.status)
-        line = f"{format_local(m.created_at)}  {m.recipient:<28} {m.subject}  [{when}"
+        line = f"{m.id:>6}  {format_local(m.created_at)}  {m.recipient:<28} {m.subject}  [{when}"
         line += f", {m.attempts} försök]" if m.attempts else "]"
         if m.last_error and m.status != "sent":
             line += f"  fel: {m.last_error}"
         out(line)
     out(count_of(len(messages), "meddelande", "meddelanden"))
+
+
+@outbox_app.command("resend")
+def outbox_resend(
+    ctx: typer.Context,
+    number: Annotated[
+        int, typer.Argument(min=1, help="Meddelandets nummer (första kolumnen i `outbox list`).")
+    ],
+) -> None:
+    """Lägg ett misslyckat eller redan skickat meddelande i kö igen; arbetaren skickar det
+    med samma Message-ID."""
+    from caseflow.mail.outbox import resend
+
+    context = obj(ctx)
+    message = resend(db=context.db, number=number, now=context.clock.now())
+    out(f"meddelande {message.id} till {message.recipient} ligger i kö igen")
 
 
 @outbox_app.command("send-once")
