@@ -76,6 +76,16 @@ def test_secretary_orders_moves_and_cancels_on_the_page(web: Web) -> None:
     history = client.get(f"/cases/{DNRS[0]}").text
     assert "sammanträdet RUN 2025-03-19 som ärendet står på flyttades till 2025-04-05" in history
     assert "sammanträdet RUN 2025-04-05 som ärendet står på ställdes in: Helg" in history
+    assert "Återuppta sammanträdet" in shown
+    assert "Återuppta sammanträdet" not in web.client(ANNA).get(moved).text  # officers cannot
+    answer = client.post(moved + "/reopen", data={"csrf_token": token})
+    assert answer.status_code == 303
+    shown = client.get(answer.headers["location"]).text
+    assert "Sammanträdet blir av igen" in shown
+    assert "1 handläggare har fått e-post om ändringen." in shown  # Anna, of both cases
+    assert "Ställ in sammanträdet" in shown and "Återuppta sammanträdet" not in shown
+    answer = client.post(moved + "/reopen", data={"csrf_token": token})
+    assert answer.status_code == 400 and "är inte inställt" in alert_of(answer.text)
 
 
 def test_officer_cannot_change_a_meeting(web: Web) -> None:
@@ -133,3 +143,9 @@ def test_api_patch_cancel_order_and_export(web: Web) -> None:
     [meeting] = clerk.get("/api/v1/meetings").json()
     assert meeting["cancel_reason"] == "Juldagen" and meeting["cancelled_at"]
     assert clerk.post(moved + "/cancel").status_code == 400
+    assert officer.post(moved + "/reopen").status_code == 403
+    answer = clerk.post(moved + "/reopen")
+    assert answer.status_code == 200 and answer.json()["notified"] == 1
+    assert clerk.post(moved + "/reopen").status_code == 400
+    [meeting] = clerk.get("/api/v1/meetings").json()
+    assert meeting["cancelled_at"] is None and meeting["cancel_reason"] is None

@@ -129,14 +129,21 @@ def meetings_edit(
     new_time = check_meeting(name, parsed, time, where="--time")[2] if time and not clear else None
     change = edit_meeting(db=context.db, body=name, day=parsed, to=new_day, time=new_time,
                           clear_time=clear, actor=actor, clock=context.clock,
-                          rules_for=context.workflows.deadline_rules())  # fmt: skip
+                          rules_for=context.workflows.deadline_rules(),
+                          settings=context.settings)  # fmt: skip
     reminders = count_of(change.reminders_changed, "påminnelse", "påminnelser")
     out(f"{name} {parsed} är nu {change.day}" + (f" kl. {change.time}" if change.time else "")
         + f"; {count_of(len(change.cases), 'ärende', 'ärenden')} på dagordningen, "
         f"{reminders} planerades om")  # fmt: skip
     for dnr, title in change.cases:
         out(f"  {dnr}\t{title}")
+    _told(change.notified)
     warn(change.warnings)
+
+
+def _told(notified: int) -> None:
+    if notified:
+        out(f"{notified} handläggare har fått e-post om ändringen")
 
 
 @meetings_app.command("cancel")
@@ -152,13 +159,36 @@ def meetings_cancel(
     context = obj(ctx)
     name, parsed, _ = check_meeting(body, day, None, where="sammanträde")
     change = cancel_meeting(db=context.db, body=name, day=parsed, reason=reason, actor=actor,
-                            clock=context.clock,
-                            rules_for=context.workflows.deadline_rules())  # fmt: skip
+                            clock=context.clock, rules_for=context.workflows.deadline_rules(),
+                            settings=context.settings)  # fmt: skip
     out(f"{name} {parsed} är inställt; {count_of(len(change.cases), 'ärende', 'ärenden')} stod på "
         f"dagordningen och {count_of(change.reminders_changed, 'påminnelse', 'påminnelser')} "
         "ställdes in")  # fmt: skip
     for dnr, title in change.cases:
         out(f"  {dnr}\t{title}")
+    _told(change.notified)
+
+
+@meetings_app.command("reopen")
+def meetings_reopen(
+    ctx: typer.Context, day: str, body: BodyOpt = "RUN", actor: ActorOpt = "cli"
+) -> None:
+    """Återuppta ett inställt sammanträde; ärendenas påminnelser planeras igen."""
+    from caseflow.meetings.changes import reopen_meeting
+    from caseflow.meetings.service import check_meeting
+
+    context = obj(ctx)
+    name, parsed, _ = check_meeting(body, day, None, where="sammanträde")
+    change = reopen_meeting(db=context.db, body=name, day=parsed, actor=actor,
+                            clock=context.clock, rules_for=context.workflows.deadline_rules(),
+                            settings=context.settings)  # fmt: skip
+    reminders = count_of(change.reminders_changed, "påminnelse", "påminnelser")
+    out(f"{name} {parsed} blir av igen; {count_of(len(change.cases), 'ärende', 'ärenden')} på "
+        f"dagordningen, {reminders} planerades")  # fmt: skip
+    for dnr, title in change.cases:
+        out(f"  {dnr}\t{title}")
+    _told(change.notified)
+    warn(change.warnings)
 
 
 @meetings_app.command("order")

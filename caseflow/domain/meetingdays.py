@@ -33,7 +33,8 @@ def day_warnings(day: date, *, today: date, where: str = "sammanträdet") -> lis
 
 MEETING_MOVED = "meeting_moved"
 MEETING_CANCELLED = "meeting_cancel"  # the history's kind column holds 16 characters
-MEETING_EVENTS = (MEETING_MOVED, MEETING_CANCELLED)
+MEETING_REOPENED = "meeting_reopen"
+MEETING_EVENTS = (MEETING_MOVED, MEETING_CANCELLED, MEETING_REOPENED)
 
 
 def meeting_event_text(kind: str, changes: dict[str, Any] | None) -> str | None:
@@ -46,4 +47,6 @@ def meeting_event_text(kind: str, changes: dict[str, Any] | None) -> str | None:
     if kind == MEETING_CANCELLED:
         reason = f": {c['reason']}" if c.get("reason") else ""
         return f"sammanträdet {c.get('meeting')} som ärendet står på ställdes in{reason}"
+    if kind == MEETING_REOPENED:
+        return f"sammanträdet {c.get('meeting')} som ärendet står på blir av igen"
     return None

@@ -1,7 +1,9 @@
-"""Changing a planned meeting: move it or change its time, cancel it, order its agenda.
+"""Changing a planned meeting: move it or change its time, cancel it, reopen a cancelled one,
+order its agenda.
 
-Each change is one transaction; moving and cancelling re-plan the reminders of every case on the
-agenda in it, so the meeting and the deadlines counted back from it never disagree.
+Each change is one transaction; moving, cancelling and reopening re-plan the reminders of every
+case on the agenda in it, so the meeting and the deadlines counted back from it never disagree,
+and (given the settings) e-mail the cases' officers through the outbox in it (`notices`).
 """
 
 from __future__ import annotations
@@ -15,11 +17,18 @@ from sqlmodel import Session, col, select
 from caseflow.clock import Clock
 from caseflow.domain.checks import check_text
 from caseflow.domain.dnr import parse_dnr
-from caseflow.domain.meetingdays import MEETING_CANCELLED, MEETING_MOVED, day_warnings
+from caseflow.domain.meetingdays import (
+    MEETING_CANCELLED,
+    MEETING_MOVED,
+    MEETING_REOPENED,
+    day_warnings,
+)
 from caseflow.domain.workdays import local_date
 from caseflow.errors import DuplicateError, InputError
+from caseflow.meetings.notices import CANCELLED, MOVED, REOPENED, MeetingNotice, notify_officers
 from caseflow.meetings.service import require_meeting
 from caseflow.reminders.plan import replan
+from caseflow.settings import Settings
 from caseflow.store.db import Database
 from caseflow.store.models import AgendaItem, Case, CaseEvent, Decision, Meeting
 from caseflow.workflow.deadlines import DeadlineRule
@@ -30,7 +39,8 @@ RulesFor = Mapping[str, Sequence[DeadlineRule]]
 @dataclass(frozen=True)
 class MeetingChange:
     """What a change did: the meeting as it now is, the cases on its agenda (diarienummer,
-    title), how many reminders were re-planned, and warnings about the new day."""
+    title), how many reminders were re-planned, warnings about the new day, and how many
+    officers were e-mailed."""
 
     body: str
     day: date
@@ -38,6 +48,7 @@ class MeetingChange:
     cases: tuple[tuple[str, str], ...]
     reminders_changed: int = 0
     warnings: tuple[str, ...] = ()
+    notified: int = 0
 
 
 def plan_warnings(meetings: Sequence[tuple[str, date, str | None]], *, clock: Clock) -> list[str]:
@@ -84,6 +95,17 @@ def _tell(session: Session, cases: list[Case], *, kind: str, actor: str, clock: 
                               row_version=case.row_version))  # fmt: skip
 
 
+def _notify(
+    session: Session, settings: Settings | None, meeting: Meeting, cases: list[Case],
+    notice: MeetingNotice, *, actor: str, clock: Clock,
+) -> int:  # fmt: skip
+    if settings is None or not cases:
+        return 0
+    assert meeting.id is not None
+    return notify_officers(session, settings=settings, cases=cases, notice=notice, actor=actor,
+                           now=clock.now(), meeting_id=meeting.id)  # fmt: skip
+
+
 def _open_meeting(session: Session, *, body: str, day: date, doing: str) -> Meeting:
     meeting = require_meeting(session, body=body, day=day)
     if meeting.cancelled_at is not None:
@@ -100,10 +122,12 @@ def _open_meeting(session: Session, *, body: str, day: date, doing: str) -> Meet
 def edit_meeting(
     *, db: Database, body: str, day: date, actor: str, clock: Clock, to: date | None = None,
     time: str | None = None, clear_time: bool = False, rules_for: RulesFor | None = None,
+    settings: Settings | None = None,
 ) -> MeetingChange:  # fmt: skip
     """Move a meeting to `to` and/or set its time (`clear_time`: no time). A move re-plans the
     reminders of the cases on its agenda and adds an event to each one's history, in the same
-    transaction; a day that is a weekend, a holiday or past gives warnings, not a refusal.
+    transaction; a day that is a weekend, a holiday or past gives warnings, not a refusal. With
+    `settings`, a new day or time is e-mailed to the cases' officers in the same transaction.
 
     Raises:
         NotFoundError (no such meeting), InputError (nothing to change, cancelled, decisions
@@ -115,6 +139,7 @@ def edit_meeting(
     with db.write(duplicate=taken) as session:
         meeting = _open_meeting(session, body=body, day=day, doing="ändras")
         moved = to is not None and to != meeting.day
+        before = meeting.time
         if moved:
             other = session.exec(
                 select(Meeting.id).where(Meeting.body == body, Meeting.day == to)
@@ -134,18 +159,24 @@ def edit_meeting(
                   changes={"meeting": f"{body} {day.isoformat()}",
                            "to": meeting.day.isoformat(), "time": meeting.time})  # fmt: skip
         warnings = plan_warnings([(body, meeting.day, None)], clock=clock) if moved else []
+        notified = 0
+        if moved or meeting.time != before:
+            notice = MeetingNotice(MOVED, body, day, meeting.day, meeting.time)
+            notified = _notify(session, settings, meeting, [c for _, c in items], notice,
+                               actor=actor, clock=clock)  # fmt: skip
         return MeetingChange(body, meeting.day, meeting.time,
                              tuple((c.diarienummer, c.title) for _, c in items), changed,
-                             tuple(warnings))  # fmt: skip
+                             tuple(warnings), notified)  # fmt: skip
 
 
 def cancel_meeting(
     *, db: Database, body: str, day: date, actor: str, clock: Clock, reason: str | None = None,
-    rules_for: RulesFor | None = None,
+    rules_for: RulesFor | None = None, settings: Settings | None = None,
 ) -> MeetingChange:  # fmt: skip
     """Cancel (ställa in) a meeting: it is kept, marked cancelled with who, when and why, and no
     longer offered for scheduling; the cases stay listed on it, and their reminders for it are
-    cancelled and an event added to each one's history in the same transaction.
+    cancelled and an event added to each one's history in the same transaction (with
+    `settings`, their officers are e-mailed in it too).
 
     Raises:
         NotFoundError, InputError (already cancelled, decisions reported at it, reason too long).
@@ -161,8 +192,43 @@ def cancel_meeting(
         changed = _replan(session, [c for _, c in items], rules_for=rules_for, clock=clock)
         _tell(session, [c for _, c in items], kind=MEETING_CANCELLED, actor=actor, clock=clock,
               changes={"meeting": f"{body} {day.isoformat()}", "reason": why})  # fmt: skip
+        notice = MeetingNotice(CANCELLED, body, day, day, meeting.time, why)
+        notified = _notify(session, settings, meeting, [c for _, c in items], notice,
+                           actor=actor, clock=clock)  # fmt: skip
         cases = tuple((c.diarienummer, c.title) for _, c in items)
-        return MeetingChange(body, meeting.day, meeting.time, cases, changed)
+        return MeetingChange(body, meeting.day, meeting.time, cases, changed, (), notified)
+
+
+def reopen_meeting(
+    *, db: Database, body: str, day: date, actor: str, clock: Clock,
+    rules_for: RulesFor | None = None, settings: Settings | None = None,
+) -> MeetingChange:  # fmt: skip
+    """Take back a cancellation: the meeting is planned again and offered for scheduling, the
+    reminders of the cases still on its agenda are planned again and an event is added to each
+    one's history, in one transaction (with `settings`, their officers are e-mailed in it too).
+    A day now past gives a warning, not a refusal.
+
+    Raises:
+        NotFoundError (no such meeting), InputError (the meeting is not cancelled).
+    """
+    with db.write() as session:
+        meeting = require_meeting(session, body=body, day=day)
+        if meeting.cancelled_at is None:
+            raise InputError(f"sammanträdet {body} {day} är inte inställt")
+        meeting.cancelled_at = meeting.cancelled_by = meeting.cancel_reason = None
+        session.add(meeting)
+        session.flush()
+        items = _items(session, meeting)
+        changed = _replan(session, [c for _, c in items], rules_for=rules_for, clock=clock)
+        _tell(session, [c for _, c in items], kind=MEETING_REOPENED, actor=actor, clock=clock,
+              changes={"meeting": f"{body} {day.isoformat()}"})  # fmt: skip
+        notice = MeetingNotice(REOPENED, body, day, day, meeting.time)
+        notified = _notify(session, settings, meeting, [c for _, c in items], notice,
+                           actor=actor, clock=clock)  # fmt: skip
+        warnings = plan_warnings([(body, day, None)], clock=clock)
+        cases = tuple((c.diarienummer, c.title) for _, c in items)
+        return MeetingChange(body, meeting.day, meeting.time, cases, changed, tuple(warnings),
+                             notified)  # fmt: skip
 
 
 def order_agenda(*, db: Database, body: str, day: date, dnrs: Sequence[str]) -> list[str]:

@@ -10,7 +10,13 @@ from pydantic import BaseModel, Field
 from starlette.responses import Response
 
 from caseflow.domain.permissions import require
-from caseflow.meetings.changes import MeetingChange, cancel_meeting, edit_meeting, order_agenda
+from caseflow.meetings.changes import (
+    MeetingChange,
+    cancel_meeting,
+    edit_meeting,
+    order_agenda,
+    reopen_meeting,
+)
 from caseflow.meetings.export import export_meeting
 from caseflow.meetings.service import check_meeting
 from caseflow.web.api.common import ApiRoute, ApiUser, BodyName, Context, Day, bearer, errors
@@ -43,6 +49,7 @@ class MeetingChangeOut(BaseModel):
     cases: list[str] = Field(description="Ärendena på dagordningen (diarienummer)")
     reminders_changed: int
     warnings: list[str] = Field(description="Varningar om dagen (helg, helgdag, passerad)")
+    notified: int = Field(description="Hur många handläggare som fick e-post om ändringen")
 
 
 class AgendaOrderOut(BaseModel):
@@ -55,7 +62,7 @@ def _out(change: MeetingChange) -> MeetingChangeOut:
     return MeetingChangeOut(
         body=change.body, day=change.day, time=change.time,
         cases=[dnr for dnr, _ in change.cases], reminders_changed=change.reminders_changed,
-        warnings=list(change.warnings),
+        warnings=list(change.warnings), notified=change.notified,
     )  # fmt: skip
 
 
@@ -78,7 +85,7 @@ def change_meeting(
     clear = change.time is not None and not change.time.strip()
     time = check_meeting(name, when, change.time, where="time")[2] if change.time else None
     done = edit_meeting(db=ctx.db, body=name, day=when, to=to, time=time, clear_time=clear,
-                        actor=user.email, clock=ctx.clock,
+                        actor=user.email, clock=ctx.clock, settings=ctx.settings,
                         rules_for=ctx.workflows.deadline_rules())  # fmt: skip
     return _out(done)
 
@@ -94,8 +101,27 @@ def cancel(
     name, when, _ = check_meeting(body, day, None, where="sammanträde")
     require("change_meeting", user.email, user.roles)
     done = cancel_meeting(db=ctx.db, body=name, day=when, actor=user.email, clock=ctx.clock,
-                          reason=(given or CancelBody()).reason,
+                          reason=(given or CancelBody()).reason, settings=ctx.settings,
                           rules_for=ctx.workflows.deadline_rules())  # fmt: skip
+    return _out(done)
+
+
+@router.post(MEETING + "/reopen", tags=[MEETINGS], summary="Återuppta ett inställt sammanträde",
+             responses=errors(400, 403, 404))  # fmt: skip
+def reopen(user: ApiUser, ctx: Context, body: BodyName, day: Day) -> MeetingChangeOut:
+    """Take back a cancellation: the meeting is offered for scheduling again, the reminders of
+    the cases on it are planned again and their officers e-mailed."""
+    name, when, _ = check_meeting(body, day, None, where="sammanträde")
+    require("change_meeting", user.email, user.roles)
+    done = reopen_meeting(
+        db=ctx.db,
+        body=name,
+        day=when,
+        actor=user.email,
+        clock=ctx.clock,
+        rules_for=ctx.workflows.deadline_rules(),
+        settings=ctx.settings,
+    )
     return _out(done)
 
 

@@ -10,8 +10,9 @@ from starlette.responses import RedirectResponse, Response
 from caseflow.domain.permissions import require
 from caseflow.domain.textformat import count_of
 from caseflow.errors import CaseflowError, InputError
-from caseflow.meetings.changes import cancel_meeting, edit_meeting, move_item
+from caseflow.meetings.changes import cancel_meeting, edit_meeting, move_item, reopen_meeting
 from caseflow.meetings.export import export_meeting
+from caseflow.meetings.notices import told
 from caseflow.meetings.service import check_meeting
 from caseflow.web.downloads import download
 from caseflow.web.flash import done_query
@@ -44,7 +45,8 @@ async def edit(request: Request, user: FormUser, body: str, day: str) -> Respons
         time = check_meeting(name, when, new_time, where="ny tid")[2] if new_time else None
         change = edit_meeting(db=context.db, body=name, day=when, to=to, time=time,
                               clear_time=not new_time, actor=user.email, clock=context.clock,
-                              rules_for=context.workflows.deadline_rules())  # fmt: skip
+                              rules_for=context.workflows.deadline_rules(),
+                              settings=context.settings)  # fmt: skip
     except CaseflowError as err:
         return meeting_page(request, user, name, when.isoformat(), error=str(err),
                             status_code=status_of(err))  # fmt: skip
@@ -52,7 +54,7 @@ async def edit(request: Request, user: FormUser, body: str, day: str) -> Respons
     text = (f"Sammanträdet är nu {change.day.isoformat()}"
             + (f" kl. {change.time}" if change.time else " (ingen tid)")
             + f"; {reminders} planerades om.")  # fmt: skip
-    text += "".join(f" Varning: {w}." for w in change.warnings)
+    text += "".join(f" Varning: {w}." for w in change.warnings) + told(change.notified)
     return _done(user, name, change.day.isoformat(), text)
 
 
@@ -69,14 +71,34 @@ async def cancel(request: Request, user: FormUser, body: str, day: str) -> Respo
             raise InputError("kryssa i att sammanträdet ska ställas in")
         change = cancel_meeting(db=context.db, body=name, day=when, actor=user.email,
                                 reason=reason, clock=context.clock,
-                                rules_for=context.workflows.deadline_rules())  # fmt: skip
+                                rules_for=context.workflows.deadline_rules(),
+                                settings=context.settings)  # fmt: skip
     except CaseflowError as err:
         return meeting_page(request, user, name, when.isoformat(), error=str(err),
                             status_code=status_of(err))  # fmt: skip
     cases = ", ".join(dnr for dnr, _ in change.cases) or "inga"
     reminders = count_of(change.reminders_changed, "påminnelse", "påminnelser")
     text = (f"Sammanträdet är inställt. Ärenden på dagordningen: {cases}; "
-            f"{reminders} ställdes in.")  # fmt: skip
+            f"{reminders} ställdes in.{told(change.notified)}")  # fmt: skip
+    return _done(user, name, when.isoformat(), text)
+
+
+@router.post(MEETING + "/reopen")
+async def reopen(request: Request, user: FormUser, body: str, day: str) -> Response:
+    """Take back the meeting's cancellation; its cases' reminders are planned again."""
+    name, when, _ = check_meeting(body, day, None, where="sammanträde")
+    context = web(request)
+    try:
+        require("change_meeting", user.email, user.roles)
+        change = reopen_meeting(db=context.db, body=name, day=when, actor=user.email,
+                                clock=context.clock, rules_for=context.workflows.deadline_rules(),
+                                settings=context.settings)  # fmt: skip
+    except CaseflowError as err:
+        return meeting_page(request, user, name, when.isoformat(), error=str(err),
+                            status_code=status_of(err))  # fmt: skip
+    reminders = count_of(change.reminders_changed, "påminnelse", "påminnelser")
+    text = f"Sammanträdet blir av igen; {reminders} planerades."
+    text += "".join(f" Varning: {w}." for w in change.warnings) + told(change.notified)
     return _done(user, name, when.isoformat(), text)
 
 

@@ -106,6 +106,7 @@ def meeting_page(
                    "decisions": unreported(db=context.db, up_to=when),
                    "can_report": allowed("report_decisions", user.roles),
                    "can_change": allowed("change_meeting", user.roles) and not info.cancelled,
+                   "can_reopen": allowed("change_meeting", user.roles) and info.cancelled,
                    "day_notes": day_warnings(when, today=when),  # a held meeting is past: no note
                    "held": when <= local_date(context.clock.now()),
                    "labels": stage_labels(request), "error": error, "message": message},
