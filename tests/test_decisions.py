@@ -331,3 +331,117 @@ def test_the_appeal_period_ends_on_a_working_day(reported: date, ends: date) -> 
     from caseflow.domain.decisions import appeal_ends_by
 
     assert appeal_ends_by(reported) == ends
+
+
+# --- the minutes' posting day --------------------------------------------------------------------
+
+
+def test_the_posting_day_makes_the_appeal_period_exact(
+    database: Database, workflows: WorkflowRegistry, clock: FakeClock
+) -> None:
+    from caseflow.meetings.changes import cancel_meeting
+    from caseflow.memo.decisions import post_minutes
+
+    people(database, clock)
+    partner_case(database, workflows, clock)
+    render(database, clock)
+    decide(database, clock, date(2025, 1, 3))
+    add_meetings(db=database, meetings=[("RUN", date(2025, 1, 5), None),
+                                        ("RUN", date(2025, 1, 2), None)], clock=clock)  # fmt: skip
+    [row] = report(db=database, body="RUN", day=date(2025, 1, 5), actor=CLERK, clock=clock)
+    assert row.appeal_ends_by == date(2025, 2, 11) and row.minutes_posted_on is None
+
+    def post(on: date, who: str = CLERK, day: date = date(2025, 1, 5)) -> list[object]:
+        return list(post_minutes(db=database, body="RUN", day=day, posted_on=on, actor=who,
+                                 clock=clock))  # fmt: skip
+
+    with pytest.raises(PermissionDeniedError, match="kräver rollen nämndsekreterare"):
+        post(date(2025, 1, 6), who=DECIDER)
+    with pytest.raises(InputError, match="kan inte ha anslagits 2025-01-04, före sammanträdet"):
+        post(date(2025, 1, 4))
+    with pytest.raises(InputError, match="anslagits 2025-01-07; det är 2025-01-06 i dag"):
+        post(date(2025, 1, 7))
+    cancel_meeting(db=database, body="RUN", day=date(2025, 1, 2), actor=CLERK, clock=clock)
+    with pytest.raises(InputError, match="är inställt; det har inget protokoll"):
+        post(date(2025, 1, 6), day=date(2025, 1, 2))
+    assert list_decisions(db=database)[0].minutes_posted_on is None  # nothing was written
+    [posted] = post(date(2025, 1, 6))
+    assert isinstance(posted, type(row))
+    # Three weeks from Monday 6 January: Monday 27 January.
+    assert (posted.minutes_posted_on, posted.appeal_ends_by) == (date(2025, 1, 6),
+                                                                 date(2025, 1, 27))  # fmt: skip
+    assert posted.appeal_text == ("överklagandetiden är tre veckor från den 2025-01-06 då "
+                                  "protokollet från RUN 2025-01-05 anslogs, till och med "
+                                  "2025-01-27")  # fmt: skip
+    # A correction: posted on the meeting day (a Sunday), so the last day, a Sunday, moves on.
+    [corrected] = post(date(2025, 1, 5))
+    assert corrected.appeal_ends_by == date(2025, 1, 27)
+    [listed] = list_decisions(db=database)
+    assert listed.as_json()["minutes_posted_on"] == "2025-01-05"
+    assert listed.as_json()["appeal_ends_by"] == "2025-01-27"
+
+
+@pytest.mark.parametrize(
+    ("posted", "ends"),
+    [
+        (date(2025, 1, 7), date(2025, 1, 28)),  # a Tuesday three weeks on
+        (date(2025, 12, 3), date(2025, 12, 29)),  # 24 December, julafton → Monday 29th
+        (date(2025, 5, 8), date(2025, 5, 30)),  # Thursday 29 May, Kristi himmelsfärd → Friday
+    ],
+)
+def test_the_exact_appeal_period_ends_on_a_working_day(posted: date, ends: date) -> None:
+    from caseflow.domain.decisions import appeal_ends_by
+
+    assert appeal_ends_by(date(2025, 1, 1), posted) == ends
+
+
+def test_posting_day_on_the_page_the_api_and_the_cli(web: Web, cli: Run) -> None:
+    _web_case(web)
+    render(web.db, web.clock, dnr="RUN/8/2025", signatory=BO)
+    decide(web.db, web.clock, date(2025, 1, 3), who=BO, dnr="RUN/8/2025")
+    page = "/meetings/RUN/2025-01-05"
+    anna, sara = web.client(ANNA), web.client(SARA)
+    assert "Dagen då protokollet anslogs är inte registrerad" in anna.get(page).text
+    assert 'id="posted-on"' not in anna.get(page).text  # a handläggare may not record it
+    refused = anna.post(page + "/posted", data={"csrf_token": csrf_of(anna, page),
+                                                "posted_on": "2025-01-06"})  # fmt: skip
+    assert refused.status_code == 403
+    token = csrf_of(sara, page)
+    assert sara.post(page + "/report", data={"csrf_token": token}).status_code == 303
+    bad = sara.post(page + "/posted", data={"csrf_token": token, "posted_on": "2025-13-01"})
+    assert bad.status_code == 400 and "dag då protokollet anslogs" in alert_of(bad.text)
+    done = sara.post(page + "/posted", data={"csrf_token": token, "posted_on": "2025-01-06"})
+    assert done.status_code == 303
+    after = sara.get(done.headers["location"]).text
+    assert ("Protokollet anslogs 2025-01-06; överklagandetiden för 1 anmält beslut går ut "
+            "2025-01-27.") in after  # fmt: skip
+    assert "Protokollet anslogs 2025-01-06. Överklagandetiden" in after
+    assert "2025-01-27" in anna.get("/cases/RUN/8/2025").text
+    api = web.api(SARA)
+    url = "/api/v1/meetings/RUN/2025-01-05/minutes-posted"
+    assert web.api(ANNA).put(url, json={"posted_on": "2025-01-06"}).status_code == 403
+    assert api.put(url, json={"posted_on": "2025-01-01"}).status_code == 400
+    assert api.put(url, json={"posted_on": "6 januari"}).status_code == 422
+    answer = api.put(url, json={"posted_on": "2025-01-05"})
+    assert answer.status_code == 200, answer.text
+    assert [(d["minutes_posted_on"], d["appeal_ends_by"]) for d in answer.json()] == [
+        ("2025-01-05", "2025-01-27")
+    ]
+    [meeting] = api.get("/api/v1/meetings").json()
+    assert meeting["minutes_posted_on"] == "2025-01-05"
+
+
+def test_cli_decisions_posted(cli: Run) -> None:
+    assert cli("person", "add", CLERK, "--name", "Siv", "--role", "namndsekreterare")[0] == 0
+    assert cli("meetings", "add", "2025-01-05")[0] == 0
+    code, _, err = cli("decisions", "posted", "--meeting", "2025-01-05", "--on", "2025-01-06")
+    assert code == 1 and "okänd person 'cli'" in err
+    code, _, err = cli("decisions", "posted", "--meeting", "2025-01-05", "--on", "2025-01-04",
+                       "--actor", CLERK)  # fmt: skip
+    assert code == 1 and "fel: protokollet från RUN 2025-01-05 kan inte ha anslagits" in err
+    code, out, err = cli("decisions", "posted", "--meeting", "2025-01-05", "--on", "2025-01-06",
+                         "--actor", CLERK)  # fmt: skip
+    assert code == 0, err
+    assert out.strip() == "protokollet från RUN 2025-01-05 anslogs 2025-01-06"
+    listed = json.loads(cli("meetings", "list", "--json")[1])
+    assert listed[0]["minutes_posted_on"] == "2025-01-06"

@@ -21,7 +21,8 @@ def test_add_list_and_refuse_duplicates(cli: Run) -> None:
     assert code == 1 and "ogiltig tid '25:00'" in err
     rows = json.loads(cli("meetings", "list", "--json")[1])
     assert rows == [{"body": "RUN", "date": "2025-02-12", "time": "09:00", "cases": 0,
-                     "cancelled": False, "cancel_reason": None}]  # fmt: skip
+                     "cancelled": False, "cancel_reason": None,
+                     "minutes_posted_on": None}]  # fmt: skip
 
 
 def test_import_plan_all_or_nothing(cli: Run, tmp_path: Path) -> None:

@@ -1,4 +1,4 @@
-"""CLI: `decisions annul|report|list` — a decision's life after `memo finalize`."""
+"""CLI: `decisions annul|report|posted|list` — a decision's life after `memo finalize`."""
 
 from __future__ import annotations
 
@@ -52,6 +52,28 @@ def decisions_report(
         out(f"  {r.decided_on}\t{r.diarienummer}\t{r.title}\tpunkt {r.delegation_point}")
     out(f"anmälde {len(rows)} delegationsbeslut vid {name} {day}"
         + (f" ({rows[0].paragraph})" if rows[0].paragraph else ""))  # fmt: skip
+
+
+@decisions_app.command("posted")
+def decisions_posted(
+    ctx: typer.Context,
+    meeting: Annotated[str, typer.Option("--meeting", help="Sammanträdets datum.")],
+    on: Annotated[str, typer.Option("--on", help="Dagen då protokollet anslogs.")],
+    body: Annotated[str, typer.Option("--body", help="Nämnd (t.ex. RUN).")] = "RUN",
+    actor: ActorOpt = "cli",
+) -> None:
+    """Registrera dagen då sammanträdets protokoll anslogs; överklagandetiden räknas från den."""
+    from caseflow.meetings.service import check_meeting
+    from caseflow.memo.decisions import post_minutes
+
+    context = obj(ctx)
+    name, day, _ = check_meeting(body, meeting, None, where="--meeting")
+    posted = check_meeting(name, on, None, where="--on")[1]
+    rows = post_minutes(db=context.db, body=name, day=day, posted_on=posted, actor=actor,
+                        clock=context.clock)  # fmt: skip
+    out(f"protokollet från {name} {day} anslogs {posted}")
+    for r in rows:
+        out(f"  {r.diarienummer}\t{r.title}\t{r.appeal_text}")
 
 
 @decisions_app.command("list")

@@ -75,6 +75,9 @@ def meetings_list(
                 "cases": m.cases,
                 "cancelled": m.cancelled,
                 "cancel_reason": m.cancel_reason,
+                "minutes_posted_on": (
+                    m.minutes_posted_on.isoformat() if m.minutes_posted_on else None
+                ),
             }
             for m in rows
         ]

@@ -24,12 +24,27 @@ POSTING_DAYS = 2
 APPEAL_WEEKS = 3
 
 
-def appeal_ends_by(reported_on: date) -> date:
+def appeal_ends_by(reported_on: date, posted_on: date | None = None) -> date:
     """The last day a delegation decision reported at the meeting of `reported_on` can be
-    appealed, at the latest: justering and posting take their longest allowed time, then three
-    weeks; a last day that is not a working day moves to the next one (lag 1930:173)."""
-    posted = reported_on + timedelta(days=JUSTERING_DAYS + POSTING_DAYS)
+    appealed: three weeks from the day the minutes were posted (`posted_on`); while that day is
+    not recorded, the latest it can be, with justering and posting taking their longest allowed
+    time. A last day that is not a working day moves to the next one (lag 1930:173)."""
+    posted = posted_on or reported_on + timedelta(days=JUSTERING_DAYS + POSTING_DAYS)
     return next_working_day(posted + timedelta(weeks=APPEAL_WEEKS))
+
+
+def check_posting_day(posted_on: date, *, meeting_day: date, today: date, where: str) -> None:
+    """The minutes are posted on or after the meeting and not after today.
+
+    Raises:
+        InputError: naming both dates.
+    """
+    if posted_on < meeting_day:
+        raise InputError(f"protokollet från {where} kan inte ha anslagits {posted_on}, före "
+                         "sammanträdet")  # fmt: skip
+    if posted_on > today:
+        raise InputError(f"protokollet från {where} kan inte ha anslagits {posted_on}; det är "
+                         f"{today} i dag")  # fmt: skip
 
 
 _PARAGRAPH = re.compile(r"^(?:§\s*)?(\d{1,4}(?:\s?[a-z])?)$")

@@ -52,6 +52,7 @@ class MeetingInfo:
     created_at: datetime
     cancelled_at: datetime | None = None
     cancel_reason: str | None = None
+    minutes_posted_on: date | None = None
 
     @property
     def cancelled(self) -> bool:
@@ -158,10 +159,20 @@ def list_meetings(*, db: Database, body: str | None = None) -> list[MeetingInfo]
             m.created_at,
             m.cancelled_at,
             m.cancel_reason,
+            m.minutes_posted_on,
             func.count(_ITEMS.c.id).label("cases"),
         )
         .select_from(_MEETINGS.outerjoin(_ITEMS, _ITEMS.c.meeting_id == m.id))
-        .group_by(m.id, m.body, m.day, m.time, m.created_at, m.cancelled_at, m.cancel_reason)
+        .group_by(
+            m.id,
+            m.body,
+            m.day,
+            m.time,
+            m.created_at,
+            m.cancelled_at,
+            m.cancel_reason,
+            m.minutes_posted_on,
+        )  # fmt: skip
         .order_by(m.day, m.body)
     )
     if body is not None:
@@ -169,7 +180,8 @@ def list_meetings(*, db: Database, body: str | None = None) -> list[MeetingInfo]
     with db.reading() as conn:
         # created_at comes back timezone-aware: the column's type is models.UTCDateTime
         return [MeetingInfo(r.body, r.day, r.time, int(r.cases), r.created_at, r.cancelled_at,
-                            r.cancel_reason) for r in conn.execute(stmt)]  # fmt: skip
+                            r.cancel_reason, r.minutes_posted_on)
+                for r in conn.execute(stmt)]  # fmt: skip
 
 
 def _agenda_item(session: Any, *, meeting_id: int | None, case_id: int | None) -> AgendaItem | None:

@@ -13,7 +13,13 @@ from sqlmodel import Session, col, select
 
 from caseflow.clock import Clock
 from caseflow.domain.checks import check_text
-from caseflow.domain.decisions import ANNULMENT, REPORT, appeal_ends_by, normalise_paragraph
+from caseflow.domain.decisions import (
+    ANNULMENT,
+    REPORT,
+    appeal_ends_by,
+    check_posting_day,
+    normalise_paragraph,
+)
 from caseflow.domain.dnr import parse_dnr
 from caseflow.domain.permissions import require
 from caseflow.domain.workdays import local_date
@@ -43,6 +49,7 @@ class DecisionRow:
     annulled_at: datetime | None
     annulled_by: str | None
     annul_reason: str | None
+    minutes_posted_on: date | None = None  # the meeting's minutes posted (anslaget)
 
     @property
     def status(self) -> str:
@@ -61,7 +68,7 @@ class DecisionRow:
         domain.decisions.appeal_ends_by); None before anmälan."""
         if self.annulled_at is not None or self.reported_on is None:
             return None
-        return appeal_ends_by(self.reported_on)
+        return appeal_ends_by(self.reported_on, self.minutes_posted_on)
 
     @property
     def appeal_text(self) -> str | None:
@@ -70,12 +77,15 @@ class DecisionRow:
         if ends is None:
             return None
         meeting = self.meeting or self.reported_on
+        if self.minutes_posted_on is not None:
+            return (f"överklagandetiden är tre veckor från den {self.minutes_posted_on} då "
+                    f"protokollet från {meeting} anslogs, till och med {ends}")  # fmt: skip
         return (f"överklagandetiden är tre veckor från den dag protokollet från {meeting} "
                 f"anslås, senast till och med {ends}")  # fmt: skip
 
     def as_json(self) -> dict[str, Any]:
         data = dict(self.__dict__)
-        for name in ("decided_on", "reported_on", "annulled_at"):
+        for name in ("decided_on", "reported_on", "annulled_at", "minutes_posted_on"):
             value = data[name]
             data[name] = value.isoformat() if value is not None else None
         ends = self.appeal_ends_by
@@ -107,6 +117,7 @@ def _rows(session: Session, *filters: Any) -> list[DecisionRow]:
             annulled_at=d.annulled_at,
             annulled_by=d.annulled_by,
             annul_reason=d.annul_reason,
+            minutes_posted_on=m.minutes_posted_on if m is not None else None,
         )  # fmt: skip
         for d, c, m in session.exec(stmt).all()
     ]
@@ -222,6 +233,34 @@ def report(
         session.flush()
         ids = [d.id for d, _ in found]
         return _rows(session, col(Decision.id).in_(ids)) if ids else []
+
+
+def post_minutes(
+    *, db: Database, body: str, day: date, posted_on: date, actor: str, clock: Clock
+) -> list[DecisionRow]:
+    """Record the day the meeting's minutes were posted (anslaget) on the notice board: the
+    appeal period of the delegation decisions reported at it runs three weeks from that day. A
+    wrong day may be corrected by recording it again. Returns the decisions reported at the
+    meeting, with their appeal period now exact.
+
+    Raises:
+        NotFoundError (no such meeting), UnknownPersonError, PermissionDeniedError (needs
+        namndsekreterare or admin), InputError (a cancelled meeting, a day before the meeting
+        or after today).
+    """
+    with db.write() as session:
+        person = require_person(session=session, email=actor)
+        require("report_decisions", person.email, person.roles)
+        meeting = require_meeting(session, body=body, day=day)
+        where = f"{meeting.body} {meeting.day.isoformat()}"
+        if meeting.cancelled_at is not None:
+            raise InputError(f"sammanträdet {where} är inställt; det har inget protokoll")
+        check_posting_day(posted_on, meeting_day=meeting.day, today=local_date(clock.now()),
+                          where=where)  # fmt: skip
+        meeting.minutes_posted_on, meeting.minutes_posted_by = posted_on, person.email
+        session.add(meeting)
+        session.flush()
+        return _rows(session, col(Decision.reported_meeting_id) == meeting.id)
 
 
 def require_decision(*, db: Database, decision_id: int) -> DecisionRow:

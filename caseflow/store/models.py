@@ -249,6 +249,10 @@ class Meeting(SQLModel, table=True):
     cancelled_at: datetime | None = _utc_column(nullable=True)
     cancelled_by: str | None = Field(default=None, max_length=254)
     cancel_reason: str | None = Field(default=None, max_length=500)
+    # The day the minutes were posted (anslaget) on the notice board; the appeal period of the
+    # decisions reported at the meeting runs three weeks from it.
+    minutes_posted_on: date | None = None
+    minutes_posted_by: str | None = Field(default=None, max_length=254)
 
 
 class AgendaItem(SQLModel, table=True):

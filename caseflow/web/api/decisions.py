@@ -11,7 +11,14 @@ from pydantic import BaseModel, Field
 
 from caseflow.domain.permissions import require
 from caseflow.meetings.service import check_meeting
-from caseflow.memo.decisions import DecisionRow, annul, list_decisions, report, require_decision
+from caseflow.memo.decisions import (
+    DecisionRow,
+    annul,
+    list_decisions,
+    post_minutes,
+    report,
+    require_decision,
+)
 from caseflow.web.api.common import (
     CASE,
     ApiRoute,
@@ -42,6 +49,10 @@ class ReportBody(Body):
     )
 
 
+class PostedBody(Body):
+    posted_on: date = Field(description="Dagen då protokollet anslogs (ÅÅÅÅ-MM-DD)")
+
+
 class DecisionRecord(BaseModel):
     id: int
     diarienummer: str
@@ -57,10 +68,14 @@ class DecisionRecord(BaseModel):
     annulled_at: datetime | None
     annulled_by: str | None
     annul_reason: str | None
+    minutes_posted_on: date | None = Field(
+        default=None, description="Dagen då protokollet från sammanträdet anslogs"
+    )
     status: str = Field(description="upphävt, anmält vid …, ej anmält eller gäller")
     appeal_ends_by: date | None = Field(
-        description="Anmälda delegationsbeslut: sista dagen för överklagande, senast (tre veckor "
-        "från att sammanträdets protokoll anslås, som längst 14 + 2 dagar efter sammanträdet)"
+        description="Anmälda delegationsbeslut: sista dagen för överklagande (tre veckor från "
+        "att sammanträdets protokoll anslogs; innan den dagen är registrerad: senast, med 14 + 2 "
+        "dagar efter sammanträdet för justering och anslag)"
     )
 
 
@@ -113,4 +128,22 @@ def report_decisions(
     require("report_decisions", user.email, user.roles)
     rows = report(db=ctx.db, body=name, day=when, actor=user.email, clock=ctx.clock,
                   paragraph=(given or ReportBody()).paragraph)  # fmt: skip
+    return [record_of(r) for r in rows]
+
+
+@router.put(
+    "/meetings/{body}/{day}/minutes-posted", tags=[DECISIONS],
+    summary="Registrera dagen då protokollet anslogs",
+    description="Överklagandetiden för delegationsbesluten som anmäldes vid sammanträdet räknas "
+    "tre veckor från den dagen (nämndsekreterare eller admin). Svarar med de besluten.",
+    responses=errors(400, 403, 404),
+)  # fmt: skip
+def minutes_posted(
+    user: ApiUser, ctx: Context, body: BodyName, day: Day, given: Annotated[PostedBody, InBody()]
+) -> list[DecisionRecord]:
+    """Record the day the meeting's minutes were posted; the appeal periods run from it."""
+    name, when, _ = check_meeting(body, day, None, where="sammanträde")
+    require("report_decisions", user.email, user.roles)
+    rows = post_minutes(db=ctx.db, body=name, day=when, posted_on=given.posted_on,
+                        actor=user.email, clock=ctx.clock)  # fmt: skip
     return [record_of(r) for r in rows]

@@ -64,6 +64,7 @@ def meetings(
             created_at=m.created_at,
             cancelled_at=m.cancelled_at,
             cancel_reason=m.cancel_reason,
+            minutes_posted_on=m.minutes_posted_on,
         )
         for m in list_meetings(db=ctx.db, body=name)
     ]

@@ -275,6 +275,9 @@ class MeetingOut(BaseModel):
     created_at: datetime
     cancelled_at: datetime | None = None
     cancel_reason: str | None = None
+    minutes_posted_on: date | None = Field(
+        default=None, description="Dagen då protokollet från sammanträdet anslogs"
+    )
 
 
 class AgendaOut(BaseModel):

@@ -8,9 +8,11 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Depends, Query, Request
 from starlette.responses import RedirectResponse, Response
 
+from caseflow.domain.decisions import appeal_ends_by
 from caseflow.domain.meetingdays import day_warnings
 from caseflow.domain.permissions import allowed, require
 from caseflow.domain.roles import denied
+from caseflow.domain.textformat import count_of
 from caseflow.domain.workdays import local_date
 from caseflow.errors import CaseflowError, InputError, PermissionDeniedError
 from caseflow.meetings.service import (
@@ -19,7 +21,7 @@ from caseflow.meetings.service import (
     check_meeting,
     list_meetings,
 )
-from caseflow.memo.decisions import report
+from caseflow.memo.decisions import post_minutes, report
 from caseflow.memo.store import unreported
 from caseflow.web.flash import done_message, done_query
 from caseflow.web.pages.cases import stage_labels
@@ -109,6 +111,8 @@ def meeting_page(
                    "can_reopen": allowed("change_meeting", user.roles) and info.cancelled,
                    "day_notes": day_warnings(when, today=when),  # a held meeting is past: no note
                    "held": when <= local_date(context.clock.now()),
+                   "appeal_ends": (appeal_ends_by(when, info.minutes_posted_on)
+                                   if info.minutes_posted_on else None),
                    "labels": stage_labels(request), "error": error, "message": message},
                   status_code=status_code)  # fmt: skip
 
@@ -140,6 +144,31 @@ async def report_decisions(request: Request, user: FormUser, body: str, day: str
             else "Inga delegationsbeslut väntade på anmälan.")  # fmt: skip
     query = done_query(user, text)
     return RedirectResponse(f"/meetings/{name}/{when.isoformat()}?{query}#anmalan",
+                            status_code=303)  # fmt: skip
+
+
+@router.post("/meetings/{body}/{day}/posted")
+async def minutes_posted(request: Request, user: FormUser, body: str, day: str) -> Response:
+    """Record the day the meeting's minutes were posted: the appeal periods run from it."""
+    name, when, _ = check_meeting(body, day, None, where="sammanträde")
+    form = await request.form()
+    context = web(request)
+    try:
+        require("report_decisions", user.email, user.roles)
+        posted = check_meeting(name, str(form.get("posted_on", ""))[:20], None,
+                               where="dag då protokollet anslogs")[1]  # fmt: skip
+        rows = post_minutes(db=context.db, body=name, day=when, posted_on=posted,
+                            actor=user.email, clock=context.clock)  # fmt: skip
+    except CaseflowError as err:
+        return meeting_page(request, user, name, when.isoformat(), error=str(err),
+                            status_code=status_of(err))  # fmt: skip
+    ends = appeal_ends_by(when, posted)
+    text = (
+        f"Protokollet anslogs {posted.isoformat()}; överklagandetiden för "
+        f"{count_of(len(rows), 'anmält beslut', 'anmälda beslut')} går ut {ends.isoformat()}."
+    )
+    query = done_query(user, text)
+    return RedirectResponse(f"/meetings/{name}/{when.isoformat()}?{query}#protokoll",
                             status_code=303)  # fmt: skip
 
 
