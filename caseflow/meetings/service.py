@@ -151,28 +151,12 @@ _ITEMS = AgendaItem.__table__  # type: ignore[attr-defined]
 def list_meetings(*, db: Database, body: str | None = None) -> list[MeetingInfo]:
     """The meetings by day, each with the number of cases on its agenda (one Core query)."""
     m = _MEETINGS.c
+    columns = (m.body, m.day, m.time, m.created_at, m.cancelled_at, m.cancel_reason,
+               m.minutes_posted_on)  # fmt: skip
     stmt = (
-        sa_select(
-            m.body,
-            m.day,
-            m.time,
-            m.created_at,
-            m.cancelled_at,
-            m.cancel_reason,
-            m.minutes_posted_on,
-            func.count(_ITEMS.c.id).label("cases"),
-        )
+        sa_select(*columns, func.count(_ITEMS.c.id).label("cases"))
         .select_from(_MEETINGS.outerjoin(_ITEMS, _ITEMS.c.meeting_id == m.id))
-        .group_by(
-            m.id,
-            m.body,
-            m.day,
-            m.time,
-            m.created_at,
-            m.cancelled_at,
-            m.cancel_reason,
-            m.minutes_posted_on,
-        )  # fmt: skip
+        .group_by(m.id, *columns)
         .order_by(m.day, m.body)
     )
     if body is not None:
