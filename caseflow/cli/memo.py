@@ -11,7 +11,6 @@ import typer
 
 from caseflow.cli.app import AppContext, app, check_output, obj, out, write_output
 from caseflow.cli.options import ActorOpt, JsonOpt, decisions_app, parse_date_option
-from caseflow.errors import InputError
 
 memo_app = typer.Typer(help="Beslutsmemon: utkast, rendering, beslut.", no_args_is_help=True)
 app.add_typer(memo_app, name="memo")
@@ -35,23 +34,20 @@ def memo_draft(
 ) -> None:
     """Skriv ett utkast till ärendebeskrivning från ärendets uppgifter."""
     from caseflow.cases.engine import edit_case
-    from caseflow.memo.compose import draft_text
-    from caseflow.memo.service import board, load_case
+    from caseflow.domain.dnr import parse_dnr
+    from caseflow.memo.service import draft_description
 
     context = obj(ctx)
     if output is not None:
         check_output(output)
-    case, _ = load_case(context.db, dnr)
-    draft = draft_text(case, board(context.settings.memos_dir))
+    draft = draft_description(db=context.db, memos_dir=context.settings.memos_dir, dnr=dnr)
     text = draft.text
-    if not text:
-        raise InputError(f"{dnr}: för lite uppgifter för ett utkast (syfte, period, budget)")
     if draft.missing:
         typer.echo(f"saknas i utkastet: {', '.join(draft.missing)}", err=True)
     if save:
         edit_case(db=context.db, dnr=dnr, changes={"background": text}, actor=actor,
                   clock=context.clock, reason="utkast till ärendebeskrivning")  # fmt: skip
-        out(f"sparade utkastet i {case['diarienummer']} (background); redigera med "
+        out(f"sparade utkastet som ärendebeskrivning i {parse_dnr(dnr)}; redigera den med "
             "`caseflow memo background`")  # fmt: skip
     if output is not None:
         write_output(output, text + "\n")
