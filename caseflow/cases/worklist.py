@@ -15,6 +15,8 @@ from dataclasses import asdict, dataclass, field
 from datetime import date, datetime
 from typing import Any
 
+from sqlalchemy import func
+from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
 from caseflow.domain.decisions import same_name
@@ -162,9 +164,12 @@ def my_cases(*, session: Session, email: str, today: date) -> list[MyCase]:
     cases = list(session.exec(stmt).all())
     deadlines = [d for d in list_deadlines(session.connection(), today=today, handlaggare=email)
                  if d.state in OPEN_STATES]  # fmt: skip
+    by_case: dict[str, list[Any]] = {}
+    for deadline in deadlines:  # by due date
+        by_case.setdefault(deadline.diarienummer, []).append(deadline)
     rows = []
     for case in cases:
-        own = [d for d in deadlines if d.diarienummer == case.diarienummer]  # by due date
+        own = by_case.get(case.diarienummer, [])
         first = own[0] if own else None
         rows.append(MyCase(
             case.diarienummer, case.title, case.stage, first.label if first else None,
@@ -178,28 +183,30 @@ def my_cases(*, session: Session, email: str, today: date) -> list[MyCase]:
 def awaiting_decision(*, session: Session, email: str, name: str) -> list[AwaitingDecision]:
     """Open cases whose latest memo has no live decision, and no decided memo of the same kind
     and date (the same memo written again in another format); the reader's own first."""
+    # In SQL: each open case's latest memo, unless a memo of the same case, kind and date has
+    # a live decision; only those rows are read.
+    latest = (
+        select(func.max(MemoRender.id))
+        .join(Case, col(Case.id) == col(MemoRender.case_id))
+        .where(col(Case.outcome).is_(None))
+        .group_by(col(MemoRender.case_id))
+    )
+    same = aliased(MemoRender)
+    decided = (
+        select(Decision.id)
+        .join(same, col(same.id) == col(Decision.memo_id))
+        .where(same.case_id == MemoRender.case_id, same.kind == MemoRender.kind,
+               same.memo_date == MemoRender.memo_date, col(Decision.annulled_at).is_(None))
+    )  # fmt: skip
     stmt = (
         select(MemoRender, Case)
         .join(Case, col(Case.id) == col(MemoRender.case_id))
-        .where(col(Case.outcome).is_(None))
-        .order_by(col(MemoRender.case_id), col(MemoRender.id))
+        .where(col(MemoRender.id).in_(latest), ~decided.exists())
     )
-    latest: dict[int, tuple[MemoRender, Case]] = {}
-    for memo, case in session.exec(stmt).all():
-        latest[memo.case_id] = (memo, case)
-    if not latest:
-        return []
-    decided = session.exec(
-        select(col(MemoRender.case_id), col(MemoRender.kind), col(MemoRender.memo_date))
-        .join(Decision, col(Decision.memo_id) == col(MemoRender.id))
-        .where(col(Decision.annulled_at).is_(None))
-    ).all()  # fmt: skip
-    done = {(case_id, kind, day) for case_id, kind, day in decided}
-    names = _names(session, {memo.created_by for memo, _ in latest.values()})
+    found = list(session.exec(stmt).all())
+    names = _names(session, {memo.created_by for memo, _ in found})
     rows = []
-    for memo, case in latest.values():
-        if (memo.case_id, memo.kind, memo.memo_date) in done:
-            continue
+    for memo, case in found:
         assert memo.id is not None
         if memo.signatory_email is not None:
             mine = memo.signatory_email.lower() == email.lower()
