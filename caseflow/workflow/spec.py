@@ -8,6 +8,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
 
+from caseflow.domain.casedoc import Outcome
 from caseflow.domain.inputfile import read_input_text
 from caseflow.domain.roles import ROLES
 from caseflow.domain.validation import message_of
@@ -16,7 +17,6 @@ from caseflow.workflow.deadlines import DeadlineRule
 from caseflow.workflow.yamlpos import LocatedYaml, YamlSyntaxError, load_located
 
 Identifier = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$", max_length=64)]
-Outcome = Literal["completed", "rejected", "withdrawn"]
 ANY_OPEN_STATE = "*"
 
 
