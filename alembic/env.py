@@ -8,6 +8,7 @@ from alembic import context
 from sqlmodel import SQLModel
 
 import caseflow.records.models
+import caseflow.results.national_models
 import caseflow.retention.models
 import caseflow.store.models  # noqa: F401  (registers the tables)
 from caseflow.store.db import Database
