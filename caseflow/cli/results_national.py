@@ -20,7 +20,7 @@ national_app = typer.Typer(help="Den nationella sammanställningen av regionerna
 results_app.add_typer(national_app, name="national", no_args_is_help=True)
 
 RegionFilter = Annotated[
-    str | None, typer.Option("--region", help="Bara en region, t.ex. \"Jämtland Härjedalen\".")
+    str | None, typer.Option("--region", help='Bara en region, t.ex. "Jämtland Härjedalen".')
 ]
 SectionFilter = Annotated[int | None, typer.Option("--section", help="Bara ett avsnitt, 1–8.")]
 SearchFilter = Annotated[str | None, typer.Option("--search", help="Ord som ska finnas i texten.")]
@@ -45,9 +45,9 @@ def national_import(
     text = read_text_file(file)
     summary = import_compilation(db=context.db, text_=text, source=file.name, actor=actor,
                                  clock=context.clock, year=year)  # fmt: skip
+    replaced = f" (ersatte {summary.replaced} tidigare poster)" if summary.replaced else ""
     out(f"läste in sammanställningen för {summary.year}: {summary.total_rows} tabellrader, "
-        f"{summary.prose} svar i avsnitt 8, {len(summary.regions)} regioner"
-        + (f" (ersatte {summary.replaced} tidigare poster)" if summary.replaced else ""))  # fmt: skip
+        f"{summary.prose} svar i avsnitt 8, {len(summary.regions)} regioner{replaced}")  # fmt: skip
     for number, by_region in summary.rows.items():
         out(f"avsnitt {number}: {sum(by_region.values())} rader")
         out("  " + ", ".join(f"{region} {count}" for region, count in by_region.items()))
@@ -127,7 +127,9 @@ def national_export(
         raise InputError(f"okänt format {chosen!r}; välj csv eller xlsx")
     listing = _listing(ctx, year, region, section, search)
     if listing.year is None:
-        raise InputError("ingen sammanställning är inläst; läs in den med 'results national import'")
+        raise InputError(
+            "ingen sammanställning är inläst; läs in den med 'results national import'"
+        )
     data = export_national(listing, chosen)
     write_output(output, data)
     out(f"skrev {output} ({len(listing.entries)} poster, {len(data)} byte)")

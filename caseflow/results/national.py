@@ -60,6 +60,18 @@ QUESTIONS: tuple[tuple[str, str], ...] = (
 )  # fmt: skip
 QUESTION_TEXT = dict(QUESTIONS)
 
+#: The sections of the 2023 compilation (a file's own headings are read with it).
+SECTION_TITLES: dict[int, str] = {
+    1: "Likvärdiga möjligheter till boende, arbete och välfärd i hela landet",
+    2: "Kompetensförsörjning och kompetensutveckling i hela landet",
+    3: "Innovation och förnyelse samt entreprenörskap och företagande i hela landet",
+    4: "Tillgänglighet i hela landet genom digital kommunikation och transportsystemet",
+    5: "Jämställdhet",
+    6: "Integration",
+    7: "Miljö och klimat",
+    8: "Fördelning av anslag 1:1 Regionala utvecklingsåtgärder",
+}
+
 _NAMES = "|".join(re.escape(n) for n in sorted(REGIONS, key=len, reverse=True))
 _ROW_START = re.compile(rf"^\s*({_NAMES})(?:\s+(\S.*))?$")
 _SECTION = re.compile(r"^\s*([1-9])\s+([A-ZÅÄÖ][^\d].*)$")
@@ -71,7 +83,7 @@ _JOINING = re.compile(
     r"(?:\b(?:och|samt|i|av|för|med|till|inom|mellan|från|på|om|Region|regionerna)|[–-])\s*$"
 )
 _LISTING = re.compile(r",\s*$")  # "…, Energimyndigheten," then "Stockholm Exergi, …": a list
-_CELL_MARK = set("(”\"“•-–0123456789")
+_CELL_MARK = set('(”"“•-–0123456789')
 _Q_PREFIX = (
     ("8.1", re.compile(r"^beskrivning av varför regionen har fördelat", re.IGNORECASE)),
     ("8.2", re.compile(r"^beskrivning av hur regionen har integrerat", re.IGNORECASE)),
@@ -179,14 +191,16 @@ def parse_compilation(text: str, *, source: str = "") -> NationalCompilation:
     """Read the compilation. Raises InputError (naming `source` and the line) for a text that is
     empty or holds no section table of the compilation."""
     if not text.strip():
-        raise InputError(f"{_where(source)}: filen är tom; väntade den nationella sammanställningen")
+        raise InputError(
+            f"{_where(source)}: filen är tom; väntade den nationella sammanställningen"
+        )
     if "\x00" in text:
         raise InputError(f"{_where(source)}: filen är inte text")
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     starts = _section_starts(lines, source)
     if not any(number != 8 for number, *_ in starts):
         raise InputError(
-            f"{_where(source, 1)}: ingen tabell med rubriken \"Region Namn på insats …\" hittades; "
+            f'{_where(source, 1)}: ingen tabell med rubriken "Region Namn på insats …" hittades; '
             "är filen den nationella sammanställningen av regionernas resultatredovisningar?"
         )
     result = NationalCompilation(year=_year(text))
@@ -285,7 +299,7 @@ def _read_rows(
     for index, region, _rest in candidates:
         if index not in kept:
             result.notes.append(
-                f"rad {index + 1}: \"{region} …\" i avsnitt {number} lästes som text i cellen "
+                f'rad {index + 1}: "{region} …" i avsnitt {number} lästes som text i cellen '
                 "ovanför (regionerna står i bokstavsordning)"
             )
     chosen = [c for c in candidates if c[0] in kept]
@@ -336,9 +350,7 @@ def _row(section: int, region: str, line: int, cells: list[str]) -> NationalRow:
     ):
         name_end += 1
     mal_at = next((j for j in range(name_end, len(cells)) if _MAL.match(cells[j])), len(cells))
-    effect_at = next(
-        (j for j in range(name_end, mal_at) if _EFFEKTER.search(cells[j])), mal_at
-    )
+    effect_at = next((j for j in range(name_end, mal_at) if _EFFEKTER.search(cells[j])), mal_at)
     return NationalRow(
         section=section, region=region, line=line, text=text,
         insats=" ".join(cells[:name_end]),
@@ -379,7 +391,9 @@ def _read_prose(
 
     def flush() -> None:
         if region is not None and question is not None:
-            result.prose.append(NationalProse(region, question, start + 1, "\n".join(_clean(block))))
+            result.prose.append(
+                NationalProse(region, question, start + 1, "\n".join(_clean(block)))
+            )
         elif region is not None and _clean(block):
             result.notes.append(f"rad {start + 1}: text under {region} före första frågan")
 
@@ -402,7 +416,7 @@ def _read_prose(
         if region is None and line.strip():
             raise InputError(
                 f"{_where(source, i + 1)}: avsnitt 8 börjar inte med en regions rubrik "
-                "(t.ex. \"Region Blekinge\")"
+                '(t.ex. "Region Blekinge")'
             )
         block.append(line)
         i += 1

@@ -99,7 +99,9 @@ def import_compilation(
     parsed = parse_compilation(text_, source=source)
     year = year if year is not None else parsed.year
     if year is None:
-        raise InputError(f"{source or 'texten'}: året som redovisas framgår inte; ange det (--year)")
+        raise InputError(
+            f"{source or 'texten'}: året som redovisas framgår inte; ange det (--year)"
+        )
     if not 2000 <= year <= 2100:
         raise InputError(f"ogiltigt år {year}; skriv t.ex. 2023")
     now = clock.now()
@@ -111,9 +113,9 @@ def import_compilation(
                        "insats": row.insats, "prestationer": row.prestationer,
                        "effekter": row.effekter, "mal": row.mal, "text": row.text})  # fmt: skip
     for prose in parsed.prose:
-        values.append({**common, "kind": PROSE, "section": 8, "region": prose.region,
-                       "line": prose.line, "question": prose.question, "insats": "",
-                       "prestationer": "", "effekter": "", "mal": "", "text": prose.text})  # fmt: skip
+        empty = {"insats": "", "prestationer": "", "effekter": "", "mal": ""}
+        values.append({**common, **empty, "kind": PROSE, "section": 8, "region": prose.region,
+                       "line": prose.line, "question": prose.question, "text": prose.text})  # fmt: skip
     values.sort(key=lambda v: int(v["line"]))
     for position, value in enumerate(values, start=1):
         value["position"] = position
@@ -197,10 +199,21 @@ def list_national(
             order.append((TABLE.c.region != own).asc())
         query = query.order_by(*order, TABLE.c.position)
         entries = [
-            NationalEntry(year=r.year, kind=r.kind, section=r.section, region=r.region,
-                          position=r.position, line=r.line, question=r.question,
-                          insats=r.insats, prestationer=r.prestationer, effekter=r.effekter,
-                          mal=r.mal, text=r.text, own=r.region == own)  # fmt: skip
+            NationalEntry(
+                year=r.year,
+                kind=r.kind,
+                section=r.section,
+                region=r.region,
+                position=r.position,
+                line=r.line,
+                question=r.question,
+                insats=r.insats,
+                prestationer=r.prestationer,
+                effekter=r.effekter,
+                mal=r.mal,
+                text=r.text,
+                own=r.region == own,
+            )  # fmt: skip
             for r in conn.execute(query)
         ]
     return NationalListing(year, years, entries, own)
