@@ -29,7 +29,6 @@ How the flattened text is read:
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -316,22 +315,21 @@ def _starts_cell(rest: str) -> bool:
 
 def _in_order(candidates: list[tuple[int, str, str]]) -> set[int]:
     """The line indexes of the longest run of candidates whose regions never go back in the
-    compilation's order (patience sorting; ties keep the earlier candidate)."""
-    tails: list[int] = []  # the order of the smallest tail of a run of each length
-    tail_at: list[int] = []  # position in `candidates` of that tail
-    parent: list[int] = [-1] * len(candidates)
-    for pos, (_index, region, _rest) in enumerate(candidates):
-        rank = _ORDER[region]
-        k = bisect_right(tails, rank)
-        parent[pos] = tail_at[k - 1] if k else -1
-        if k == len(tails):
-            tails.append(rank)
-            tail_at.append(pos)
-        else:
-            tails[k] = rank
-            tail_at[k] = pos
+    compilation's order; of runs as long, the one with the most regions (a stray "Blekinge
+    Tekniska Högskola …" inside a later region's cell loses to that region's own row)."""
+    n = len(candidates)
+    ranks = [_ORDER[region] for _index, region, _rest in candidates]
+    best: list[tuple[int, int]] = [(1, 1)] * n  # (length, regions) of the best run ending here
+    parent = [-1] * n
+    for k in range(n):
+        for j in range(k):
+            if ranks[j] <= ranks[k]:
+                length, regions = best[j]
+                score = (length + 1, regions + (ranks[j] != ranks[k]))
+                if score > best[k]:
+                    best[k], parent[k] = score, j
     kept: set[int] = set()
-    pos = tail_at[-1] if tail_at else -1
+    pos = max(range(n), key=lambda k: (best[k], -k)) if n else -1
     while pos >= 0:
         kept.add(candidates[pos][0])
         pos = parent[pos]
@@ -401,8 +399,11 @@ def _read_prose(
     while i < end:
         line = lines[i]
         heading = _region_heading(line)
-        following = _next_text(lines, i + 1, 8)
-        if heading and following and _question_at(lines, following[0], end):
+        following = _next_text(lines, i + 1, 8) if heading else []
+        asks = _question_at(lines, following[0], end) if following else None
+        # A region's answers start the questions anew ("Region Kronoberg" in a list of partners
+        # just before the next question of the same region is text).
+        if heading and asks and (question is None or asks[0] <= question):
             flush()
             region, question, block, start = heading, None, [], i
             i += 1

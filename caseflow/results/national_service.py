@@ -114,8 +114,9 @@ def import_compilation(
                        "effekter": row.effekter, "mal": row.mal, "text": row.text})  # fmt: skip
     for prose in parsed.prose:
         empty = {"insats": "", "prestationer": "", "effekter": "", "mal": ""}
-        values.append({**common, **empty, "kind": PROSE, "section": 8, "region": prose.region,
-                       "line": prose.line, "question": prose.question, "text": prose.text})  # fmt: skip
+        where = {"section": 8, "region": prose.region, "line": prose.line}
+        values.append({**common, **empty, **where, "kind": PROSE, "question": prose.question,
+                       "text": prose.text})  # fmt: skip
     values.sort(key=lambda v: int(v["line"]))
     for position, value in enumerate(values, start=1):
         value["position"] = position
