@@ -28,8 +28,8 @@ def _database() -> Database:
 def _include_object(
     obj: object, name: str | None, type_: str, reflected: bool, compare_to: object
 ) -> bool:
-    """The search indexes (migration 0015, and 0024 for `national_results`: SQLite's FTS5 table and its shadow tables, PostgreSQL's
-    expression index) is not a model: autogenerate leaves it alone."""
+    """The search indexes (migrations 0015 and 0024: SQLite's FTS5 tables and their shadow
+    tables, PostgreSQL's expression indexes) are not models: autogenerate leaves them alone."""
     search = name is not None and name.startswith(
         ("cases_search", "ix_cases_search", "national_results_search", "ix_national_results_search")
     )

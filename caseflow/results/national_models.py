@@ -4,7 +4,8 @@ and section-8 answer (`kind`), per reporting year.
 Store layer (listed with `store/` in tests/test_architecture.py); `alembic/env.py` imports it so
 the table is on `SQLModel.metadata`. No `from __future__ import annotations`: SQLModel reads the
 annotations. The full-text index (SQLite FTS5 `national_results_search` kept by triggers;
-PostgreSQL GIN on `to_tsvector('swedish', …)`) is made by migration 0024.
+PostgreSQL's generated `search_vector` = `to_tsvector('swedish', …)` with a GIN index) is made
+by migration 0024.
 """
 
 from datetime import datetime
@@ -20,10 +21,9 @@ NONE = "none"  # the region reported "inga insatser i tabellform" in the section
 PROSE = "prose"  # a region's answer to one of section 8's questions
 KINDS = (ROW, NONE, PROSE)
 
-#: The text the PostgreSQL index is built on; a query must use the same expression.
-PG_VECTOR = (
-    "to_tsvector('swedish'::regconfig, national_results.region || ' ' || national_results.text)"
-)
+#: PostgreSQL's words of an entry: the generated column of migration 0024 (GIN-indexed;
+#: `to_tsvector('swedish', region || ' ' || text)`), not a model field.
+PG_VECTOR = "national_results.search_vector"
 
 
 def _text() -> Any:

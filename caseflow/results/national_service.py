@@ -125,6 +125,9 @@ def import_compilation(
         replaced = gone.rowcount
         if values:
             session.execute(insert(TABLE), values)
+        if session.get_bind().dialect.name == "postgresql":
+            # the whole table changed: fresh statistics, so the planner takes the GIN index
+            session.execute(text("ANALYZE national_results"))
     counts = parsed.counts()
     return ImportSummary(
         year=year,
