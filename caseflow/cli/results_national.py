@@ -100,7 +100,7 @@ def national_list(
             body = "inga insatser i tabellform"
         else:
             head = f"{entry.section} {entry.region}{mark}: {entry.insats}"
-            body = entry.text
+            body = entry.prestationer or entry.effekter or entry.mal or entry.text
         first = body.split("\n", 1)[0]
         out(f"{head}\n    {first[:150]}")
 
