@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -63,9 +64,11 @@ def test_the_small_compilation_rows_columns_and_no_tabular_regions() -> None:
     assert "Östergötland ska vara klimatneutralt" in parsed.table_rows[2].text  # small letter
     assert "9" not in parsed.table_rows[1].text.split("\n")  # the page number is dropped
     assert parsed.notes == [
+        *(f"avsnitt {n} hittades inte (ingen rubrik följd av tabellens huvud); dess rader kan "
+          "ha lästs in under avsnittet före" for n in (2, 3, 4, 6, 7)),
         'rad 50: "Blekinge …" i avsnitt 1 lästes som text i cellen ovanför '
-        "(regionerna står i bokstavsordning)"
-    ]
+        "(regionerna står i bokstavsordning)",
+    ]  # fmt: skip
 
 
 def test_the_small_compilation_section_8_prose() -> None:
@@ -217,3 +220,34 @@ def test_the_seed_imports_with_all_21_regions(database: Database, clock: FakeClo
     assert {n: sum(c.values()) for n, c in counts.items()} == SEED_ROWS
     hits = list_national(db=database, search="havsbaserad vindkraft").entries
     assert "Blekinge" in {e.region for e in hits}
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        pytest.param(lambda t: t.replace("\n", "\r\n"), id="crlf"),
+        pytest.param(lambda t: t.replace(" \n\n", " \n"), id="no-blank-lines"),
+        pytest.param(
+            lambda t: t.replace("Jämtland Härjedalen", "Jämtland\xa0Härjedalen"), id="nbsp"
+        ),
+        pytest.param(lambda t: t.replace("\n ", "\n\t"), id="tabs"),
+    ],
+)
+def test_the_small_compilation_read_through_damage(damage: Callable[[str], str]) -> None:
+    clean = parse_compilation(small())
+    damaged = parse_compilation(damage(small()))
+    assert {n: dict(c) for n, c in damaged.counts().items()} == {
+        n: dict(c) for n, c in clean.counts().items()
+    }
+    assert damaged.no_tabular == clean.no_tabular
+    assert [(p.region, p.question) for p in damaged.prose] == [
+        (p.region, p.question) for p in clean.prose
+    ]
+
+
+def test_a_section_whose_header_is_lost_is_noted() -> None:
+    text = small().replace(" 5 Jämställdhet \nRegion Namn på insats", " 5 Jämställdhet \nRegion")
+    parsed = parse_compilation(text, source="x.txt")
+    assert sorted(parsed.sections) == [1, 8]
+    assert parsed.notes[0].startswith("avsnitt 2 hittades inte")
+    assert "avsnitt 5 hittades inte" in " ".join(parsed.notes)

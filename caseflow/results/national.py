@@ -71,7 +71,9 @@ SECTION_TITLES: dict[int, str] = {
     8: "Fördelning av anslag 1:1 Regionala utvecklingsåtgärder",
 }
 
-_NAMES = "|".join(re.escape(n) for n in sorted(REGIONS, key=len, reverse=True))
+_NAMES = "|".join(
+    re.escape(n).replace(r"\ ", r"\s+") for n in sorted(REGIONS, key=len, reverse=True)
+)  # a name's space may be any white space (a no-break space from the PDF)
 _ROW_START = re.compile(rf"^\s*({_NAMES})(?:\s+(\S.*))?$")
 _SECTION = re.compile(r"^\s*([1-9])\s+([A-ZÅÄÖ][^\d].*)$")
 _TABLE_HEADER = re.compile(r"^\s*Region\s+Namn\s+på\s+insats", re.IGNORECASE)
@@ -203,6 +205,12 @@ def parse_compilation(text: str, *, source: str = "") -> NationalCompilation:
             "är filen den nationella sammanställningen av regionernas resultatredovisningar?"
         )
     result = NationalCompilation(year=_year(text))
+    numbers = {number for number, *_ in starts}
+    for missing in sorted(set(range(1, max(numbers) + 1)) - numbers):
+        result.notes.append(
+            f"avsnitt {missing} hittades inte (ingen rubrik följd av tabellens huvud); dess rader "
+            "kan ha lästs in under avsnittet före"
+        )
     for i, (number, title, heading, body) in enumerate(starts):
         end = starts[i + 1][2] if i + 1 < len(starts) else len(lines)
         result.sections[number] = title
@@ -287,7 +295,7 @@ def _read_rows(
             and not _JOINING.search(previous)
             and not (_LISTING.search(previous) and candidates and candidates[-1][1] == match[1])
         ):
-            candidates.append((i, match.group(1), match.group(2)))
+            candidates.append((i, " ".join(match.group(1).split()), match.group(2)))
         previous = line.rstrip()
     if not candidates:
         raise InputError(
