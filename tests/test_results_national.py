@@ -12,7 +12,7 @@ from openpyxl import load_workbook
 from sqlalchemy import func, select
 
 from caseflow.errors import InputError
-from caseflow.results.national import REGIONS, parse_compilation, region_key
+from caseflow.results.national import REGIONS, parse_compilation, reflow, region_key
 from caseflow.results.national_models import NationalResult
 from caseflow.results.national_service import (
     export_national,
@@ -52,8 +52,9 @@ def test_the_small_compilation_rows_columns_and_no_tabular_regions() -> None:
     assert parsed.no_tabular == {5: ["Jämtland Härjedalen"]}
     first = parsed.table_rows[0]
     assert (first.region, first.insats) == ("Blekinge", "Servicepunkter på landsbygden (RSP)")
-    assert first.prestationer == "Tre nya servicepunkter har öppnat i\nOlofström och Sölvesborg."
-    assert first.effekter.startswith("Förväntade effekter\nBättre tillgång")
+    # the columns are reflowed; `text` keeps the PDF's lines
+    assert first.prestationer == "Tre nya servicepunkter har öppnat i Olofström och Sölvesborg."
+    assert first.effekter.startswith("Förväntade effekter Bättre tillgång")
     assert first.mal == "Mål i RUS:\nStärkt attraktivitet särskilt för unga."
     assert first.text.startswith("Servicepunkter på landsbygden\n(RSP)\nTre nya")
     # cell text that begins with a region's name stays in its cell
@@ -106,6 +107,16 @@ def test_a_section_twice_or_without_rows_is_refused_with_its_line() -> None:
     empty = head.split("Blekinge Servicepunkter")[0]
     with pytest.raises(InputError, match=r"x.txt: rad 1: avsnitt 1 har ingen rad som börjar med"):
         parse_compilation(empty, source="x.txt")
+
+
+def test_reflow_joins_the_pdf_lines_of_a_paragraph() -> None:
+    text = (
+        "Kunskapsunderlag om utveck-\nlingen i länet.\n• Två seminarier\n• Malmö-\nTrelleborg\n"
+        "Mål:\nEtt"
+    )
+    assert reflow(text) == (
+        "Kunskapsunderlag om utvecklingen i länet.\n• Två seminarier\n• Malmö-Trelleborg\nMål:\nEtt"
+    )
 
 
 def test_region_names_in_their_several_forms() -> None:

@@ -111,7 +111,9 @@ def test_the_page_searches_marks_the_own_region_and_downloads(web: Web, clock: F
     assert 'href="/results/national"' in anna.get("/results").text
     import_compilation(db=web.db, text_=SMALL.read_text(encoding="utf-8"), source="n.txt",
                        actor=ANNA, clock=clock)  # fmt: skip
-    page = anna.get("/results/national").text
+    first = anna.get("/results/national").text  # section 1 until the user chooses
+    assert '<option value="1" selected>' in first and 'id="nat-s5"' not in first
+    page = anna.get("/results/national", params={"section": ""}).text
     assert "Redovisningsår 2023" in page and page.count('class="own"') == 2  # a row, section 8
     section_1 = page.split('id="nat-s1"')[1].split('id="nat-s5"')[0]
     assert section_1.index("Jämtland Härjedalen<br><strong") < section_1.index(">Blekinge<")

@@ -24,6 +24,8 @@ How the flattened text is read:
   ("Förväntade effekter", "… bedöms bidra till följande effekter", "Egen bedömning", …) before
   that, and `prestationer` is what lies between (with the insats' short description, which
   the text cannot tell from the first prestation). A column with no marker found is empty.
+  The columns are reflowed (`reflow`: the PDF's line breaks inside a paragraph joined); `text`
+  keeps the PDF's lines.
 """
 
 from __future__ import annotations
@@ -352,18 +354,49 @@ def _row(section: int, region: str, line: int, cells: list[str]) -> NationalRow:
     while (
         name_end < min(len(cells), 4)
         and not cells[name_end - 1].endswith((".", ":", "?", "!"))
-        and (cells[name_end][:1].islower() or cells[name_end][:1] == "(")
-    ):
+        and (cells[name_end][:1].islower() or cells[name_end][:1] == "("
+             or _JOINING.search(cells[name_end - 1]))
+    ):  # fmt: skip
         name_end += 1
     mal_at = next((j for j in range(name_end, len(cells)) if _MAL.match(cells[j])), len(cells))
     effect_at = next((j for j in range(name_end, mal_at) if _EFFEKTER.search(cells[j])), mal_at)
     return NationalRow(
         section=section, region=region, line=line, text=text,
-        insats=" ".join(cells[:name_end]),
-        prestationer="\n".join(cells[name_end:effect_at]),
-        effekter="\n".join(cells[effect_at:mal_at]),
-        mal="\n".join(cells[mal_at:]),
+        insats=reflow("\n".join(cells[:name_end])).replace("\n", " "),
+        prestationer=reflow("\n".join(cells[name_end:effect_at])),
+        effekter=reflow("\n".join(cells[effect_at:mal_at])),
+        mal=reflow("\n".join(cells[mal_at:])),
     )  # fmt: skip
+
+
+_LIST_ITEM = re.compile(r"^(?:[•▪◦·*–-]\s|\d{1,2}[.)]\s)")
+_SOFT_HYPHEN_END = re.compile(r"[a-zåäöé]-$")
+
+
+def reflow(text: str) -> str:
+    """The PDF's line breaks inside a paragraph joined: a line runs on into the next unless it
+    ends a sentence or a heading (". : ! ?"), the next is a list item ("• …", "- …", "2. …") or
+    a short heading ("Mål i RUS:"); a word broken by a hyphen is joined ("utveck-" + "lingen",
+    "Malmö-" + "Trelleborg")."""
+    out: list[str] = []
+    for line in (ln.strip() for ln in text.split("\n")):
+        if not line:
+            continue
+        heading = line.endswith(":") and len(line) <= 40  # "Mål i RUS:" starts its own line
+        if (
+            out
+            and not out[-1].endswith((".", ":", "!", "?"))
+            and not _LIST_ITEM.match(line)
+            and not heading
+        ):
+            if _SOFT_HYPHEN_END.search(out[-1]):
+                # "utveck-" + "lingen": a broken word; "Malmö-" + "Trelleborg": a compound
+                out[-1] = (out[-1][:-1] if line[:1].islower() else out[-1]) + line
+            else:
+                out[-1] = f"{out[-1]} {line}"
+        else:
+            out.append(line)
+    return "\n".join(out)
 
 
 def _question_at(lines: list[str], i: int, end: int) -> tuple[str, int] | None:

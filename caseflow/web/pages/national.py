@@ -12,7 +12,7 @@ from fastapi import APIRouter, Depends, Query, Request
 from starlette.responses import Response
 
 from caseflow.errors import CaseflowError, InputError
-from caseflow.results.national import QUESTION_TEXT, REGIONS, SECTION_TITLES
+from caseflow.results.national import QUESTION_TEXT, REGIONS, SECTION_TITLES, reflow
 from caseflow.results.national_export import EXPORT_FORMATS
 from caseflow.results.national_service import (
     NationalEntry,
@@ -80,7 +80,7 @@ def _views(listing: NationalListing) -> tuple[list[SectionView], list[ProseView]
         if entry.kind == "prose":
             view = prose.setdefault(entry.region, ProseView(entry.region, entry.own))
             view.answers.append((entry.question, QUESTION_TEXT.get(entry.question, ""),
-                                 entry.text))  # fmt: skip
+                                 reflow(entry.text)))  # fmt: skip
             continue
         number = entry.section
         section = sections.setdefault(number, SectionView(number, SECTION_TITLES.get(number, "")))
@@ -96,10 +96,12 @@ def _views(listing: NationalListing) -> tuple[list[SectionView], list[ProseView]
 
 
 @router.get("/results/national")
-def national_page(
+def national_page(  # "Alla avsnitt" sends section="": every section
     request: Request, user: User, year: Text = None, region: Text = None, section: Text = None,
     q: Text = None,
 ) -> Response:  # fmt: skip
+    if section is None and not (region or q):
+        section = "1"  # the first visit shows section 1 (all 658 entries are 1.3 MB of HTML)
     filters = {"year": year or "", "region": region or "", "section": section or "", "q": q or ""}
     error = None
     status_code = 200
