@@ -382,7 +382,7 @@ def reflow(text: str) -> str:
     for line in (ln.strip() for ln in text.split("\n")):
         if not line:
             continue
-        heading = line.endswith(":") and len(line) <= 40  # "Mål i RUS:" starts its own line
+        heading = line.endswith(":") and len(line) <= 40 and line[:1].isupper()  # "Mål i RUS:"
         if (
             out
             and not out[-1].endswith((".", ":", "!", "?"))
