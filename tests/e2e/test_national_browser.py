@@ -21,6 +21,7 @@ def test_searching_the_national_compilation(live_server: LiveServer, page: Page)
     from playwright.sync_api import expect
 
     server = live_server
+    # conftest's seed imported it already; importing again replaces the year (all or nothing)
     import_compilation(db=server.db, text_=SMALL.read_text(encoding="utf-8"), source=SMALL.name,
                        actor=HANDLAGGARE, clock=SystemClock())  # fmt: skip
     server.log_in(page, HANDLAGGARE, next_path="/results")
