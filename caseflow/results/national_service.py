@@ -6,7 +6,8 @@ entries as a spreadsheet.
 Words: each word of the query must begin a word of the entry's region or text (prefix match).
 SQLite searches the FTS5 table `national_results_search` (`unicode61`: Å/Ä/Ö case-folded, kept
 apart from A/O); PostgreSQL the GIN index on `to_tsvector('swedish', …)` (Swedish stemming, so
-"insatserna" also finds "insats").
+"insatserna" also finds "insats"; Swedish stop words such as "och" are not indexed there, so a
+search of stop words alone finds nothing on PostgreSQL and every entry holding them on SQLite).
 """
 
 from __future__ import annotations
