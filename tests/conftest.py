@@ -25,7 +25,7 @@ TABLES = (
     "case_events, case_funders, decisions, memo_renders, agenda_items, meetings, outbox, "
     "reminders, auth_tokens, cases, people, portfolio_snapshots, results_answers, "
     "results_report_events, results_reports, "
-    "login_throttle"
+    "login_throttle, national_results"
 )
 _pg_tests_run = 0
 

@@ -37,13 +37,16 @@ PURE_PREFIXES = (
     "caseflow.portfolio.render", "caseflow.meetings.ics", "caseflow.mail.mailer",
     "caseflow.results.form", "caseflow.results.count", "caseflow.results.ocr_repair",
     "caseflow.results.defaults",
-    "caseflow.results.ocr_import",
+    "caseflow.results.ocr_import", "caseflow.results.national", "caseflow.results.national_export",
     "caseflow.records.config", "caseflow.records.vocabulary", "caseflow.records.filetype",
     "caseflow.archive.model", "caseflow.archive.xmlutil", "caseflow.archive.erms",
     "caseflow.archive.premis", "caseflow.archive.mets", "caseflow.archive.package",
     "caseflow.archive.reader", "caseflow.retention.plan",
 )  # fmt: skip
-STORE_PREFIXES = ("caseflow.store", "caseflow.records.models", "caseflow.retention.models")
+STORE_PREFIXES = (
+    "caseflow.store", "caseflow.records.models", "caseflow.retention.models",
+    "caseflow.results.national_models",
+)  # fmt: skip
 ENTRY_PREFIXES = ("caseflow.cli", "caseflow.web", "caseflow.worker", "caseflow.__main__")
 ADAPTER_PREFIXES = ("caseflow.mail.smtp",)
 

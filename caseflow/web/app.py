@@ -184,6 +184,7 @@ def create_app(
         exports,
         meeting_changes,
         meetings,
+        national,
         notes,
         outbox,
         portfolio,
@@ -225,7 +226,9 @@ def create_app(
     app.include_router(notes.router)
     app.include_router(pages_handlings.router)
     app.include_router(pages_register.router)
-    for pages in (meetings, meeting_changes, deadlines, outbox, portfolio, results, account):
+    # national before results: /results/national is not a year
+    for pages in (meetings, meeting_changes, deadlines, outbox, portfolio, national, results,
+                  account):  # fmt: skip
         app.include_router(pages.router)
     app.include_router(api.router)
 

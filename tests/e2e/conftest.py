@@ -29,6 +29,7 @@ from caseflow.clock import SystemClock
 from caseflow.domain.casedoc import CaseDoc
 from caseflow.meetings.service import add_meetings, schedule_case
 from caseflow.memo.service import render_memo
+from caseflow.results.national_service import import_compilation
 from caseflow.results.service import create_report
 from caseflow.settings import PROJECT_ROOT, Settings
 from caseflow.store.db import Database
@@ -129,6 +130,10 @@ def _seed(db: Database, meeting_day: date) -> None:
                 memo_date=date.today(), actor=HANDLAGGARE)  # fmt: skip
     # The results report the axe run reads (the browser test writes its own, RESULTS_YEAR).
     create_report(db=db, year=AXE_RESULTS_YEAR, actor=HANDLAGGARE, clock=clock)
+    # The national compilation the axe run and the national page's test read (3 regions).
+    national = PROJECT_ROOT / "tests" / "fixtures" / "national_small.txt"
+    import_compilation(db=db, text_=national.read_text(encoding="utf-8"), source=national.name,
+                       actor=HANDLAGGARE, clock=clock)  # fmt: skip
 
 
 @pytest.fixture(scope="package")

@@ -152,6 +152,7 @@ PAGES: dict[str, Callable[[LiveServer, Page], None]] = {
     "account": _other("/account"),
     "results": _other("/results"),
     "results-report": _other("/results/2024"),
+    "results-national": _other("/results/national?section="),
 }
 
 
@@ -171,7 +172,7 @@ def test_page_has_no_serious_accessibility_violations(
 
 REFLOW_PATHS = ["/", "/board", "/cases", "/cases/new", f"/cases/{AXE_CASE}", "/cases/RUN/999/2099",
                 "/meetings", "/meetings/{body}/{day}", "/deadlines", "/outbox", "/portfolio",
-                "/account", "/results", "/results/2024"]  # fmt: skip
+                "/account", "/results", "/results/2024", "/results/national?section="]  # fmt: skip
 #: Elements, outside data tables, that stick out of the viewport (tables may scroll sideways).
 OVERFLOWING = """width => [...document.querySelectorAll('body *')]
     .filter(e => e.getBoundingClientRect().right > width + 1 && !e.closest('table'))
