@@ -254,3 +254,42 @@ def test_the_register_page_pages_the_period_and_masks(
     past = client.get("/diarium", params={**period, "page": "9"})
     assert past.status_code == 200 and "Sidan 9 finns inte" in past.text
     assert client.get("/diarium", params={**period, "page": "0"}).status_code in (400, 422)
+
+
+def test_the_api_pages_the_register_with_its_total(
+    database: Database, workflows: WorkflowRegistry, clock: FakeClock
+) -> None:
+    """`GET /api/v1/register?limit=&offset=`: the pages put together are the whole register,
+    masked for a role without access, with the period's total; CSV pages too; bad bounds 422."""
+    from tests.webkit import make_web
+
+    _fill(database, workflows, clock)
+    web = make_web(database, workflows, clock)
+    sara = web.api("sara@example.se")  # nämndsekreterare: no access to secret content
+    period = {"from": "2025-01-01", "to": "2025-12-31"}
+    whole = sara.get("/api/v1/register", params=period).json()
+    assert "total" not in whole
+    expected = [d for c in whole["cases"] for d in c["documents"]]
+    assert any(d["masked"] for d in expected)
+    seen, offset = [], 0
+    while True:
+        page = sara.get("/api/v1/register", params={**period, "limit": "9",
+                                                    "offset": str(offset)}).json()  # fmt: skip
+        assert (page["total"], page["offset"], page["limit"]) == (len(expected), offset, 9)
+        found = [d for c in page["cases"] for d in c["documents"]]
+        if not found:
+            break
+        assert len(found) <= 9
+        seen.extend(found)
+        offset += 9
+    # JSON groups each page's documents by case; the documents are the whole's, each once.
+    assert len(seen) == len(expected)
+    assert sorted(seen, key=lambda d: d["number"]) == sorted(expected, key=lambda d: d["number"])
+    lines = sara.get("/api/v1/register", params={**period, "format": "csv"}).text.splitlines()
+    page = sara.get("/api/v1/register", params={**period, "format": "csv", "limit": "5",
+                                                "offset": "3"}).text.splitlines()  # fmt: skip
+    assert page == [lines[0], *lines[4:9]]  # diarium order, the heading on every page
+    for bad in ({"limit": "0"}, {"limit": "1001"}, {"limit": "5", "offset": "-1"}):
+        assert sara.get("/api/v1/register", params={**period, **bad}).status_code == 422
+    for client in web.clients:
+        client.close()

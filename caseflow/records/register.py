@@ -235,13 +235,17 @@ def to_csv(rows: list[RegisterRow]) -> str:
 
 
 def to_json(rows: list[RegisterRow], *, start: date, end: date, board: str | None,
-            public: bool) -> str:  # fmt: skip
-    """The register grouped by case: diarienummer, title and its documents in the period."""
+            public: bool, page: tuple[int, int, int] | None = None) -> str:  # fmt: skip
+    """The register grouped by case: diarienummer, title and its documents in the period;
+    `page` (total, offset, limit): the rows are that page of the period's `total`."""
     cases: dict[str, dict[str, Any]] = {}
     for r in rows:
         new = {"diarienummer": r.diarienummer, "title": r.case_title, "documents": []}
         entry = cases.setdefault(r.diarienummer, new)
         entry["documents"].append(r.as_json())
-    document = {"from": start.isoformat(), "to": end.isoformat(), "board": board,
-                "public": public, "cases": list(cases.values())}  # fmt: skip
+    document: dict[str, Any] = {"from": start.isoformat(), "to": end.isoformat(),
+                                "board": board, "public": public}  # fmt: skip
+    if page is not None:
+        document |= dict(zip(("total", "offset", "limit"), page, strict=True))
+    document["cases"] = list(cases.values())
     return json.dumps(document, ensure_ascii=False, indent=2)
