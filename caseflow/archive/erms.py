@@ -14,17 +14,18 @@ from __future__ import annotations
 from datetime import datetime
 
 from caseflow.archive.model import (
+    DATA_DIR,
     ERMS_DIRECTIONS,
     Agent,
     ArchivedCase,
     Disposal,
     Document,
+    Package,
     Producer,
 )
 from caseflow.archive.xmlutil import Element, day, iso, new_root, q, sub
 
-#: Where a document's file sits in the package (relative to the package root).
-DATA_DIR = "representations/rep1/data"
+__all__ = ["DATA_DIR", "RECORD_STATUS", "build_erms"]
 RECORD_STATUS = {"expedierad": "expedited", "faststalld": "closed"}
 
 
@@ -32,11 +33,18 @@ def _e(name: str) -> str:
     return q("erms", name)
 
 
-def build_erms(case: ArchivedCase, *, producer: Producer, now: datetime) -> Element:
+def build_erms(package: Package, *, producer: Producer, now: datetime) -> Element:
+    """The ERMS document: one `caseFile` aggregation per case of the package."""
     root = new_root(_e("erms"))
     root.set(q("xsi", "schemaLocation"), "https://DILCIS.eu/XML/ERMS ../../schemas/ERMS.xsd")
-    _control(root, case, producer=producer, now=now)
+    _control(root, package.package_id, producer=producer, now=now)
     aggregations = sub(root, _e("aggregations"))
+    for case in package.cases:
+        _aggregation(aggregations, case, package.data_dir(case))
+    return root
+
+
+def _aggregation(aggregations: Element, case: ArchivedCase, data_dir: str) -> None:
     agg = sub(
         aggregations, _e("aggregation"), systemIdentifier=case.system_id,
         aggregationType="caseFile",
@@ -72,13 +80,12 @@ def build_erms(case: ArchivedCase, *, producer: Producer, now: datetime) -> Elem
     if case.outcome:
         sub(notes, _e("note"), case.outcome, noteType="utfall")
     for document in case.documents:
-        _record(agg, document)
-    return root
+        _record(agg, document, data_dir)
 
 
-def _control(root: Element, case: ArchivedCase, *, producer: Producer, now: datetime) -> None:
+def _control(root: Element, package_id: str, *, producer: Producer, now: datetime) -> None:
     control = sub(root, _e("control"))
-    sub(control, _e("identification"), case.package_id, identificationType="paket")
+    sub(control, _e("identification"), package_id, identificationType="paket")
     maintenance = sub(control, _e("maintenanceInformation"))
     sub(maintenance, _e("maintenanceStatus"), value="new")
     agency = sub(maintenance, _e("maintenanceAgency"))
@@ -124,7 +131,7 @@ def _disposal(parent: Element, disposal: Disposal, *, applied: str | None) -> No
             otherDisposalDateType="okänt")  # fmt: skip
 
 
-def _record(parent: Element, document: Document) -> None:
+def _record(parent: Element, document: Document, data_dir: str) -> None:
     record = sub(
         parent, _e("record"), systemIdentifier=f"handling-{document.identifier}",
         recordType=document.doc_type,
@@ -162,6 +169,6 @@ def _record(parent: Element, document: Document) -> None:
             info,
             _e("appendix"),
             name=document.file.name,
-            path=f"{DATA_DIR}/{document.file.name}",
+            path=f"{data_dir}/{document.file.name}",
             fileFormat=document.file.media_type,
         )

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from caseflow.archive.model import ArchivedCase, Producer
+from caseflow.archive.model import Package, Producer
 from caseflow.archive.premis import PackageFile
 from caseflow.archive.xmlutil import Element, iso, new_root, q, sub
 
@@ -88,10 +88,11 @@ def _files(group: Element, files: list[PackageFile], prefix: str, strip: str = "
 
 
 def build_root_mets(
-    case: ArchivedCase, *, erms: PackageFile, premis: PackageFile, documentation: list[PackageFile],
-    schemas: list[PackageFile], rep_mets: PackageFile, producer: Producer, now: datetime,
+    package: Package, *, erms: PackageFile, premis: PackageFile,
+    documentation: list[PackageFile], schemas: list[PackageFile], rep_mets: PackageFile,
+    producer: Producer, now: datetime,
 ) -> Element:  # fmt: skip
-    root = _root(case.package_id, f"{case.diarienummer} {case.title}", "schemas/")
+    root = _root(package.package_id, package.label, "schemas/")
     _header(root, producer=producer, now=now)
     dmd = sub(root, _m("dmdSec"), ID="dmd-erms", CREATED=iso(now), STATUS="CURRENT")
     _md_ref(dmd, erms, mdtype="ERMS", ident="ref-erms")
@@ -103,7 +104,7 @@ def build_root_mets(
     _files(_group(file_sec, "Schemas", "grp-schemas"), schemas, "schema")
     _files(_group(file_sec, "Representations/rep1", "grp-rep1"), [rep_mets], "rep1-mets")
     struct = sub(root, _m("structMap"), ID="structmap", TYPE="PHYSICAL", LABEL="CSIP")
-    top = sub(struct, _m("div"), ID="div-package", LABEL=case.package_id)
+    top = sub(struct, _m("div"), ID="div-package", LABEL=package.package_id)
     sub(top, _m("div"), ID="div-metadata", LABEL="Metadata", DMDID="dmd-erms",
         ADMID="digiprov-premis")  # fmt: skip
     docs = sub(top, _m("div"), ID="div-documentation", LABEL="Documentation")
@@ -119,16 +120,16 @@ def build_root_mets(
 
 
 def build_rep_mets(
-    case: ArchivedCase, *, data: list[PackageFile], producer: Producer, now: datetime
+    package: Package, *, data: list[PackageFile], producer: Producer, now: datetime
 ) -> Element:
     """The representation's METS: its data files (paths relative to `representations/rep1/`)."""
-    root = _root(f"{case.package_id}-rep1", f"{case.diarienummer}: handlingar", "../../schemas/")
+    root = _root(f"{package.package_id}-rep1", f"{package.label}: handlingar", "../../schemas/")
     _header(root, producer=producer, now=now)
     file_sec = sub(root, _m("fileSec"), ID="rep1-filesec")
     group = _group(file_sec, "Data", "rep1-grp-data")
     _files(group, data, "rep1-file", strip="representations/rep1/")
     struct = sub(root, _m("structMap"), ID="rep1-structmap", TYPE="PHYSICAL", LABEL="CSIP")
-    top = sub(struct, _m("div"), ID="rep1-div", LABEL=f"{case.package_id}-rep1")
+    top = sub(struct, _m("div"), ID="rep1-div", LABEL=f"{package.package_id}-rep1")
     data_div = sub(top, _m("div"), ID="rep1-div-data", LABEL="Data")
     if data:
         sub(data_div, _m("fptr"), FILEID="rep1-grp-data")

@@ -9,6 +9,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+#: Where the documents' files sit in a package (relative to the package root); a batch package
+#: has a folder per case below it, named as the case's own package would be.
+DATA_DIR = "representations/rep1/data"
+
 #: ERMS directionDefinition per stored direction (`records.models` codes).
 ERMS_DIRECTIONS = {
     "inkommande": "incoming",
@@ -117,6 +121,33 @@ class ArchivedCase:
     def package_id(self) -> str:
         """The package's OBJID and folder name: `caseflow-RUN-479-2024`."""
         return "caseflow-" + self.diarienummer.replace("/", "-")
+
+
+@dataclass(frozen=True)
+class Package:
+    """What one package holds: one case (`caseflow-RUN-479-2024`), or a batch of cases, each an
+    ERMS aggregation (ärendeakt) with its files in its own folder of the one representation."""
+
+    package_id: str
+    cases: tuple[ArchivedCase, ...]
+    batch: bool = False
+
+    @classmethod
+    def single(cls, case: ArchivedCase) -> Package:
+        return cls(package_id=case.package_id, cases=(case,))
+
+    @property
+    def label(self) -> str:
+        if not self.batch:
+            case = self.cases[0]
+            return f"{case.diarienummer} {case.title}"
+        return f"Leverans av {len(self.cases)} ärenden"
+
+    def data_dir(self, case: ArchivedCase) -> str:
+        """The folder of `case`'s files, from the package root."""
+        if not self.batch:
+            return DATA_DIR
+        return f"{DATA_DIR}/{case.package_id.removeprefix('caseflow-')}"
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from caseflow.archive.model import ArchivedCase, Producer
+from caseflow.archive.model import Package, Producer
 from caseflow.archive.xmlutil import Element, day, iso, new_root, q, sub
 
 
@@ -35,13 +35,17 @@ def _identifier(parent: Element, tag: str, kind: str, value: str) -> None:
 
 
 def build_premis(
-    case: ArchivedCase, files: list[PackageFile], *, producer: Producer, now: datetime
+    package: Package, files: list[PackageFile], *, producer: Producer, now: datetime
 ) -> Element:
     root = new_root(_p("premis"), {"version": "3.0"})
     software = f"{producer.software} {producer.software_version}"
     events: list[tuple[str, str, str, str, list[str], str]] = []
-    for document in case.documents:
-        paths = [f.path for f in files if f.document == document.identifier]
+    paths_of: dict[str, list[str]] = {}
+    for file in files:
+        if file.document is not None:
+            paths_of.setdefault(file.document, []).append(file.path)
+    for document in (d for case in package.cases for d in case.documents):
+        paths = paths_of.get(document.identifier, [])
         events.append((
             f"registrering-{document.identifier}", "capture", day(document.registered_on),
             f"Registrerad (diarieförd) som {document.identifier} av {document.created_by}",
@@ -53,7 +57,7 @@ def build_premis(
                 f"Filen gallrad enligt {document.disposal.rule if document.disposal else '?'}; "
                 "metadata bevarade", [], software,
             ))  # fmt: skip
-    packaging = f"paketering-{case.package_id}"
+    packaging = f"paketering-{package.package_id}"
     for file in files:
         obj = sub(root, _p("object"), **{q("xsi", "type"): "premis:file"})
         _identifier(obj, "objectIdentifier", "local", file.path)
@@ -73,7 +77,8 @@ def build_premis(
         _identifier(obj, "linkingEventIdentifier", "local", packaging)
     events.append((
         packaging, "creation", iso(now),
-        f"Arkivpaketet {case.package_id} skapat ur {case.diarienummer}; kontrollsummor SHA-256",
+        f"Arkivpaketet {package.package_id} skapat ur "
+        f"{', '.join(c.diarienummer for c in package.cases)}; kontrollsummor SHA-256",
         [f.path for f in files], software,
     ))  # fmt: skip
     agents: dict[str, str] = {software: "software", producer.organisation: "organization"}

@@ -61,7 +61,20 @@ def check_files(package: Path, mets_path: Path) -> dict[str, tuple[str, int, str
 
 
 def read_package(package: Path) -> ArchivedCase:
-    """The case a package holds, with its documents' bytes.
+    """The case a one-case package holds, with its documents' bytes.
+
+    Raises:
+        InputError: not a package, it holds more than one case, or a file is missing or does
+        not match its checksum.
+    """
+    cases = read_cases(package)
+    if len(cases) != 1:
+        raise InputError(f"paketet {package.name} innehåller {len(cases)} ärenden, inte ett")
+    return cases[0]
+
+
+def read_cases(package: Path) -> list[ArchivedCase]:
+    """Every case a package holds (one, or a batch), in its order, with the documents' bytes.
 
     Raises:
         InputError: not a package, or a file is missing or does not match its checksum.
@@ -73,9 +86,16 @@ def read_package(package: Path) -> ArchivedCase:
     files = check_files(package, package / "representations" / "rep1" / "METS.xml")
     originals = _original_names(package / "metadata" / "preservation" / "premis.xml")
     erms = ET.parse(package / "metadata" / "descriptive" / "erms.xml").getroot()
-    agg = erms.find("erms:aggregations/erms:aggregation", NS)
-    if agg is None:
+    found = erms.findall("erms:aggregations/erms:aggregation", NS)
+    if not found:
         raise InputError("erms.xml saknar ärendet (aggregation)")
+    return [_case(agg, package, files, originals) for agg in found]
+
+
+def _case(
+    agg: ET.Element, package: Path, files: dict[str, tuple[str, int, str]],
+    originals: dict[str, str],
+) -> ArchivedCase:  # fmt: skip
     classification = agg.find("erms:classification", NS)
     notes = {n.get("noteType"): n.text or "" for n in agg.findall("erms:notes/erms:note", NS)}
     dates = {d.get("dateType"): d.text or "" for d in agg.findall("erms:dates/erms:date", NS)}
@@ -176,7 +196,8 @@ def _document(
             raise InputError(f"{path} saknas i representationens METS")
         digest, size, created = files[path]
         file = ArchiveFile(
-            name=path.removeprefix(DATA_DIR + "/"), original_name=originals.get(path, ""),
+            name=path.removeprefix(DATA_DIR + "/").rsplit("/", 1)[-1],
+            original_name=originals.get(path, ""),
             media_type=appendix.get("fileFormat", ""), sha256=digest, size=size,
             created=parse_moment(created), data=(package / path).read_bytes(),
         )  # fmt: skip

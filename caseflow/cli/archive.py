@@ -20,8 +20,12 @@ def archive_export(
     ctx: typer.Context,
     dnrs: Annotated[list[str], typer.Argument(help="Avslutade ärendens diarienummer.")],
     out_dir: Annotated[Path, typer.Option("-o", "--out", help="Mapp där paketen skrivs.")],
+    batch: Annotated[
+        bool, typer.Option("--batch", help="Ett arkivpaket med alla ärendena (en leverans).")
+    ] = False,
 ) -> None:
-    """Skriv varje ärende som ett arkivpaket (en mapp per ärende) i mappen -o."""
+    """Skriv varje ärende som ett arkivpaket (en mapp per ärende) i mappen -o, eller med
+    --batch alla ärendena i ett paket."""
     from caseflow.archive.model import Producer
     from caseflow.archive.service import export_cases
     from caseflow.cli.retention import load_retention_plan
@@ -43,11 +47,14 @@ def archive_export(
         plan=load_retention_plan(context), read_bytes=store.get,
         producer=Producer(organisation=settings.archive_creator,
                           identification_code=settings.archive_creator_id),
-        now=context.clock.now(),
+        now=context.clock.now(), batch=batch,
     )  # fmt: skip
     for path in written:
         out(str(path))
-    out(f"{len(written)} arkivpaket skrivna")
+    if batch:
+        out(f"1 arkivpaket skrivet med {len(dnrs)} ärenden")
+    else:
+        out(f"{len(written)} arkivpaket skrivna")
 
 
 @archive_app.command("check")
@@ -55,7 +62,7 @@ def archive_check(
     package: Annotated[Path, typer.Argument(help="Ett arkivpakets mapp.")],
 ) -> None:
     """Läs ett arkivpaket och kontrollera varje fil mot dess kontrollsumma."""
-    from caseflow.archive.reader import read_package
+    from caseflow.archive.reader import read_cases
 
-    case = read_package(package)
-    out(f"{case.diarienummer}: {len(case.documents)} handlingar, alla filer stämmer")
+    for case in read_cases(package):
+        out(f"{case.diarienummer}: {len(case.documents)} handlingar, alla filer stämmer")

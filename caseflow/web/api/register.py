@@ -11,7 +11,7 @@ from starlette.responses import Response
 
 from caseflow.domain.permissions import require
 from caseflow.records.disclosure import decide_request, list_requests, request_document
-from caseflow.records.register import register_rows, to_csv, to_json
+from caseflow.records.register import MAX_PAGE_ROWS, register_page, register_rows, to_csv, to_json
 from caseflow.records.vocabulary import format_number
 from caseflow.web.api.common import (
     CASE,
@@ -65,7 +65,8 @@ class RequestOut(BaseModel):
     response_class=Response,
     description="Handlingar registrerade från `from` till `to`, per ärende (JSON) eller en rad "
     "per handling (CSV, `;`). `public=true`, eller en roll utan åtkomst till sekretess: "
-    "sekretessmarkerat innehåll maskeras.",
+    "sekretessmarkerat innehåll maskeras. Med `limit`: så många handlingar från `offset` i "
+    "diarieordning, och i JSON periodens antal (`total`).",
     responses={
         **errors(400),
         200: {"description": "Diariet", "content": {"application/json": {}, "text/csv": {}}},
@@ -79,15 +80,25 @@ def register(
     board: Annotated[str | None, Query(max_length=20)] = None,
     public: bool = False,
     format: Annotated[Literal["json", "csv"], Query()] = "json",
+    limit: Annotated[int | None, Query(ge=1, le=MAX_PAGE_ROWS)] = None,
+    offset: Annotated[int, Query(ge=0, le=10**9)] = 0,
 ) -> Response:
-    """The diarium for the period, masked unless the caller may see secret content."""
+    """The diarium for the period, masked unless the caller may see secret content; with
+    `limit`, that many documents from `offset` in diarium order and (JSON) the period's total."""
     masked = public or not ctx.records.secrecy.may_see(user.roles)
-    rows = register_rows(
-        db=ctx.db, types=ctx.records.types, start=start, end=end, board=board, public=masked
-    )
+    paged = None
+    if limit is None:
+        rows = register_rows(
+            db=ctx.db, types=ctx.records.types, start=start, end=end, board=board, public=masked
+        )
+    else:
+        page = register_page(db=ctx.db, types=ctx.records.types, start=start, end=end,
+                             board=board, public=masked, offset=offset, limit=limit)  # fmt: skip
+        rows, paged = page.rows, (page.total, offset, limit)
     if format == "csv":
         return Response(to_csv(rows), media_type="text/csv; charset=utf-8")
-    body = to_json(rows, start=start, end=end, board=board, public=masked)
+    body = to_json(rows, start=start, end=end, board=board, public=masked,
+                   page=paged)  # fmt: skip
     return Response(body, media_type="application/json")
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import secrets
 from datetime import date, timedelta
 from typing import Annotated
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Form, Query, Request
 from starlette.responses import Response
@@ -16,6 +17,7 @@ from starlette.responses import Response
 from caseflow.domain.workdays import local_date
 from caseflow.errors import CaseflowError, InputError
 from caseflow.records.disclosure import PUBLIC, request_document
+from caseflow.records.register import register_page as read_page
 from caseflow.records.register import register_rows, to_csv, to_json
 from caseflow.web.security import PageUser, page_user, secure, web
 from caseflow.web.status import status_of
@@ -23,11 +25,12 @@ from caseflow.web.templating import render
 
 router = APIRouter(include_in_schema=False)
 REQUEST_COOKIE = "caseflow_diarium"  # the request form's CSRF token (no session needed)
-#: Rows one page shows; the CSV and JSON carry the whole period.
-PAGE_ROWS = 500
+#: Rows one page shows (`?page=N` for the next); the CSV and JSON carry the whole period.
+PAGE_ROWS = 100
 DayParam = Annotated[str | None, Query(alias="from", max_length=10)]
 ToParam = Annotated[str | None, Query(alias="to", max_length=10)]
 BoardParam = Annotated[str | None, Query(max_length=20)]
+PageParam = Annotated[int, Query(ge=1, le=100_000)]
 
 
 async def _reader(request: Request) -> PageUser | None:
@@ -49,25 +52,29 @@ def _period(request: Request, start: str | None, end: str | None) -> tuple[date,
 
 @router.get("/diarium")
 async def register_page(
-    request: Request, start: DayParam = None, end: ToParam = None, board: BoardParam = None
-) -> Response:
+    request: Request, start: DayParam = None, end: ToParam = None, board: BoardParam = None,
+    page: PageParam = 1,
+) -> Response:  # fmt: skip
     user = await _reader(request)
     context = web(request)
-    error, rows = None, []
+    error, found = None, None
     first, last = date.today(), date.today()
     try:
         first, last = _period(request, start, end)
-        rows = register_rows(db=context.db, types=context.records.types, start=first, end=last,
-                             board=board or None, public=True)  # fmt: skip
+        found = read_page(db=context.db, types=context.records.types, start=first,
+                          end=last, board=board or None, public=True,
+                          offset=(page - 1) * PAGE_ROWS, limit=PAGE_ROWS)  # fmt: skip
     except CaseflowError as err:
         error = str(err)
     token = request.cookies.get(REQUEST_COOKIE) or secrets.token_urlsafe(24)
+    total = found.total if found else 0
+    query = urlencode({"from": first, "to": last} | ({"board": board} if board else {}))
     response = render(
         request, "register.html",
-        {"user": user, "rows": rows[:PAGE_ROWS], "total": len(rows), "first": first,
+        {"user": user, "rows": found.rows if found else [], "total": total, "first": first,
          "last": last, "board": board or "", "error": error, "request_csrf": token,
-         "query": f"from={first}&to={last}" + (f"&board={board}" if board else ""),
-         "message": request.query_params.get("done")},
+         "query": query, "page": page, "pages": max(1, -(-total // PAGE_ROWS)),
+         "first_row": (page - 1) * PAGE_ROWS + 1, "message": request.query_params.get("done")},
         status_code=400 if error else 200,
     )  # fmt: skip
     response.set_cookie(REQUEST_COOKIE, token, max_age=3600, httponly=True, samesite="strict",
