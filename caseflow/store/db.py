@@ -38,7 +38,7 @@ CONCURRENT = "en annan ändring av samma uppgifter gjordes samtidigt; inget änd
 RACE_SQLSTATES = frozenset({"40001", "40P01", "23505", "23503"})
 #: How many times `write_retrying` runs its work before the race is reported.
 RETRY_ATTEMPTS = 6
-#: Connections `cursor_transaction` keeps checked out for the next one (SQLite).
+#: Connections `cursor_transaction`/`cursor_reading` keep checked out for the next (SQLite).
 _HOT_CONNECTIONS = 2
 
 
@@ -178,6 +178,19 @@ class Database:
         move's hot path): `BEGIN IMMEDIATE` on SQLite, committed on success, else rolled back.
         Driver errors are raised as SQLAlchemy's (`OperationalError`, `IntegrityError`, …), a
         busy SQLite file as the same CaseflowError as `transaction()`."""
+        with self._cursor(write=True) as tx:
+            yield tx
+
+    @contextmanager
+    def cursor_reading(self) -> Iterator[CursorTransaction]:
+        """One read transaction on a pooled DBAPI connection, for `Prepared` statements (deferred
+        `BEGIN` on SQLite, so readers never queue behind a writer), rolled back at the end: every
+        statement sees the same snapshot. Errors are raised as by `cursor_transaction`."""
+        with self._cursor(write=False) as tx:
+            yield tx
+
+    @contextmanager
+    def _cursor(self, *, write: bool) -> Iterator[CursorTransaction]:
         dialect = self.engine.dialect
         hot = self._hot
         try:
@@ -189,16 +202,19 @@ class Database:
             cursor = raw.cursor()
             try:
                 if self.is_sqlite:
-                    cursor.execute("BEGIN IMMEDIATE")
+                    cursor.execute("BEGIN IMMEDIATE" if write else "BEGIN")
                 yield CursorTransaction(cursor, dialect)
-                raw.commit()
+                if write:
+                    raw.commit()
+                else:
+                    raw.rollback()
             except BaseException:
                 raw.rollback()
                 raise
             finally:
                 cursor.close()
-            # Committed on a healthy connection: keep it for the next move (SQLite only, where
-            # a file connection cannot go stale; PostgreSQL's pool pings on checkout).
+            # Ended cleanly on a healthy connection: keep it for the next one (SQLite only,
+            # where a file connection cannot go stale; PostgreSQL's pool pings on checkout).
             if self.is_sqlite and len(hot) < _HOT_CONNECTIONS and not self._disposed:
                 hot.append(raw)
                 kept = True
