@@ -90,7 +90,7 @@ Text = Annotated[str | None, Query(max_length=300)]
 
 
 @router.get("/cases")
-async def case_list(
+def case_list(
     request: Request, user: User, q: Text = None, stage: Text = None, area: Text = None,
     funder: Text = None, owner: Text = None, handlaggare: Text = None,
     sort: Annotated[str, Query(max_length=20)] = "diarienummer",
@@ -306,7 +306,7 @@ def dnr_of(prefix: str, serial: str, year: str) -> str:
 
 
 @router.get("/cases/{prefix}/{serial}/{year}")
-async def case_detail(
+def case_detail(
     request: Request, user: User, prefix: str, serial: str, year: str, created: int = 0,
     done: Annotated[str | None, Query(max_length=300)] = None,
     sig: Annotated[str | None, Query(max_length=64)] = None,
