@@ -250,12 +250,13 @@ def load_case_view(
                        if "beslutsfattare" in p.roles and p.title]  # fmt: skip
         offered = form_choices(context, session.connection())
         people = officers(session=session)
+        meetings = (list_meetings(db=context.db, conn=session.connection())
+                    if allowed("schedule_case", user.roles) else [])  # fmt: skip
     memo_kinds, memo_default = kind_choices(context.settings.memos_dir, data)
     return CaseView(
         case=data, row_version=case.row_version, case_id=case.id, moves=moves,
         events=events, history_total=history_total, renders=renders[::-1], deadlines=deadlines,
-        meetings=[m for m in list_meetings(db=context.db) if not m.cancelled]
-        if allowed("schedule_case", user.roles) else [],
+        meetings=[m for m in meetings if not m.cancelled],
         decisions=decisions[::-1], signatories=signatories, stored=stored,
         memo_kinds=memo_kinds, memo_default=memo_default, agendas=agendas, officers=people,
         offered=offered,
