@@ -58,6 +58,7 @@ from caseflow.workflow.registry import WorkflowRegistry
 TARGET_RATE = 2000.0
 TARGET_RATIO = 0.5  # issue 15 (was 0.3 in issue 2)
 WARMUP_CASES = 25
+CPU_PER_MOVE: dict[str, float] = {}  # label -> median process CPU seconds per move (`measure`)
 NEXT_STAGE = {
     "start_planning": "bp_planering",
     "send_application": "application_sent",
@@ -177,14 +178,19 @@ def measure(
     """Run every contender once per round, interleaved (so background load hits all alike);
     print each one's rates and return the median moves/s by label."""
     rates: dict[str, list[float]] = {label: [] for label in runs}
+    cpu: dict[str, list[float]] = {label: [] for label in runs}
     for round_no in range(rounds):
         for label, run in runs.items():
+            started = time.process_time()
             rates[label].append(moves_per_round / run(round_no))
+            cpu[label].append((time.process_time() - started) / moves_per_round)
     medians = {}
     for label, values in rates.items():
         medians[label] = statistics.median(values)
+        CPU_PER_MOVE[label] = statistics.median(cpu[label])
         shown = ", ".join(f"{r:,.0f}" for r in values)
-        print(f"  {label:<38} {medians[label]:>9,.0f} moves/s   (rounds: {shown})")
+        print(f"  {label:<38} {medians[label]:>9,.0f} moves/s   "
+              f"{CPU_PER_MOVE[label] * 1e6:5.0f} us CPU/move   (rounds: {shown})")  # fmt: skip
     return medians
 
 
@@ -285,10 +291,17 @@ def main() -> None:
         print(f"  caseflow / raw      {ratio:>9.3f}          target >= {TARGET_RATIO}   "
               f"{'MET' if ratio >= TARGET_RATIO else 'MISSED'}")  # fmt: skip
         print(f"  caseflow / raw with the same 3 reads: {ours / raw_reads:.3f}")
+        cpu_ours, cpu_raw = (
+            CPU_PER_MOVE["caseflow engine.fire"],
+            CPU_PER_MOVE["raw sqlite3, 2 writes/txn"],
+        )
+        print(f"  CPU per move: caseflow {cpu_ours * 1e6:,.0f} us, raw {cpu_raw * 1e6:,.0f} us: "
+              f"raw / caseflow {cpu_raw / cpu_ours:.3f}")  # fmt: skip
         record("persisted move, SQLite WAL", ours, "moves/s", ceiling=raw,
                ceiling_label="raw sqlite3, same 2 writes per transaction", ratio=ratio,
                target=f">= {TARGET_RATIO}x", met=ratio >= TARGET_RATIO,
-               raw_with_reads=raw_reads)  # fmt: skip
+               raw_with_reads=raw_reads, cpu_us_per_move=cpu_ours * 1e6,
+               raw_cpu_us_per_move=cpu_raw * 1e6)  # fmt: skip
         print(
             f"  per move: caseflow {1e6 / ours:,.0f} us, raw {1e6 / raw:,.0f} us, "
             f"raw with reads {1e6 / raw_reads:,.0f} us"

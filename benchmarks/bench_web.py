@@ -53,6 +53,7 @@ import shutil
 import socket
 import sqlite3
 import subprocess
+import sys
 import tempfile
 import time
 import urllib.error
@@ -64,7 +65,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
-from _common import WORKFLOW, git_line, load_line, machine_line, registry
+from _common import WORKFLOW, git_line, load_line, machine_line, record, registry
 from alembic.script import ScriptDirectory
 
 from caseflow.cases.accounts import SESSION_TTL, add_user, issue_token
@@ -583,15 +584,15 @@ class Server:
                 self.process.wait()
 
 
-def start_server(caseflow: Path, db_path: Path, log: Path) -> Server:
+def start_server(caseflow: Path, db_path: Path, log: Path, *, ceiling: bool = False) -> Server:
+    """`caseflow serve` on the file; with `ceiling`, the one-row ceiling app (ceiling_web.py)."""
     port = free_port()
+    command = [str(caseflow), "--db", f"sqlite:///{db_path}", "serve", "--port", str(port)]
+    if ceiling:
+        command = [sys.executable, str(Path(__file__).with_name("ceiling_web.py")), str(db_path),
+                   str(port)]  # fmt: skip
     with log.open("wb") as sink:
-        process = subprocess.Popen(
-            [str(caseflow), "--db", f"sqlite:///{db_path}", "serve", "--port", str(port)],
-            stdout=sink,
-            stderr=subprocess.STDOUT,
-            cwd=PROJECT_ROOT,
-        )
+        process = subprocess.Popen(command, stdout=sink, stderr=subprocess.STDOUT, cwd=PROJECT_ROOT)
     server = Server(process, f"http://127.0.0.1:{port}", log)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
@@ -746,7 +747,7 @@ def profile(
                 f"\n  {name}: {plain:.2f} ms per request in-process, no profiler "
                 f"({len(sample)} requests); own time by package: {split}"
             )
-            for seconds, where in sorted(ours, reverse=True)[:8]:
+            for seconds, where in sorted(ours, reverse=True)[:30]:
                 print(f"    {1000 * seconds / len(sample):6.2f} ms/req cumulative  {where}")
     finally:
         loop.close()
@@ -802,6 +803,9 @@ def run_scenarios(
     results: Results = []
     with tempfile.TemporaryDirectory(prefix="caseflow-bench-web-") as tmp:
         server = start_server(args.caseflow, db_path, Path(tmp) / "server.log")
+        bare = None
+        if args.ceiling:
+            bare = start_server(args.caseflow, db_path, Path(tmp) / "ceiling.log", ceiling=True)
         try:
             for name in args.scenarios:
                 paths_file = Path(tmp) / f"{name}.paths"
@@ -816,8 +820,22 @@ def run_scenarios(
                     results.append((name, conns, r))
                     print(f"    -c {conns}: {r['rps']:.0f} req/s, p95 {r['p95_ms']:.1f} ms",
                           flush=True)  # fmt: skip
+                    if bare is not None and KIND[name] == "case":  # interleaved with caseflow's
+                        c = run_wrk(bare, cookie, paths_file, conns, args.threads, args.duration)
+                        results.append(("ceiling", conns, c))
+                        print(f"    ceiling -c {conns}: {c['rps']:.0f} req/s, p95 "
+                              f"{c['p95_ms']:.1f} ms, {c['server_cpu_ms']:.2f} ms CPU/req; "
+                              f"ratio {r['rps'] / c['rps']:.3f}", flush=True)  # fmt: skip
+                        record(f"case page, {conns} connection(s)", r["rps"], "req/s",
+                               ceiling=c["rps"], ceiling_label="minimal FastAPI + raw sqlite3, "
+                               "one row", ratio=r["rps"] / c["rps"], target=">= 0.2x",
+                               met=r["rps"] / c["rps"] >= 0.2, p95_ms=r["p95_ms"],
+                               server_cpu_ms=r["server_cpu_ms"],
+                               ceiling_cpu_ms=c["server_cpu_ms"])  # fmt: skip
         finally:
             server.stop()
+            if bare is not None:
+                bare.stop()
             log = server.log.read_text(errors="replace").strip()
     if log:
         print("  server log:\n    " + "\n    ".join(log.splitlines()[-20:]))
@@ -825,7 +843,9 @@ def run_scenarios(
 
 
 def goal_of(name: str, r: dict[str, Any]) -> str:
-    kind = KIND[name]
+    kind = KIND.get(name, "ceiling")
+    if kind == "ceiling":
+        return "(the one-row ceiling)"
     if kind == "case":
         return f"p95 ≤ {TARGET_CASE_P95:.0f} ms: {verdict(r['p95_ms'] <= TARGET_CASE_P95)}"
     if kind == "list":
@@ -853,13 +873,13 @@ def report(args: argparse.Namespace, results: Results) -> None:
     checks: list[tuple[str, bool]] = []
     for kind, target, label in (("case", TARGET_CASE_P95, "case page"),
                                 ("list", TARGET_LIST_P95, "filtered list")):  # fmt: skip
-        runs = [(r["p95_ms"], n, c) for n, c, r in results if KIND[n] == kind]
+        runs = [(r["p95_ms"], n, c) for n, c, r in results if KIND.get(n) == kind]
         if runs:
             worst, name, conns = max(runs)
             checks.append((f"{label} p95 ≤ {target:.0f} ms (worst: {worst:.1f} ms, {name} "
                            f"-c {conns})", worst <= target))  # fmt: skip
     most = max(args.connections)
-    busiest = [r["rps"] for n, c, r in results if KIND[n] == "mixed" and c == most]
+    busiest = [r["rps"] for n, c, r in results if KIND.get(n) == "mixed" and c == most]
     if busiest:
         checks.append((f"≥ {TARGET_RPS:.0f} req/s (mixed, -c {most}: {busiest[0]:.0f} req/s)",
                        busiest[0] >= TARGET_RPS))  # fmt: skip
@@ -885,6 +905,11 @@ def main() -> None:
         help="where the database file is kept between runs")  # fmt: skip
     add("--rebuild", action="store_true", help="build the database anew")
     add("--analyze", action="store_true", help="run ANALYZE on the database before serving")
+    add(
+        "--ceiling",
+        action="store_true",
+        help="also serve the one-row ceiling (ceiling_web.py) and run it after each case run",
+    )
     add("--caseflow", type=Path, default=CASEFLOW, help="the caseflow executable to serve with")
     add("--profile", type=int, default=0, metavar="N",
         help="also profile N in-process requests per scenario")  # fmt: skip

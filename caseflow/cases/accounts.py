@@ -16,7 +16,7 @@ from functools import cache
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import func, select, update
+from sqlalchemy import bindparam, func, or_, select, update
 from sqlmodel import col
 
 from caseflow.cases.people import add_person
@@ -26,6 +26,7 @@ from caseflow.domain.roles import check_role
 from caseflow.errors import DuplicateError, InputError
 from caseflow.store.db import Database
 from caseflow.store.models import AuthToken, Person
+from caseflow.store.prepared import CursorTransaction, Prepared
 from caseflow.store.repo import get_person, require_person
 
 TOKEN_KINDS = ("session", "api", "calendar")
@@ -146,26 +147,41 @@ def issue_token(
     return raw
 
 
-def resolve_token(
-    *, db: Database, raw: str, kinds: Sequence[str], now: datetime
-) -> Principal | None:
-    """The principal a live (not revoked, not expired) token of one of `kinds` belongs to."""
-    if not raw or len(raw) > 200:
-        return None
-    stmt = (
+@cache
+def _token_lookup(kinds: tuple[str, ...]) -> Prepared:
+    """The session/API token check for `kinds`, built once (it runs on every request)."""
+    return Prepared(
         select(Person.id, Person.email, Person.name, Person.roles, AuthToken.expires_at)  # type: ignore[call-overload]
         .join(AuthToken, col(AuthToken.person_id) == col(Person.id))
         .where(
-            col(AuthToken.token_hash) == _digest(raw),
-            col(AuthToken.kind).in_(kinds),
+            col(AuthToken.token_hash) == bindparam("token_hash"),
+            or_(*(col(AuthToken.kind) == kind for kind in kinds)),
             col(AuthToken.revoked_at).is_(None),
         )
     )
-    with db.reading() as conn:
-        row = conn.execute(stmt).first()
-    if row is None or (row.expires_at is not None and row.expires_at <= now):
+
+
+def resolve_token(
+    *, db: Database, raw: str, kinds: Sequence[str], now: datetime,
+    tx: CursorTransaction | None = None,
+) -> Principal | None:  # fmt: skip
+    """The principal a live (not revoked, not expired) token of one of `kinds` belongs to
+    (read in `tx`, a read transaction the caller goes on using, else in one of its own)."""
+    if not raw or len(raw) > 200:
         return None
-    return Principal(row.id, row.email, row.name, tuple(row.roles))
+    lookup = _token_lookup(tuple(kinds))
+    params = {"token_hash": _digest(raw)}
+    if tx is not None:
+        row = tx.first(lookup, params)
+    else:
+        with db.cursor_reading() as own:
+            row = own.first(lookup, params)
+    if row is None:
+        return None
+    person_id, email, name, roles, expires_at = row
+    if expires_at is not None and expires_at <= now:
+        return None
+    return Principal(person_id, email, name, tuple(roles))
 
 
 def revoke_token(*, db: Database, raw: str, now: datetime) -> None:

@@ -11,13 +11,14 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, exists, func, select
+from sqlalchemy import ColumnElement, Integer, Select, and_, bindparam, exists, func, select
 from sqlalchemy.engine import Connection
 
 from caseflow.cases.search import search_condition
 from caseflow.domain.checks import check_text
 from caseflow.errors import InputError
 from caseflow.store.models import Case, CaseFunder
+from caseflow.store.prepared import CursorTransaction, Prepared
 
 CASES = Case.__table__  # type: ignore[attr-defined]
 FUNDERS = CaseFunder.__table__  # type: ignore[attr-defined]
@@ -139,10 +140,16 @@ def search_ids(conn: Connection, q: str) -> set[int]:
 def find_cases(conn: Connection, f: CaseFilter) -> CasePage:
     """One page of the cases matching `f`, and how many match in all.
 
+    Without a search the two statements are prebuilt per filter shape (which filters, sort,
+    order) and run on the connection's DBAPI cursor in its transaction (`store.prepared`);
+    a search builds them per request.
+
     Raises:
         InputError: see `CaseFilter.checked`.
     """
     f = f.checked()
+    if not (f.q or "").strip():
+        return _find_prepared(conn, f)
     where = _conditions(f, conn)
     order = [c.desc() if f.descending else c.asc() for c in SORTS[f.sort]]
     stmt: Select[Any] = (
@@ -158,9 +165,63 @@ def find_cases(conn: Connection, f: CaseFilter) -> CasePage:
     cap = (f.page - 1) * f.per_page + COUNT_AHEAD + 1
     capped = select(CASES.c.id).where(*where).limit(cap).subquery()
     total = int(conn.execute(select(func.count()).select_from(capped)).scalar_one())
+    return _page(rows, total, cap, f)
+
+
+def _page(rows: list[CaseRow], total: int, cap: int, f: CaseFilter) -> CasePage:
     if total == cap:
         return CasePage(rows, total - 1, f, total_exact=False)
     return CasePage(rows, total, f)
+
+
+_PLAIN_FILTERS = ("stage", "area", "owner", "handlaggare")
+#: (filters given, funder given, sort, descending) → (page statement, capped count statement)
+_PREPARED: dict[tuple[tuple[str, ...], bool, str, bool], tuple[Prepared, Prepared]] = {}
+
+
+def _statements(key: tuple[tuple[str, ...], bool, str, bool]) -> tuple[Prepared, Prepared]:
+    found = _PREPARED.get(key)
+    if found is None:
+        names, funder, sort, descending = key
+        where: list[ColumnElement[bool]] = [CASES.c[n] == bindparam(n) for n in names]
+        if funder:
+            where.append(exists().where(and_(FUNDERS.c.case_id == CASES.c.id,
+                                             FUNDERS.c.code == bindparam("funder"))))  # fmt: skip
+        order = [c.desc() if descending else c.asc() for c in SORTS[sort]]
+        page = (
+            select(*_COLUMNS).where(*where).order_by(*order)
+            .limit(bindparam("limit", type_=Integer)).offset(bindparam("offset", type_=Integer))
+        )  # fmt: skip
+        capped = select(CASES.c.id).where(*where).limit(bindparam("cap", type_=Integer))
+        count = select(func.count()).select_from(capped.subquery())
+        found = _PREPARED[key] = (Prepared(page), Prepared(count))
+    return found
+
+
+def _find_prepared(conn: Connection, f: CaseFilter) -> CasePage:
+    names = tuple(n for n in _PLAIN_FILTERS if getattr(f, n))
+    page_stmt, count_stmt = _statements((names, bool(f.funder), f.sort, f.descending))
+    params: dict[str, Any] = {n: getattr(f, n) for n in names}
+    if f.funder:
+        params["funder"] = f.funder
+    cursor = conn.connection.cursor()  # the DBAPI connection, in `conn`'s transaction
+    try:
+        tx = CursorTransaction(cursor, conn.dialect)
+        found = tx.all(page_stmt, {**params, "limit": f.per_page,
+                                   "offset": (f.page - 1) * f.per_page})  # fmt: skip
+        rows = [
+            CaseRow(r[0], f"{r[1]}/{r[2]}/{r[3]}", r[4], r[5], r[6], r[7], r[8], r[9], r[10],
+                    r[11], r[12])
+            for r in found
+        ]  # fmt: skip
+        if f.page == 1 and len(rows) < f.per_page:
+            return CasePage(rows, len(rows), f)
+        cap = (f.page - 1) * f.per_page + COUNT_AHEAD + 1
+        counted = tx.first(count_stmt, {**params, "cap": cap})
+    finally:
+        cursor.close()
+    assert counted is not None
+    return _page(rows, int(counted[0]), cap, f)
 
 
 #: The most cases one download of the list holds.

@@ -13,6 +13,7 @@ from typing import Any
 
 from sqlalchemy import func
 from sqlalchemy import select as sa_select
+from sqlalchemy.engine import Connection
 from sqlmodel import Session, col, select
 
 from caseflow.clock import Clock
@@ -148,8 +149,11 @@ _MEETINGS = Meeting.__table__  # type: ignore[attr-defined]
 _ITEMS = AgendaItem.__table__  # type: ignore[attr-defined]
 
 
-def list_meetings(*, db: Database, body: str | None = None) -> list[MeetingInfo]:
-    """The meetings by day, each with the number of cases on its agenda (one Core query)."""
+def list_meetings(
+    *, db: Database, body: str | None = None, conn: Connection | None = None
+) -> list[MeetingInfo]:
+    """The meetings by day, each with the number of cases on its agenda (one Core query; in
+    `conn`'s transaction when given, e.g. the case page's one read)."""
     m = _MEETINGS.c
     columns = (m.body, m.day, m.time, m.created_at, m.cancelled_at, m.cancel_reason,
                m.minutes_posted_on)  # fmt: skip
@@ -161,11 +165,17 @@ def list_meetings(*, db: Database, body: str | None = None) -> list[MeetingInfo]
     )
     if body is not None:
         stmt = stmt.where(m.body == body)
-    with db.reading() as conn:
-        # created_at comes back timezone-aware: the column's type is models.UTCDateTime
-        return [MeetingInfo(r.body, r.day, r.time, int(r.cases), r.created_at, r.cancelled_at,
-                            r.cancel_reason, r.minutes_posted_on)
-                for r in conn.execute(stmt)]  # fmt: skip
+    if conn is not None:
+        return _meeting_infos(conn, stmt)
+    with db.reading() as own:
+        return _meeting_infos(own, stmt)
+
+
+def _meeting_infos(conn: Connection, stmt: Any) -> list[MeetingInfo]:
+    # created_at comes back timezone-aware: the column's type is models.UTCDateTime
+    return [MeetingInfo(r.body, r.day, r.time, int(r.cases), r.created_at, r.cancelled_at,
+                        r.cancel_reason, r.minutes_posted_on)
+            for r in conn.execute(stmt)]  # fmt: skip
 
 
 def _agenda_item(session: Any, *, meeting_id: int | None, case_id: int | None) -> AgendaItem | None:

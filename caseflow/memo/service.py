@@ -9,7 +9,7 @@ from typing import Any
 
 from caseflow.clock import Clock
 from caseflow.domain.dnr import parse_dnr
-from caseflow.errors import InputError
+from caseflow.errors import InputError, UnknownCaseError
 from caseflow.memo.compose import (
     FORMATS,
     BoardConfig,
@@ -22,13 +22,13 @@ from caseflow.memo.compose import (
     officer_from_person,
     render_markdown,
 )
-from caseflow.memo.store import finalize, record_render, render_file
-from caseflow.records.basis import basis_of
+from caseflow.memo.store import finalize, insert_render, record_render, render_file
+from caseflow.records.basis import basis_of, own_numbers
 from caseflow.records.context import Records
-from caseflow.store.casemap import case_to_dict
+from caseflow.store.caseread import read_case_dict, read_person_dict
 from caseflow.store.db import Database
 from caseflow.store.models import Decision
-from caseflow.store.repo import get_person, require_case
+from caseflow.store.repo import get_person
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,13 +57,32 @@ def kind_choices(memos_dir: Path, case: dict[str, Any]) -> tuple[list[tuple[str,
 
 
 def load_case(db: Database, dnr: str) -> tuple[dict[str, Any], dict[str, Any] | None]:
-    """The case JSON and its handläggare (as a dict), read in one session."""
-    with db.read() as session:
-        case = require_case(session=session, dnr=parse_dnr(dnr))
-        data = case_to_dict(case)
-        person = get_person(session=session, email=case.handlaggare) if case.handlaggare else None
-        officer = person.model_dump() if person else None
-    return data, officer
+    """The case JSON and its handläggare (as a dict), read in one transaction."""
+    case, officer, _ = _read_case(db, dnr, expand_basis=False)
+    return case, officer
+
+
+def _read_case(
+    db: Database, dnr: str, *, expand_basis: bool
+) -> tuple[dict[str, Any], dict[str, Any] | None, int]:
+    """The case JSON, its handläggare as a dict and the case's id, in one read transaction on
+    prebuilt statements (`store.caseread`); with `expand_basis`, the Beslutsunderlag's handling
+    numbers are replaced by the documents' lines (`records.basis`) in the same snapshot.
+
+    Raises:
+        UnknownCaseError; InputError: a Beslutsunderlag line names a missing handling.
+    """
+    number = parse_dnr(dnr)
+    with db.cursor_reading() as tx:
+        found = read_case_dict(tx=tx, dnr=number)
+        if found is None:
+            raise UnknownCaseError(f"ärendet {number} finns inte")
+        case_id, case = found
+        email = case["handlaggare"]
+        officer = read_person_dict(tx=tx, email=email.strip().lower()) if email else None
+    if expand_basis and own_numbers(case["decision_basis"], case["diarienummer"]):
+        case["decision_basis"] = basis_of(db=db, dnr=dnr, lines=case["decision_basis"])
+    return case, officer, case_id
 
 
 def signatory(db: Database, email: str | None) -> Signatory | None:
@@ -108,8 +127,7 @@ def render_memo(
     if fmt not in FORMATS:
         raise InputError(f"okänt format {fmt!r}; välj ett av {', '.join(FORMATS)}")
     config = board(memos_dir)
-    case, officer = load_case(db, dnr)
-    case["decision_basis"] = basis_of(db=db, dnr=dnr, lines=case["decision_basis"])
+    case, officer, _ = _read_case(db, dnr, expand_basis=True)
     memo_kind = kind or choose_kind(case, config)
     signer = signatory(db, signatory_email)
     templates = memos_dir / "templates"
@@ -124,7 +142,8 @@ def render_memo(
     else:
         data = markdown_to_docx(text.markdown, template=templates / "memo.docx", title=title)
     filename = memo_filename(memo_kind, case["diarienummer"], fmt)
-    record_render(db=db, dnr=dnr, kind=memo_kind, fmt=fmt,
+    store = record_render if records is not None else insert_render
+    store(db=db, dnr=dnr, kind=memo_kind, fmt=fmt,
                   template_version=text.template_version, content_hash=content_hash(data),
                   memo_date=memo_date, warnings=text.warnings, actor=actor, clock=clock,
                   signatory_email=signatory_email.strip().lower() if signatory_email else None,

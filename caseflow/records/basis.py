@@ -67,6 +67,12 @@ def expand_basis(*, session: Session, case_id: int, dnr: str, lines: list[str]) 
     return out
 
 
+def own_numbers(lines: list[str], dnr: str) -> bool:
+    """Whether any of `lines` is one of the case's handling numbers (else `expand_basis` keeps
+    them as they are, and nothing needs reading)."""
+    return any(_own_number(line, dnr) is not None for line in lines)
+
+
 def basis_of(*, db: Database, dnr: str, lines: list[str]) -> list[str]:
     """As `expand_basis`, reading the case by diarienummer."""
     with db.read() as s:

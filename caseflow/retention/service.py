@@ -23,7 +23,7 @@ from caseflow.retention.models import DisposalLog, RetentionHold
 from caseflow.retention.plan import RetentionPlan, Rule, disposal_date
 from caseflow.store.db import Database
 from caseflow.store.models import Case, CaseEvent
-from caseflow.store.repo import require_case
+from caseflow.store.repo import require_case, require_case_id
 from caseflow.workflow.registry import WorkflowRegistry
 
 
@@ -79,13 +79,22 @@ def _planned(
     *, session: Session, plan: RetentionPlan, workflows: WorkflowRegistry, dnr: str | None
 ) -> list[PlannedDocument]:
     stmt = select(Handling, Case).join(Case, col(Case.id) == col(Handling.case_id))
-    if dnr is not None:
-        stmt = stmt.where(Case.id == require_case(session=session, dnr=parse_dnr(dnr)).id)
+    if dnr is not None:  # one indexed read of the id (the case page asks for every view)
+        stmt = stmt.where(Case.id == require_case_id(session=session, dnr=parse_dnr(dnr)))
     rows = session.exec(stmt.order_by(col(Case.id), col(Handling.number))).all()
-    holds = session.exec(select(RetentionHold).where(col(RetentionHold.lifted_at).is_(None))).all()
+    if dnr is not None and not rows:
+        return []
+    holds_stmt = select(RetentionHold).where(col(RetentionHold.lifted_at).is_(None))
+    disposed_stmt = select(DisposalLog)
+    if dnr is not None:  # one case's: not the whole log on every case page
+        holds_stmt = holds_stmt.where(col(RetentionHold.case_id) == rows[0][1].id)
+        disposed_stmt = disposed_stmt.where(
+            col(DisposalLog.handling_id).in_([h.id for h, _ in rows])
+        )
+    holds = session.exec(holds_stmt).all()
     held_cases = {h.case_id for h in holds if h.handling_id is None}
     held_docs = {h.handling_id for h in holds if h.handling_id is not None}
-    disposed = {d.handling_id: d.disposed_at for d in session.exec(select(DisposalLog)).all()}
+    disposed = {d.handling_id: d.disposed_at for d in session.exec(disposed_stmt).all()}
     closed: dict[int, date | None] = {}
     out = []
     for handling, case in rows:

@@ -22,6 +22,9 @@ from sqlalchemy.sql.compiler import SQLCompiler
 _Processor = Callable[[Any], Any] | None
 
 
+_MISSING = object()
+
+
 @dataclass(frozen=True, slots=True)
 class _Compiled:
     sql: str
@@ -29,6 +32,36 @@ class _Compiled:
     binds: tuple[tuple[str, Callable[[Any], Any]], ...]  # names whose values need converting
     results: tuple[_Processor, ...]  # one per selected column
     defaults: dict[str, Any]  # literal values in the statement (`status == "planned"`)
+    # Positional paramstyles: (name, processor or None, default or _MISSING) in bind order.
+    positional: tuple[tuple[str, _Processor, Any], ...] | None
+    converted: tuple[tuple[int, Callable[[Any], Any]], ...]  # result columns with a processor
+
+    def arguments(self, params: Mapping[str, Any]) -> Sequence[Any] | Mapping[str, Any]:
+        """The driver's arguments for `params`, converted as SQLAlchemy would."""
+        if self.positional is not None:
+            return [
+                (p(params[n]) if p else params[n])
+                if d is _MISSING or n in params
+                else (p(d) if p else d)
+                for n, p, d in self.positional
+            ]
+        if self.defaults:
+            params = {**self.defaults, **params}
+        if not self.binds:
+            return params
+        values = dict(params)
+        for name, processor in self.binds:
+            values[name] = processor(values[name])
+        return values
+
+    def row(self, row: Sequence[Any]) -> tuple[Any, ...]:
+        """A fetched row with each column's result processor applied."""
+        if not self.converted:
+            return tuple(row)
+        out = list(row)
+        for index, processor in self.converted:
+            out[index] = processor(out[index])
+        return tuple(out)
 
 
 class Prepared:
@@ -59,7 +92,14 @@ class Prepared:
             )
         order = tuple(compiled.positiontup) if compiled.positiontup is not None else None
         defaults = {n: b.effective_value for n, b in compiled.binds.items() if not b.required}
-        return _Compiled(compiled.string, order, tuple(binds), results, defaults)
+        processors = dict(binds)
+        positional = None
+        if order is not None:
+            positional = tuple((n, processors.get(n), defaults.get(n, _MISSING)) for n in order)
+        converted = tuple((i, p) for i, p in enumerate(results) if p is not None)
+        return _Compiled(
+            compiled.string, order, tuple(binds), results, defaults, positional, converted
+        )
 
 
 class CursorTransaction:
@@ -72,36 +112,18 @@ class CursorTransaction:
 
     def execute(self, statement: Prepared, params: Mapping[str, Any]) -> int:
         """Run `statement`; the number of rows it changed (writes)."""
-        self._send(statement.compiled(self.dialect), params)
+        compiled = statement.compiled(self.dialect)
+        self.cursor.execute(compiled.sql, compiled.arguments(params))
         return int(self.cursor.rowcount)
 
     def first(self, statement: Prepared, params: Mapping[str, Any]) -> tuple[Any, ...] | None:
         """The first row of a SELECT, converted as SQLAlchemy would, or None."""
         compiled = statement.compiled(self.dialect)
-        self._send(compiled, params)
+        self.cursor.execute(compiled.sql, compiled.arguments(params))
         row = self.cursor.fetchone()
-        if row is None:
-            return None
-        return tuple(p(v) if p else v for p, v in zip(compiled.results, row, strict=True))
+        return None if row is None else compiled.row(row)
 
     def all(self, statement: Prepared, params: Mapping[str, Any]) -> list[tuple[Any, ...]]:
         compiled = statement.compiled(self.dialect)
-        self._send(compiled, params)
-        processors = compiled.results
-        return [
-            tuple(p(v) if p else v for p, v in zip(processors, row, strict=True))
-            for row in self.cursor.fetchall()
-        ]
-
-    def _send(self, compiled: _Compiled, params: Mapping[str, Any]) -> None:
-        if compiled.defaults:
-            params = {**compiled.defaults, **params}
-        if compiled.binds:
-            values = dict(params)
-            for name, processor in compiled.binds:
-                values[name] = processor(values[name])
-        else:
-            values = params  # type: ignore[assignment]
-        args: Sequence[Any] | Mapping[str, Any]
-        args = values if compiled.order is None else [values[n] for n in compiled.order]
-        self.cursor.execute(compiled.sql, args)
+        self.cursor.execute(compiled.sql, compiled.arguments(params))
+        return [compiled.row(row) for row in self.cursor.fetchall()]

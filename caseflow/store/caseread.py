@@ -1,0 +1,76 @@
+"""A case as its JSON object, and a person as a dict, read with prebuilt Core statements on a
+DBAPI cursor (`store.prepared`): the same values `casemap.case_to_dict` and `Person.model_dump`
+give from ORM rows, without loading ORM objects (the memo service reads them per render).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import bindparam, select
+from sqlmodel import SQLModel
+
+import caseflow.store.models  # noqa: F401  (registers the tables)
+from caseflow.domain.casefields import CASE_FIELDS
+from caseflow.domain.dnr import Diarienummer
+from caseflow.store.casemap import _json_value
+from caseflow.store.prepared import CursorTransaction, Prepared
+
+_CASES = SQLModel.metadata.tables["cases"]
+_FUNDERS = SQLModel.metadata.tables["case_funders"]
+_PEOPLE = SQLModel.metadata.tables["people"]
+
+_CASE_NAMES = tuple(column.name for column in _CASES.columns)
+_SELECT_CASE = Prepared(
+    select(*_CASES.columns).where(
+        _CASES.c.dnr_prefix == bindparam("prefix"),
+        _CASES.c.dnr_serial == bindparam("serial"),
+        _CASES.c.dnr_year == bindparam("year"),
+    )
+)
+_SELECT_FUNDERS = Prepared(
+    select(
+        _FUNDERS.c.code, _FUNDERS.c.amount_sek, _FUNDERS.c.status, _FUNDERS.c.decision_date,
+        _FUNDERS.c.funder_case_id,
+    )
+    .where(_FUNDERS.c.case_id == bindparam("case_id"))
+    .order_by(_FUNDERS.c.position)
+)  # fmt: skip
+_PERSON_NAMES = tuple(column.name for column in _PEOPLE.columns)
+_SELECT_PERSON = Prepared(select(*_PEOPLE.columns).where(_PEOPLE.c.email == bindparam("email")))
+
+
+def read_case_dict(
+    *, tx: CursorTransaction, dnr: Diarienummer
+) -> tuple[int, dict[str, Any]] | None:
+    """The case's id and its documented JSON object (as `case_to_dict`), or None."""
+    row = tx.first(_SELECT_CASE, {"prefix": dnr.prefix, "serial": dnr.serial, "year": dnr.year})
+    if row is None:
+        return None
+    columns = dict(zip(_CASE_NAMES, row, strict=True))
+    case_id = int(columns["id"])
+    out: dict[str, Any] = {}
+    for spec in CASE_FIELDS:
+        if spec.kind == "funders":
+            out[spec.name] = [
+                {"code": code, "amount_sek": amount, "status": status,
+                 "decision_date": _json_value(decided), "case_id": funder_case}
+                for code, amount, status, decided, funder_case in tx.all(
+                    _SELECT_FUNDERS, {"case_id": case_id}
+                )
+            ]  # fmt: skip
+        elif spec.name == "diarienummer":
+            out[spec.name] = (
+                f"{columns['dnr_prefix']}/{columns['dnr_serial']}/{columns['dnr_year']}"
+            )
+        elif spec.is_list:
+            out[spec.name] = list(columns[spec.name])
+        else:
+            out[spec.name] = _json_value(columns[spec.name])
+    return case_id, out
+
+
+def read_person_dict(*, tx: CursorTransaction, email: str) -> dict[str, Any] | None:
+    """The person with this e-mail as `Person.model_dump()` gives it, or None."""
+    row = tx.first(_SELECT_PERSON, {"email": email})
+    return None if row is None else dict(zip(_PERSON_NAMES, row, strict=True))
