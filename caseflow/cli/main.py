@@ -37,6 +37,7 @@ def register_commands() -> None:
         results_draft,
         results_export,
         results_flow,
+        results_owners,
         retention,
         web,
         worklist,
