@@ -11,7 +11,12 @@ from sqlmodel import Session, col, delete, select
 
 from caseflow.clock import Clock
 from caseflow.domain.checks import check_email
-from caseflow.errors import InputError, NotFoundError, UnknownPersonError
+from caseflow.errors import (
+    InputError,
+    NotFoundError,
+    PermissionDeniedError,
+    UnknownPersonError,
+)
 from caseflow.results.defaults import DEFAULT_REGION
 from caseflow.results.form import load_form
 from caseflow.results.service import load_report
@@ -20,6 +25,15 @@ from caseflow.store.models import Person, ResultsReport, ResultsSectionOwner
 
 OWNER_ROLES = frozenset({"handlaggare", "beslutsfattare", "namndsekreterare", "admin"})
 """The roles that may name a section's owners (in the web and the API)."""
+
+
+def check_may_assign(roles: tuple[str, ...] | list[str]) -> None:
+    """Raises PermissionDeniedError unless `roles` may name a section's owners."""
+    if not OWNER_ROLES & set(roles):
+        raise PermissionDeniedError(
+            "bara handläggare, beslutsfattare, nämndsekreterare och administratörer kan ändra "
+            "vem som äger ett avsnitt"
+        )
 
 
 @dataclass(frozen=True)
