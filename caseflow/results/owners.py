@@ -4,6 +4,7 @@ several sections; an owner is a registered person."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -58,16 +59,24 @@ def _section(report: ResultsReport, section: int) -> int:
 
 def owners_in(session: Session, report: ResultsReport) -> list[SectionOwner]:
     """The report's owners by section and address (in the caller's transaction)."""
+    assert report.id is not None
+    return owners_of(session, [report.id]).get(report.id, [])
+
+
+def owners_of(session: Session, report_ids: Sequence[int]) -> dict[int, list[SectionOwner]]:
+    """The owners of each of the reports (one query), by section and address."""
     rows = session.exec(
         select(ResultsSectionOwner, Person.name)
         .join(Person, col(Person.email) == col(ResultsSectionOwner.email), isouter=True)
-        .where(ResultsSectionOwner.report_id == report.id)
+        .where(col(ResultsSectionOwner.report_id).in_(report_ids))
         .order_by(col(ResultsSectionOwner.section), col(ResultsSectionOwner.email))
     ).all()
-    return [
-        SectionOwner(r.section, r.email, name or r.email, r.assigned_by, r.assigned_at)
-        for r, name in rows
-    ]
+    found: dict[int, list[SectionOwner]] = {}
+    for r, name in rows:
+        found.setdefault(r.report_id, []).append(
+            SectionOwner(r.section, r.email, name or r.email, r.assigned_by, r.assigned_at)
+        )
+    return found
 
 
 def add_owner(

@@ -20,11 +20,10 @@ from caseflow.reminders.mail import render
 from caseflow.results.count import count_form
 from caseflow.results.deadlines import report_deadlines
 from caseflow.results.form import load_form
-from caseflow.results.lifecycle import meeting_days
-from caseflow.results.owners import SectionOwner, owners_in
+from caseflow.results.owners import SectionOwner, owners_of
 from caseflow.settings import Settings
 from caseflow.store.db import Database
-from caseflow.store.models import Person, ResultsAnswer, ResultsReminder, ResultsReport
+from caseflow.store.models import Meeting, Person, ResultsAnswer, ResultsReminder, ResultsReport
 from caseflow.workflow.deadlines import Deadline, DeadlineRule
 from caseflow.workflow.machine import CompiledWorkflow
 
@@ -78,6 +77,73 @@ def _sections(session: Session, report: ResultsReport) -> list[dict[str, Any]]:
     ]  # fmt: skip
 
 
+@dataclass(frozen=True)
+class _Due:
+    report: ResultsReport
+    deadline: Deadline
+    recipients: dict[str, str]  # address → name, not yet told of this deadline
+    owners: list[SectionOwner]
+
+
+def _find_due(
+    session: Session, workflow: CompiledWorkflow, *, today: date, body: str, lock: bool
+) -> tuple[list[_Due], int]:
+    """The due deadlines of the open reports with the recipients not yet told, and how many
+    due deadlines have nobody to tell. A handful of queries whatever the number of reports."""
+    finals = [s.name for s in workflow.spec.states if workflow.is_final(s.name)]
+    stmt = (
+        select(ResultsReport)
+        .where(col(ResultsReport.status).not_in(finals))
+        .order_by(col(ResultsReport.id))
+    )
+    reports = session.exec(stmt.with_for_update() if lock else stmt).all()
+    if not reports:
+        return [], 0
+    years = [r.year for r in reports]
+    meetings: dict[int, list[date]] = {}
+    for day in session.exec(
+        select(col(Meeting.day)).where(
+            Meeting.body == body, col(Meeting.cancelled_at).is_(None),
+            col(Meeting.day).between(date(min(years) + 1, 1, 1), date(max(years) + 1, 12, 31)),
+        )
+    ):  # fmt: skip
+        meetings.setdefault(day.year - 1, []).append(day)
+    candidates = []
+    for report in reports:
+        due = [
+            d for d in report_deadlines(
+                year=report.year, stage=report.status, is_open=True,
+                rules=workflow.spec.deadlines, meetings=meetings.get(report.year, []), today=today,
+            ) if d.remind_on <= today
+        ]  # fmt: skip
+        if due:
+            candidates.append((report, due))
+    if not candidates:
+        return [], 0
+    ids = [r.id for r, _ in candidates if r.id is not None]
+    done = set(
+        session.exec(
+            select(ResultsReminder.report_id, ResultsReminder.rule, ResultsReminder.recipient)
+            .where(col(ResultsReminder.report_id).in_(ids))
+        ).all()
+    )  # fmt: skip
+    owners = owners_of(session, ids)
+    people = {p.email: (p.name, list(p.roles)) for p in session.exec(select(Person))}
+    rules = {r.name: r for r in workflow.spec.deadlines}
+    found: list[_Due] = []
+    lonely = 0
+    for report, due in candidates:
+        mine = owners.get(report.id or 0, [])
+        for deadline in due:
+            everyone = _recipients(rules.get(deadline.rule), mine, people, report.created_by)
+            lonely += not everyone
+            todo = {a: n for a, n in everyone.items()
+                    if (report.id, deadline.rule, a) not in done}  # fmt: skip
+            if todo:
+                found.append(_Due(report, deadline, todo, mine))
+    return found, lonely
+
+
 def queue_report_reminders(
     *,
     db: Database,
@@ -86,63 +152,41 @@ def queue_report_reminders(
     clock: Clock,
     body: str = "RUN",
 ) -> ReportReminderSummary:
-    """Queue the due reminders of every open report (one transaction; the reports are locked
-    so two workers never queue the same reminder)."""
+    """Queue the due reminders of every open report. A read finds whether anything is new (the
+    usual tick: nothing, and no write transaction); if so, one write transaction locks the open
+    reports, finds it again and writes each e-mail with its `results_reminders` row, so two
+    workers never queue the same reminder."""
     now = clock.now()
     today = local_date(now)
+    with db.read() as session:
+        pending, lonely = _find_due(session, workflow, today=today, body=body, lock=False)
+    if not pending:
+        return ReportReminderSummary(0, 0, lonely)
     base = settings.base_url.rstrip("/")
     rules = {r.name: r for r in workflow.spec.deadlines}
     mails: list[Mail] = []
-    queued = lonely = 0
     with db.write() as session:
-        reports = session.exec(
-            select(ResultsReport).order_by(col(ResultsReport.id)).with_for_update()
-        ).all()
-        people: dict[str, tuple[str, list[str]]] | None = None
-        for report in reports:
-            if workflow.is_final(report.status):
-                continue
-            due = [
-                d for d in report_deadlines(
-                    year=report.year, stage=report.status, is_open=True,
-                    rules=workflow.spec.deadlines,
-                    meetings=meeting_days(session, body=body, year=report.year), today=today,
-                ) if d.remind_on <= today
-            ]  # fmt: skip
-            if not due:
-                continue
-            if people is None:
-                people = {p.email: (p.name, list(p.roles)) for p in session.exec(select(Person))}
-            done = {
-                (r.rule, r.recipient)
-                for r in session.exec(
-                    select(ResultsReminder).where(ResultsReminder.report_id == report.id)
-                )
-            }
-            owners = owners_in(session, report)
-            sections = _sections(session, report)
+        pending, lonely = _find_due(session, workflow, today=today, body=body, lock=True)
+        sections: dict[int, list[dict[str, Any]]] = {}
+        for item in pending:
+            report, deadline = item.report, item.deadline
+            if (report.id or 0) not in sections:
+                sections[report.id or 0] = _sections(session, report)
             state = workflow.state(report.status)
-            for deadline in due:
-                recipients = _recipients(rules.get(deadline.rule), owners, people,
-                                         report.created_by)  # fmt: skip
-                lonely += not recipients
-                for address, name in recipients.items():
-                    if (deadline.rule, address) in done:
-                        continue
-                    mine = {o.section for o in owners if o.email == address}
-                    context = _context(report, deadline, today, name, base,
-                                       [s for s in sections if s["number"] in mine],
-                                       state.label if state else report.status)  # fmt: skip
-                    rule = rules.get(deadline.rule)
-                    template = rule.template if rule else TEMPLATE
-                    subject, text, html = render(settings.notifications_dir, template, context)
-                    key = f"results-reminder:{report.region}:{report.year}:{deadline.rule}"
-                    mails.append(Mail(address, subject, text, html, f"{key}:{address}"))
-                    session.add(_row(report, deadline, address, today, now))
-                    queued += 1
+            rule = rules.get(deadline.rule)
+            template = rule.template if rule else TEMPLATE
+            for address, name in item.recipients.items():
+                owned = {o.section for o in item.owners if o.email == address}
+                context = _context(report, deadline, today, name, base,
+                                   [s for s in sections[report.id or 0] if s["number"] in owned],
+                                   state.label if state else report.status)  # fmt: skip
+                subject, text, html = render(settings.notifications_dir, template, context)
+                key = f"results-reminder:{report.region}:{report.year}:{deadline.rule}:{address}"
+                mails.append(Mail(address, subject, text, html, key))
+                session.add(_row(report, deadline, address, today, now))
         session.flush()
         enqueue_many(session=session, mails=mails, now=now, domain=mail_domain(settings.mail_from))
-    return ReportReminderSummary(queued, len(mails), lonely)
+    return ReportReminderSummary(len(mails), len(mails), lonely)
 
 
 def _row(
