@@ -232,3 +232,31 @@ def test_the_command_line_sets_owners_and_reminds(
     assert "8 påminnelser om resultatredovisningen köade" in out and "skickade 8" in out
     code, out, _ = cli("results", "remind")
     assert "0 påminnelser" in out and smtp.count() == 8
+
+
+def test_two_workers_at_once_queue_each_reminder_once(report: Database, smtp: Smtp) -> None:
+    import threading
+
+    ready, _ = deadline(report, "results_draft_ready")
+    barrier = threading.Barrier(2)
+    counts: list[int] = []
+    failures: list[BaseException] = []
+
+    def worker() -> None:
+        try:
+            barrier.wait()
+            summary = queue_report_reminders(db=report, settings=settings(smtp), workflow=WF,
+                                             clock=at(ready))  # fmt: skip
+            counts.append(summary.messages)
+        except BaseException as err:  # pragma: no cover - reported below
+            failures.append(err)
+
+    threads = [threading.Thread(target=worker) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    assert not failures and sorted(counts) == [0, 2]
+    with report.read() as session:
+        assert len(session.exec(select(OutboxMessage)).all()) == 2
+        assert len(session.exec(select(ResultsReminder)).all()) == 2
