@@ -5,6 +5,7 @@ unless its e-mail is in the outbox."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
@@ -224,6 +225,10 @@ def test_the_command_line_sets_owners_and_reminds(
     assert code != 0 and "fel: avsnitt 9 finns inte" in err
     code, out, _ = cli("results", "owners", "2025")
     assert "avsnitt 3: Dag Handläggare <dag@region.se>" in out and "avsnitt 9" not in out
+    shown = json.loads(cli("results", "show", "2025", "--json")[1])
+    assert [o["email"] for o in shown["sections"][3]["owners"]] == [CLERK]
+    assert shown["sections"][2]["owners"] == [{"email": SECOND, "name": "Dag Handläggare"}]
+    assert "Ägare: Dag Handläggare <dag@region.se>" in cli("results", "show", "2025")[1]
     code, out, _ = cli("results", "owner", "2025", "4", "--email", CLERK, "--remove")
     assert code == 0 and "avsnitt 4" not in out.split("\n", 1)[1]
     # Today (after February 2026) every deadline of the 2025 report has passed: sent late, once.

@@ -31,6 +31,9 @@ def test_owners_through_the_api(web_any: Web) -> None:
     assert [(o["section"], o["email"], o["assigned_by"]) for o in added.json()] == [(2, SARA, ANNA)]
     anna.post(URL + "/owners/1", json={"email": ANNA})
     assert [o["section"] for o in anna.get(URL + "/owners").json()] == [1, 2]
+    sections = anna.get(URL).json()["sections"]
+    assert [len(s["owners"]) for s in sections] == [1, 1, 0, 0, 0, 0]
+    assert sections[1]["owners"] == [{"email": SARA, "name": "Sara"}]
     bad = anna.post(URL + "/owners/7", json={"email": SARA})
     assert bad.status_code == 400 and "avsnitt 7 finns inte" in bad.json()["detail"]
     unknown = anna.post(URL + "/owners/3", json={"email": "ingen@example.se"})

@@ -122,10 +122,12 @@ def reports(user: ApiUser, ctx: Context) -> list[ReportSummaryOut]:
 @router.get("/results/{year}", tags=[TAG], summary="Redovisningen", responses=errors(404))
 def report(user: ApiUser, ctx: Context, year: YearPath,
            region: Region = DEFAULT_REGION) -> dict[str, Any]:  # fmt: skip
-    """Sections with limit, count and remainder; questions with text, answers and check boxes
-    (as `caseflow results show --json`)."""
+    """Sections with limit, count, remainder and owners; questions with text, answers and check
+    boxes (as `caseflow results show --json`)."""
     view = service.get_report(db=ctx.db, year=year, region=region)
-    return service.report_to_dict(view, _label(ctx, view.status))
+    found = owners.list_owners(db=ctx.db, year=year, region=region)
+    return service.report_to_dict(view, _label(ctx, view.status),
+                                  [(o.section, o.email, o.name) for o in found])  # fmt: skip
 
 
 @router.put("/results/{year}/answers/{slot}", tags=[TAG], summary="Spara ett svar",
