@@ -24,7 +24,7 @@ from caseflow.meetings.service import add_meetings
 from caseflow.results.lifecycle import fire_report, report_deadlines_of
 from caseflow.results.owners import add_owner, list_owners, remove_owner
 from caseflow.results.reminders import queue_report_reminders, queued_reminders
-from caseflow.results.service import create_report
+from caseflow.results.service import create_report, save_answer
 from caseflow.settings import PROJECT_ROOT, Settings
 from caseflow.store.db import Database
 from caseflow.store.models import OutboxMessage, ResultsReminder
@@ -127,13 +127,18 @@ def test_each_deadline_reaches_the_section_owners_once(report: Database, smtp: S
     ready, ready_due = deadline(report, "results_draft_ready")
     assert ready_due < MEETING and ready.weekday() < 5
     assert run(report, smtp, at(date(2026, 1, 2))) == (0, 0)  # not yet due
+    save_answer(db=report, workflow=WF, year=2025, slot="3.1", text="x" * 15_002, actor=SECOND,
+                clock=at(ready))  # fmt: skip
     assert run(report, smtp, at(ready)) == (2, 2)
     assert len(smtp.to(OFFICER)) == 1 and len(smtp.to(SECOND)) == 1
+    dag = next(m for m in smtp.sink.messages if str(m["To"]) == SECOND).get_content()
+    assert "15\u00a0002 av 15\u00a0000 tecken, 2 över gränsen" in dag
     assert smtp.to(CLERK) == []  # the draft's reminder names only the owners
     assert smtp.to(OFFICER)[0].startswith("Påminnelse: Resultatredovisningen klar")
     body = next(m for m in smtp.sink.messages if str(m["To"]) == OFFICER).get_content()
     assert "1. Likvärdiga möjligheter" in body and "2. Kompetensförsörjning" in body
     assert "3. Innovation" not in body  # Dag's section, not Anna's
+    assert "0 av 11\u00a0000 tecken, 11\u00a0000 kvar" in body
     assert "https://caseflow.region.se/results/2025" in body
     # A second run the same day, and the next day: nothing again.
     assert run(report, smtp, at(ready)) == (0, 0)

@@ -19,6 +19,7 @@ from caseflow.mail.outbox import Mail, enqueue_many, mail_domain
 from caseflow.reminders.mail import render
 from caseflow.results.count import count_form
 from caseflow.results.deadlines import report_deadlines
+from caseflow.results.facts import thousands
 from caseflow.results.form import load_form
 from caseflow.results.owners import SectionOwner, owners_of
 from caseflow.settings import Settings
@@ -72,7 +73,10 @@ def _sections(session: Session, report: ResultsReport) -> list[dict[str, Any]]:
     counts = count_form(load_form(report.form_edition), {r.slot: r.text for r in rows})
     return [
         {"number": c.number, "title": c.title, "limit": c.limit, "used": c.used,
-         "remaining": c.remaining, "over": c.remaining < 0}
+         "remaining": c.remaining, "over": c.remaining < 0,
+         "in_words": f"{thousands(c.used)} av {thousands(c.limit)} tecken, "
+                     + (f"{thousands(-c.remaining)} över gränsen" if c.remaining < 0
+                        else f"{thousands(c.remaining)} kvar")}
         for c in counts
     ]  # fmt: skip
 
