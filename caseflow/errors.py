@@ -86,3 +86,7 @@ class ConflictError(CaseflowError):
 
 class ConcurrentWriteError(ConflictError):
     """A concurrent transaction won a race for the same rows; nothing was changed."""
+
+
+class UnavailableError(CaseflowError):
+    """An outside program the work needs (LibreOffice for PDF) is missing or failed; HTTP 503."""

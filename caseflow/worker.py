@@ -1,5 +1,6 @@
 """The background worker: one APScheduler 3.x interval job, `tick`, that runs the worker's steps
-(today: sending the outbox) until SIGTERM/SIGINT. The only process that schedules anything.
+(planning and queueing reminders, the results report's reminders, sending the outbox) until
+SIGTERM/SIGINT. The only process that schedules anything.
 """
 
 from __future__ import annotations
@@ -16,9 +17,11 @@ from typing import TYPE_CHECKING
 from apscheduler.schedulers.blocking import BlockingScheduler
 
 from caseflow.domain.workdays import local_date
+from caseflow.errors import WorkflowSpecError
 from caseflow.mail.delivery import SendSummary, send_due
 from caseflow.reminders.mail import queue_due
 from caseflow.reminders.plan import replan_all, replan_stale
+from caseflow.results.reminders import queue_report_reminders
 from caseflow.workflow.registry import WorkflowRegistry
 
 if TYPE_CHECKING:
@@ -71,8 +74,8 @@ def default_steps(
 ) -> list[Step]:
     """The worker's steps, in the order they run each tick: with `workflows`, re-plan every
     open case once per (Stockholm) day, re-plan the cases moves marked stale, queue due
-    reminders; then send the outbox through `mailer`, so a reminder due now goes out in the
-    same tick.
+    reminders and the results reports' due reminders; then send the outbox through `mailer`, so a
+    reminder due now goes out in the same tick.
     """
     planned_on: list[date] = []
 
@@ -102,6 +105,15 @@ def default_steps(
         summary = queue_due(db=db, settings=settings, workflows=workflows, clock=clock)
         return summary if summary.reminders else None
 
+    def queue_results_reminders() -> object:
+        assert workflows is not None
+        try:
+            workflow = workflows.for_subject("results_report")
+        except WorkflowSpecError:  # a deployment without the report's workflow
+            return None
+        summary = queue_report_reminders(db=db, settings=settings, clock=clock, workflow=workflow)
+        return summary if summary.messages else None
+
     def send_outbox() -> SendSummary | None:
         """Send due mail in batches until the backlog is empty (or a stop is asked for)."""
         total = SendSummary()
@@ -113,7 +125,10 @@ def default_steps(
                 break
         return total if total.claimed else None
 
-    reminders = [plan_reminders, replan_moved, queue_reminders] if workflows is not None else []
+    reminders = (
+        [plan_reminders, replan_moved, queue_reminders, queue_results_reminders]
+        if workflows is not None else []
+    )  # fmt: skip
     return [*reminders, send_outbox]
 
 

@@ -87,6 +87,26 @@ for login in "${LOGINS[@]}"; do
     printf '%s\n' "$PASSWORD" | caseflow user add "${login%%:*}" --role "${login##*:}"
 done
 
+echo
+echo "== Resultatredovisningen 2025 (förordning 2024:99): anslag 1:1-beslut, utkast, ägare, förslag"
+# The portfolio's anslag 1:1 lines carry no amounts or decision dates; complete a few as the
+# decisions of 2025 (one of 2024, which the year's sums leave out; one where the region
+# co-finances another organisation's project), so section 5 counts and sums by programme.
+caseflow case funder set RUN/354/2024 anslag_1_1 --amount 2400000 --status granted --decision-date 2024-11-20
+caseflow case funder set RUN/521/2024 anslag_1_1 --amount 1500000 --status granted --decision-date 2025-06-18
+caseflow case funder set RUN/448/2022 anslag_1_1 --amount 400000 --status granted --decision-date 2025-03-12
+caseflow case funder set RUN/403/2024 anslag_1_1 --amount 500000 --status granted --decision-date 2025-01-22
+caseflow case funder set RUN/276/2025 anslag_1_1 --amount 350000 --status granted --decision-date 2025-04-09
+caseflow results new 2025
+caseflow results owner 2025 1 --email anna.handlaggare@example.se
+caseflow results owner 2025 2 --email anna.handlaggare@example.se
+caseflow results owner 2025 3 --email sebastian.becker@regionjh.se
+caseflow results owner 2025 4 --email sebastian.becker@regionjh.se
+caseflow results owner 2025 5 --email anna.handlaggare@example.se
+caseflow results owner 2025 6 --email sebastian.becker@regionjh.se
+caseflow results prefill 2025
+caseflow results moves 2025
+
 if [ "${DEMO_SERVE:-1}" = 0 ]; then exit 0; fi
 
 echo

@@ -24,7 +24,7 @@ TABLES = (
     "disposal_log, retention_holds, disclosure_requests, secrecy_marks, handling_files, handlings, "
     "case_events, case_funders, decisions, memo_renders, agenda_items, meetings, outbox, "
     "reminders, auth_tokens, cases, people, portfolio_snapshots, results_answers, "
-    "results_report_events, results_reports, "
+    "results_reminders, results_section_owners, results_report_events, results_reports, "
     "login_throttle, national_results"
 )
 _pg_tests_run = 0

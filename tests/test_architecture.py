@@ -9,7 +9,7 @@ Layers, innermost first; a module may import its own layer and those before it, 
               and records/models (the records tables)
     service   cases/, meetings/, reminders/, memo/service|store, portfolio/service|files|snapshots,
               mail/outbox|delivery — use cases over the store, returning data
-    adapter   mail/smtp — talks to the outside world and imports only pure modules: it
+    adapter   mail/smtp, memo/pdf — talks to the outside world and imports only pure modules: it
               implements mail/mailer's protocol, and entry points pass it to mail/delivery
     entry     cli/, web/, worker — parse, call services, present; web never imports cli
 """
@@ -48,7 +48,7 @@ STORE_PREFIXES = (
     "caseflow.results.national_models",
 )  # fmt: skip
 ENTRY_PREFIXES = ("caseflow.cli", "caseflow.web", "caseflow.worker", "caseflow.__main__")
-ADAPTER_PREFIXES = ("caseflow.mail.smtp",)
+ADAPTER_PREFIXES = ("caseflow.mail.smtp", "caseflow.memo.pdf")
 
 
 def _under(module: str, prefixes: tuple[str, ...]) -> bool:

@@ -261,7 +261,7 @@ def test_export_import_round_trip_is_exact(cli: Run, tmp_path: Path, sqlite_temp
 def test_workflow_check_and_diagram(registered: Run, tmp_path: Path) -> None:
     code, out, _ = registered("workflow", "check")
     assert code == 0 and "regional_project.yaml: OK (regional_project version 5" in out
-    assert "results_report.yaml: OK (results_report version 2, 4 tillstånd, 5 händelser)" in out
+    assert "results_report.yaml: OK (results_report version 3, 4 tillstånd, 5 händelser)" in out
     code, out, _ = registered("workflow", "diagram", "regional_project")
     assert code == 0 and "stateDiagram-v2" in out
     code, out, _ = registered("workflow", "diagram", "results_report")

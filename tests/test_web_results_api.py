@@ -68,7 +68,7 @@ def test_answers_counts_moves_and_exports(web_any: Web) -> None:
     ]
     book = load_workbook(io.BytesIO(anna.get(URL + "/export?format=xlsx").content))
     assert book["Avsnitt"]["D7"].value == 5 + 2 * len("Svar 6.2.")
-    assert anna.get(URL + "/export?format=pdf").status_code == 422
+    assert anna.get(URL + "/export?format=odt").status_code == 422
     deadlines = anna.get(URL + "/deadlines").json()
     assert [d["rule"] for d in deadlines] == ["results_submission"]
     assert deadlines[0]["due_on"] == "2026-02-23"

@@ -38,6 +38,7 @@ def register_commands() -> None:
         results_export,
         results_flow,
         results_national,
+        results_owners,
         retention,
         web,
         worklist,

@@ -129,12 +129,15 @@ def results_show(
     region: RegionOpt = DEFAULT_REGION,
 ) -> None:
     """Visa redovisningen: avsnitt med teckengräns och räkning, frågor med svar."""
+    from caseflow.results.owners import list_owners
     from caseflow.results.service import get_report, report_to_dict
 
     context = obj(ctx)
     report = get_report(db=context.db, year=year, region=region)
     state = context.workflows.for_subject("results_report").state(report.status)
-    data = report_to_dict(report, state.label if state else None)
+    owners = [(o.section, o.email, o.name)
+              for o in list_owners(db=context.db, year=year, region=region)]  # fmt: skip
+    data = report_to_dict(report, state.label if state else None, owners)
     if as_json:
         out(json.dumps(data, ensure_ascii=False, indent=2))
         return
@@ -144,6 +147,8 @@ def results_show(
         mark = "  ÖVER GRÄNSEN" if section["over_limit"] else ""
         out(f"\n{section['number']}. {section['title']}: {section['count']} av "
             f"{section['limit']} tecken, {section['remaining']} kvar{mark}")  # fmt: skip
+        if section["owners"]:
+            out("Ägare: " + ", ".join(f"{o['name']} <{o['email']}>" for o in section["owners"]))
         for question in section["questions"]:
             out(f"\n{question['number']} {question['text']}")
             for slot in question["answers"]:

@@ -150,6 +150,19 @@ def report_history(*, db: Database, year: int, region: str = DEFAULT_REGION) -> 
         ]
 
 
+def meeting_days(session: Session, *, body: str, year: int) -> list[date]:
+    """`body`'s meetings in YEAR + 1 (cancelled ones left out): the report on YEAR's candidates
+    for the adopting meeting."""
+    return list(
+        session.exec(
+            select(col(Meeting.day)).where(
+                Meeting.body == body, col(Meeting.cancelled_at).is_(None),
+                col(Meeting.day).between(date(year + 1, 1, 1), date(year + 1, 12, 31)),
+            )
+        ).all()
+    )  # fmt: skip
+
+
 def report_deadlines_of(
     *,
     db: Database,
@@ -167,12 +180,7 @@ def report_deadlines_of(
     """
     with db.read() as session:
         report = load_report(session, region, year)
-        meetings = session.exec(
-            select(col(Meeting.day)).where(
-                Meeting.body == body, col(Meeting.cancelled_at).is_(None),
-                col(Meeting.day).between(date(year + 1, 1, 1), date(year + 1, 12, 31)),
-            )
-        ).all()  # fmt: skip
+        meetings = meeting_days(session, body=body, year=year)
     return report_deadlines(
         year=year, stage=report.status, is_open=not workflow.is_final(report.status),
         rules=workflow.spec.deadlines, meetings=list(meetings), today=today,

@@ -3,7 +3,7 @@ one answer with its row version, and read the report with its section counts."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -317,8 +317,13 @@ def filled_report(
     )  # fmt: skip
 
 
-def report_to_dict(report: ReportView, status_label: str | None = None) -> dict[str, Any]:
-    """The report as JSON data: sections with counts, questions with answers."""
+def report_to_dict(
+    report: ReportView,
+    status_label: str | None = None,
+    owners: Sequence[tuple[int, str, str]] = (),
+) -> dict[str, Any]:
+    """The report as JSON data: sections with counts and owners ((section, e-mail, name)),
+    questions with answers."""
     counts = {c.number: c for c in report.counts}
     sections = []
     for section in report.form.sections:
@@ -342,6 +347,7 @@ def report_to_dict(report: ReportView, status_label: str | None = None) -> dict[
         sections.append({
             "number": section.number, "title": section.title, "limit": count.limit,
             "count": count.used, "remaining": count.remaining, "over_limit": count.over,
+            "owners": [{"email": e, "name": n} for n_, e, n in owners if n_ == section.number],
             "questions": questions,
         })  # fmt: skip
     return {

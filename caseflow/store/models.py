@@ -401,6 +401,42 @@ class ResultsAnswer(SQLModel, table=True):
     updated_at: datetime = _utc_column()
 
 
+class ResultsSectionOwner(SQLModel, table=True):
+    """An officer who owns (writes) one section of a report; the report's reminders go to them."""
+
+    __tablename__ = "results_section_owners"
+    __table_args__ = (
+        sa.UniqueConstraint("report_id", "section", "email", name="uq_results_section_owners"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    report_id: int = Field(foreign_key="results_reports.id", index=True, ondelete="CASCADE")
+    section: int
+    email: str = Field(max_length=254)
+    assigned_by: str = Field(max_length=254)
+    assigned_at: datetime = _utc_column()
+
+
+class ResultsReminder(SQLModel, table=True):
+    """A report deadline's reminder queued for one recipient (written in the transaction that
+    puts its e-mail in the outbox, so it is never queued twice nor lost)."""
+
+    __tablename__ = "results_reminders"
+    __table_args__ = (
+        sa.UniqueConstraint("report_id", "rule", "recipient", name="uq_results_reminders"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    report_id: int = Field(foreign_key="results_reports.id", index=True, ondelete="CASCADE")
+    rule: str = Field(max_length=64)
+    occurrence: str = Field(max_length=64)
+    recipient: str = Field(max_length=254)
+    due_on: date
+    remind_on: date
+    late: bool = False
+    queued_at: datetime = _utc_column()
+
+
 class LoginThrottle(SQLModel, table=True):
     """Failed logins per key ("account:<e-mail>" or "client:<address>"), shared by every
     server process: consecutive failures, the last one, and until when attempts must wait."""

@@ -9,6 +9,7 @@ from caseflow.errors import (
     NotFoundError,
     PermissionDeniedError,
     TransitionError,
+    UnavailableError,
 )
 
 
@@ -21,4 +22,6 @@ def status_of(err: CaseflowError) -> int:
         return 409
     if isinstance(err, TransitionError):
         return 409
+    if isinstance(err, UnavailableError):
+        return 503
     return 400

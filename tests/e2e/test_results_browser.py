@@ -4,17 +4,21 @@ it, and see the server's count agree."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TYPE_CHECKING
 
+from caseflow.clock import SystemClock
 from caseflow.results.count import count_chars
-from caseflow.results.service import get_report
+from caseflow.results.service import create_report, get_report
+from tests.office import soffice
 
-from .conftest import HANDLAGGARE, LiveServer
+from .conftest import HANDLAGGARE, REVIEWER, LiveServer
 
 if TYPE_CHECKING:
     from playwright.sync_api import Page
 
 YEAR = "2026"
+OWNED_YEAR = "2027"
 
 
 def test_writing_past_the_limit_and_back_with_the_live_counter(
@@ -55,3 +59,30 @@ def test_writing_past_the_limit_and_back_with_the_live_counter(
     saved = get_report(db=server.db, year=int(YEAR)).answers["6.2"].text
     assert count_chars(saved) == 9 and saved == "å👍\n123456"
     expect(page.locator("#raknare-6")).to_contain_text("Antal tecken: 9 av 5\u00a0000")
+
+
+def test_owners_and_the_downloads_from_the_report_page(live_server: LiveServer, page: Page) -> None:
+    """A section gets an owner through its form; Word and PDF download through the page's links
+    on the browser's session (PDF: LibreOffice's conversion; skipped without it)."""
+    from playwright.sync_api import expect
+
+    from caseflow.results.owners import list_owners
+
+    server = live_server
+    create_report(db=server.db, year=int(OWNED_YEAR), actor=HANDLAGGARE, clock=SystemClock())
+    server.log_in(page, HANDLAGGARE, next_path=f"/results/{OWNED_YEAR}")
+    page.get_by_label("E-post för ägare av avsnitt 3").fill(REVIEWER)
+    page.get_by_role("button", name="Lägg till ägare").nth(2).click()
+    expect(page.get_by_role("status")).to_have_text(f"{REVIEWER} äger avsnitt 3.")
+    expect(page.locator(".owners").nth(2)).to_contain_text(f"Ägare: Greta Granskare ({REVIEWER})")
+    assert [(o.section, o.email) for o in list_owners(db=server.db, year=int(OWNED_YEAR))] == [
+        (3, REVIEWER)
+    ]
+    with page.expect_download() as word:
+        page.get_by_role("link", name="Word").click()
+    assert word.value.suggested_filename == f"resultatredovisning-{OWNED_YEAR}.docx"
+    soffice()
+    with page.expect_download(timeout=120_000) as pdf:
+        page.get_by_role("link", name="PDF").click()
+    assert pdf.value.suggested_filename == f"resultatredovisning-{OWNED_YEAR}.pdf"
+    assert Path(pdf.value.path()).read_bytes().startswith(b"%PDF-")
