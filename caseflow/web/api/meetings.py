@@ -16,6 +16,7 @@ from caseflow.meetings.service import (
     schedule_case,
     unschedule_case,
 )
+from caseflow.records.fieldmask import hidden_fields
 from caseflow.reminders.plan import ReminderRow, list_reminders
 from caseflow.store.repo import require_case
 from caseflow.web.api.cases import summary_of
@@ -74,7 +75,12 @@ def meeting_agenda(user: ApiUser, ctx: Context, body: BodyName, day: Day) -> Age
     """The cases on a meeting's agenda, in agenda order."""
     name, when = _meeting(body, day)
     cases = agenda(db=ctx.db, body=name, day=when)
-    return AgendaOut(body=name, day=when, cases=[summary_of(c) for c in cases])
+    with ctx.db.read() as session:
+        hidden = hidden_fields(session=session, secrecy=ctx.records.secrecy, roles=user.roles,
+                               case_ids=[c.id for c in cases if c.id is not None])  # fmt: skip
+    return AgendaOut(body=name, day=when, cases=[
+        summary_of(c, hidden.get(c.id or 0, frozenset())) for c in cases
+    ])  # fmt: skip
 
 
 @router.put(
