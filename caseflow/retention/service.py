@@ -202,6 +202,48 @@ def place_hold(
         return hold
 
 
+@dataclass(frozen=True)
+class HoldView:
+    """A hold with its case's diarienummer and, for a document's hold, its number."""
+
+    id: int
+    diarienummer: str
+    number: str | None  # RUN/479/2024-3 when the hold covers one document
+    reason: str
+    placed_by: str
+    placed_at: datetime
+    lifted_by: str | None
+    lifted_at: datetime | None
+    lift_reason: str | None
+
+
+def list_holds(*, db: Database, active_only: bool = True) -> list[HoldView]:
+    """The holds (in force only, unless `active_only` is false), oldest first."""
+    stmt = (
+        select(RetentionHold, Case, Handling)
+        .join(Case, col(Case.id) == col(RetentionHold.case_id))
+        .outerjoin(Handling, col(Handling.id) == col(RetentionHold.handling_id))
+        .order_by(col(RetentionHold.id))
+    )
+    if active_only:
+        stmt = stmt.where(col(RetentionHold.lifted_at).is_(None))
+    with db.read() as session:
+        return [
+            HoldView(
+                id=h.id or 0,
+                diarienummer=c.diarienummer,
+                number=format_number(c.diarienummer, d.number) if d is not None else None,
+                reason=h.reason,
+                placed_by=h.placed_by,
+                placed_at=h.placed_at,
+                lifted_by=h.lifted_by,
+                lifted_at=h.lifted_at,
+                lift_reason=h.lift_reason,
+            )  # fmt: skip
+            for h, c, d in session.exec(stmt).all()
+        ]
+
+
 def lift_hold(
     *, db: Database, hold_id: int, reason: str, actor: str, clock: Clock
 ) -> RetentionHold:

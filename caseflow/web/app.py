@@ -195,6 +195,7 @@ def create_app(
     from caseflow.web.pages import cases as pages_cases
     from caseflow.web.pages import handlings as pages_handlings
     from caseflow.web.pages import register as pages_register
+    from caseflow.web.pages import retention as pages_retention
 
     app = FastAPI(
         title="caseflow API",
@@ -225,7 +226,8 @@ def create_app(
     app.include_router(notes.router)
     app.include_router(pages_handlings.router)
     app.include_router(pages_register.router)
-    for pages in (meetings, meeting_changes, deadlines, outbox, portfolio, results, account):
+    for pages in (meetings, meeting_changes, deadlines, outbox, portfolio, results, account,
+                  pages_retention):  # fmt: skip
         app.include_router(pages.router)
     app.include_router(api.router)
 

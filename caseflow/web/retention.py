@@ -20,13 +20,26 @@ def _plan(path: Path, mtime: float, doc_types: tuple[str, ...],
     return load_plan(path, known_doc_types=doc_types, known_case_types=case_types)
 
 
-def retention_rows(request: Request, dnr: str) -> tuple[list[PlannedDocument], str | None]:
-    """The case's documents with their rules, or an error line when the plan is invalid."""
+def web_plan(request: Request) -> RetentionPlan:
+    """The information management plan (`records/retention.yaml`), read again when edited.
+
+    Raises:
+        CaseflowError: the plan cannot be read or is invalid.
+    """
     context = web(request)
     path = context.settings.records_dir / "retention.yaml"
     try:
-        plan = _plan(path, path.stat().st_mtime, tuple(context.records.types.codes),
+        return _plan(path, path.stat().st_mtime, tuple(context.records.types.codes),
                      tuple(context.workflows.names()))  # fmt: skip
     except (OSError, CaseflowError) as err:
-        return [], f"Informationshanteringsplanen kan inte läsas: {err}"
+        raise CaseflowError(f"Informationshanteringsplanen kan inte läsas: {err}") from err
+
+
+def retention_rows(request: Request, dnr: str) -> tuple[list[PlannedDocument], str | None]:
+    """The case's documents with their rules, or an error line when the plan is invalid."""
+    context = web(request)
+    try:
+        plan = web_plan(request)
+    except CaseflowError as err:
+        return [], str(err)
     return plan_documents(db=context.db, plan=plan, workflows=context.workflows, dnr=dnr), None
