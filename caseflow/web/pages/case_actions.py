@@ -31,6 +31,7 @@ from caseflow.memo.service import (
     stored_memo,
 )
 from caseflow.records.fieldmask import refuse_hidden, refuse_memo
+from caseflow.web.api.common import RowNumber
 from caseflow.web.context import WebContext
 from caseflow.web.downloads import download
 from caseflow.web.flash import done_query
@@ -236,7 +237,7 @@ async def memo_draft(request: Request, user: FormUser, prefix: str, serial: str,
 
 @router.get(BASE + "/memos/{memo_id}")
 async def memo_file(request: Request, user: User, prefix: str, serial: str, year: str,
-                    memo_id: int) -> Response:  # fmt: skip
+                    memo_id: RowNumber) -> Response:  # fmt: skip
     """A stored render, exactly the bytes that were produced then."""
     dnr = dnr_of(prefix, serial, year)
     context = web(request)

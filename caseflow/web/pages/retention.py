@@ -20,6 +20,7 @@ from caseflow.retention.service import (
     place_hold,
     run_disposal,
 )
+from caseflow.web.api.common import RowNumber
 from caseflow.web.flash import done_message, done_query
 from caseflow.web.retention import web_plan
 from caseflow.web.security import PageUser, form_user, page_user, web
@@ -95,7 +96,7 @@ def hold(
 
 @router.post(PAGE + "/holds/{hold_id}/lift")
 def lift(
-    request: Request, user: FormUser, hold_id: int,
+    request: Request, user: FormUser, hold_id: RowNumber,
     reason: Annotated[str, Form(max_length=2000)] = "",
 ) -> Response:  # fmt: skip
     """Lift a hold, with the reason."""
@@ -104,8 +105,6 @@ def lift(
     try:
         if not reason.strip():
             raise InputError("skäl: ange varför spärren hävs")
-        if not 0 < hold_id < 2**31:
-            raise InputError(f"ingen aktiv spärr nr {hold_id}")
         lift_hold(db=context.db, hold_id=hold_id, reason=reason, actor=user.email,
                   clock=context.clock)  # fmt: skip
     except CaseflowError as err:
