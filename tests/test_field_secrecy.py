@@ -204,3 +204,20 @@ def test_cli_public_outputs_are_masked(cli: Run, tmp_path: Path) -> None:
     report = tmp_path / "portfolj.md"
     assert cli("portfolio", "report", "-o", str(report), "--public")[0] == 0
     assert purpose not in report.read_text(encoding="utf-8")
+
+
+def test_a_marked_title_is_masked_on_every_page_that_lists_cases(web_any: Web) -> None:
+    web = web_any
+    marked_case(web)
+    title = "Ett projekt"
+    answer = web.api(RUT).post(
+        f"{URL}/fields/title/secret", json={"osl": "OSL 31:16", "reason": "x"}
+    )
+    assert answer.status_code == 200
+    anna, sara = web.client(ANNA), web.client(SARA)
+    for path in ("/board", f"/cases/{CASE_DNR}", "/cases"):
+        shown = sara.get(path)
+        assert shown.status_code == 200 and title not in shown.text, path
+        assert "[sekretess]" in shown.text, path
+        assert title in anna.get(path).text, path
+    assert web.api(SARA).get(URL).json()["title"] == "[sekretess]"

@@ -140,6 +140,21 @@ def secret_values(
     return found
 
 
+def marked_titles(*, session: Session) -> set[str]:
+    """The diarienummer of the cases whose title is under a mark in force (the lists and
+    agendas of every page show a title beside its number)."""
+    stmt = (
+        select(Case)
+        .join(SecrecyMark, col(SecrecyMark.case_id) == col(Case.id))
+        .where(
+            col(SecrecyMark.handling_id).is_(None),
+            SecrecyMark.field == "title",
+            col(SecrecyMark.lifted_at).is_(None),
+        )  # fmt: skip
+    )
+    return {case.diarienummer for case in session.exec(stmt).all()}
+
+
 def refuse_hidden(
     *, db: Database, secrecy: SecrecyConfig, roles: Sequence[str], dnr: str,
     names: Iterable[str],
