@@ -221,3 +221,33 @@ def test_a_marked_title_is_masked_on_every_page_that_lists_cases(web_any: Web) -
         assert "[sekretess]" in shown.text, path
         assert title in anna.get(path).text, path
     assert web.api(SARA).get(URL).json()["title"] == "[sekretess]"
+
+
+def test_a_marked_title_is_masked_in_the_apis_lists(web_any: Web) -> None:
+    web = web_any
+    marked_case(web)
+    title = "Ett projekt"
+    answer = web.api(RUT).post(
+        f"{URL}/fields/title/secret", json={"osl": "OSL 31:16", "reason": "x"}
+    )
+    assert answer.status_code == 200
+    from datetime import date
+
+    from caseflow.meetings.service import add_meetings, schedule_case
+
+    meeting = date(2025, 3, 12)
+    add_meetings(db=web.db, meetings=[("RUN", meeting, "09:00")], clock=web.clock)
+    schedule_case(db=web.db, dnr=CASE_DNR, body="RUN", day=meeting, actor=ANNA,
+                  clock=web.clock, rules_for=web.workflows.deadline_rules())  # fmt: skip
+    anna, sara = web.api(ANNA), web.api(SARA)
+    agenda = sara.get("/api/v1/meetings/RUN/2025-03-12").json()
+    assert [c["title"] for c in agenda["cases"]] == ["[sekretess]"]
+    seen = anna.get("/api/v1/deadlines", params={"include_done": "true"}).json()
+    assert seen and {d["title"] for d in seen} == {title}
+    hidden = sara.get("/api/v1/deadlines", params={"include_done": "true"}).json()
+    assert {d["title"] for d in hidden} == {"[sekretess]"}
+    assert title not in json.dumps(sara.get("/api/v1/worklist").json(), ensure_ascii=False)
+    assert title not in json.dumps(sara.get("/api/v1/decisions").json(), ensure_ascii=False)
+    page = web.client(SARA).get("/meetings/RUN/2025-03-12")
+    assert page.status_code == 200 and title not in page.text and "[sekretess]" in page.text
+    assert title in web.client(ANNA).get("/meetings/RUN/2025-03-12").text

@@ -16,7 +16,7 @@ file is not given to a role without access.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any, TypeVar
 
 from sqlmodel import Session, col, select
@@ -153,6 +153,31 @@ def marked_titles(*, session: Session) -> set[str]:
         )  # fmt: skip
     )
     return {case.diarienummer for case in session.exec(stmt).all()}
+
+
+def title_masker(
+    *, db: Database, secrecy: SecrecyConfig, roles: Sequence[str]
+) -> Callable[[str, str], str]:
+    """`mask(dnr, title)`: the title, or `[sekretess]` when it is marked and `roles` may not
+    see it (the marked titles read once, only for a role without access)."""
+    if secrecy.may_see(tuple(roles)):
+        return lambda _dnr, title: title
+    with db.read() as session:
+        marked = marked_titles(session=session)
+    return lambda dnr, title: MASK if dnr in marked else title
+
+
+def mask_titles(data: Any, mask: Callable[[str, str], str]) -> Any:
+    """`data` (JSON: dicts and lists) with every `title` beside a `diarienummer` passed
+    through `mask`."""
+    if isinstance(data, list):
+        return [mask_titles(item, mask) for item in data]
+    if isinstance(data, dict):
+        out = {k: mask_titles(v, mask) for k, v in data.items()}
+        if isinstance(out.get("title"), str) and isinstance(out.get("diarienummer"), str):
+            out["title"] = mask(out["diarienummer"], out["title"])
+        return out
+    return data
 
 
 def refuse_hidden(
