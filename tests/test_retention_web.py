@@ -135,3 +135,33 @@ def test_the_registrators_page(setup: tuple[Web, FolderStore]) -> None:
     log = logged.split('id="logg"', 1)[1]
     assert DUE in log and "RS 2027/14" in log and RUT in log
     assert not files.exists(sha)
+
+
+def test_a_secret_documents_subject_is_masked_in_the_retention_lists(
+    setup: tuple[Web, FolderStore],
+) -> None:
+    web, _ = setup
+    from caseflow.records.context import build_records
+    from caseflow.records.secrecy import Target, mark_secret
+    from caseflow.settings import load_settings
+
+    secrecy = build_records(load_settings()).secrecy
+    subject = list_handlings(db=web.db, types=doc_types(), dnr=DNR)[2].subject
+    mark_secret(db=web.db, secrecy=secrecy, target=Target(number=DUE), osl="OSL 31:16",
+                reason="x", actor=RUT, clock=web.clock)  # fmt: skip
+    hidden = web.api(SARA).get("/api/v1/retention/due").json()
+    assert [d["subject"] for d in hidden["due"]] == ["[sekretess]"]
+    assert hidden["due"][0]["disposal_date"] == "2027-01-06"  # a mark after closing moves nothing
+    seen = web.api(ANNA).get("/api/v1/retention/due").json()
+    assert [d["subject"] for d in seen["due"]] == [subject]
+    section = web.client(SARA).get(f"/cases/{DNR}").text.split('id="gallring"', 1)[1]
+    assert subject not in section.split("</section>", 1)[0]
+    assert subject in web.client(ANNA).get(f"/cases/{DNR}").text.split('id="gallring"', 1)[1]
+    assert (
+        web.api(RUT).post("/api/v1/retention/disposals", json={"decision": "RS 1"}).status_code
+        == 201
+    )
+    assert [r["subject"] for r in web.api(SARA).get("/api/v1/retention/log").json()] == [
+        "[sekretess]"
+    ]
+    assert [r["subject"] for r in web.api(ANNA).get("/api/v1/retention/log").json()] == [subject]

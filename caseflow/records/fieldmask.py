@@ -180,6 +180,18 @@ def mask_titles(data: Any, mask: Callable[[str, str], str]) -> Any:
     return data
 
 
+def secret_handlings(*, db: Database, secrecy: SecrecyConfig, roles: Sequence[str]) -> set[int]:
+    """The ids of the handlings under a mark in force whose subject `roles` may not see (empty
+    for a role with access)."""
+    if secrecy.may_see(tuple(roles)):
+        return set()
+    stmt = select(SecrecyMark.handling_id).where(
+        col(SecrecyMark.handling_id).is_not(None), col(SecrecyMark.lifted_at).is_(None)
+    )
+    with db.read() as session:
+        return {i for i in session.exec(stmt).all() if i is not None}
+
+
 def refuse_hidden(
     *, db: Database, secrecy: SecrecyConfig, roles: Sequence[str], dnr: str,
     names: Iterable[str],

@@ -59,9 +59,13 @@ def closed_on(*, session: Session, case: Case, workflows: WorkflowRegistry) -> d
     workflow = workflows.find(case.workflow)
     if workflow is None or case.stage not in workflow.spec.final_states:
         return None
+    # The move into the final state: not a later note, document or secrecy mark, whose events
+    # carry the unchanged stage in both from_stage and to_stage.
     stmt = (
         select(CaseEvent.at).where(CaseEvent.case_id == case.id)
-        .where(CaseEvent.to_stage == case.stage).order_by(col(CaseEvent.at).desc()).limit(1)
+        .where(CaseEvent.to_stage == case.stage)
+        .where(col(CaseEvent.from_stage).is_distinct_from(col(CaseEvent.to_stage)))
+        .order_by(col(CaseEvent.at).desc()).limit(1)
     )  # fmt: skip
     found = session.exec(stmt).first()
     return local_date(found if found is not None else case.updated_at)

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import replace
 from functools import lru_cache
 from pathlib import Path
 
 from starlette.requests import Request
 
 from caseflow.errors import CaseflowError
+from caseflow.records.fieldmask import secret_handlings
+from caseflow.records.vocabulary import MASK
 from caseflow.retention.plan import RetentionPlan, load_plan
 from caseflow.retention.service import PlannedDocument, plan_documents
 from caseflow.web.security import web
@@ -35,11 +39,24 @@ def web_plan(request: Request) -> RetentionPlan:
         raise CaseflowError(f"Informationshanteringsplanen kan inte läsas: {err}") from err
 
 
-def retention_rows(request: Request, dnr: str) -> tuple[list[PlannedDocument], str | None]:
-    """The case's documents with their rules, or an error line when the plan is invalid."""
+def retention_rows(
+    request: Request, dnr: str, roles: Sequence[str]
+) -> tuple[list[PlannedDocument], str | None]:
+    """The case's documents with their rules (a secret one's subject masked unless `roles` may
+    see it), or an error line when the plan is invalid."""
     context = web(request)
     try:
         plan = web_plan(request)
     except CaseflowError as err:
         return [], str(err)
-    return plan_documents(db=context.db, plan=plan, workflows=context.workflows, dnr=dnr), None
+    rows = plan_documents(db=context.db, plan=plan, workflows=context.workflows, dnr=dnr)
+    return masked_subjects(request, rows, roles), None
+
+
+def masked_subjects(
+    request: Request, rows: list[PlannedDocument], roles: Sequence[str]
+) -> list[PlannedDocument]:
+    """`rows` with the subjects of secret documents masked unless `roles` may see them."""
+    context = web(request)
+    secret = secret_handlings(db=context.db, secrecy=context.records.secrecy, roles=roles)
+    return [replace(r, subject=MASK) if r.handling_id in secret else r for r in rows]

@@ -12,6 +12,8 @@ from starlette.requests import Request
 
 from caseflow.domain.permissions import require
 from caseflow.domain.workdays import local_date
+from caseflow.records.fieldmask import secret_handlings
+from caseflow.records.vocabulary import MASK
 from caseflow.retention.models import DisposalLog
 from caseflow.retention.service import (
     HoldView,
@@ -37,7 +39,7 @@ from caseflow.web.api.common import (
     errors,
 )
 from caseflow.web.api.common import Body as StrictBody
-from caseflow.web.retention import web_plan
+from caseflow.web.retention import masked_subjects, web_plan
 
 router = APIRouter(route_class=ApiRoute, dependencies=[Security(bearer)])
 RETENTION = "Gallring"
@@ -123,6 +125,10 @@ def due(user: ApiUser, ctx: Context, request: Request) -> DueOut:
     """The documents whose disposal date has come, and those a hold keeps."""
     ripe, held = due_documents(db=ctx.db, plan=web_plan(request), workflows=ctx.workflows,
                                today=local_date(ctx.clock.now()))  # fmt: skip
+    ripe, held = (
+        masked_subjects(request, ripe, user.roles),
+        masked_subjects(request, held, user.roles),
+    )
     return DueOut(due=[_planned(p) for p in ripe], held=[_planned(p) for p in held])
 
 
@@ -185,5 +191,9 @@ def dispose(
 @router.get("/retention/log", tags=[RETENTION], summary="Gallringsloggen",
             responses=errors(400))  # fmt: skip
 def log(user: ApiUser, ctx: Context) -> list[DisposalOut]:
-    """Every disposed-of document: what, when, under which rule, by whose decision."""
-    return [_logged(row) for row in disposal_log(db=ctx.db)]
+    """Every disposed-of document: what, when, under which rule, by whose decision (a secret
+    document's subject masked for a role without access)."""
+    secret = secret_handlings(db=ctx.db, secrecy=ctx.records.secrecy, roles=user.roles)
+    rows = disposal_log(db=ctx.db)
+    return [_logged(r).model_copy(update={"subject": MASK}) if r.handling_id in secret
+            else _logged(r) for r in rows]  # fmt: skip

@@ -299,7 +299,7 @@ def case_page(
     if values:
         shown.update(values)
     shown.update({name: MASK for name in view.hidden if name in shown})
-    retention, retention_error = retention_rows(request, dnr)
+    retention, retention_error = retention_rows(request, dnr, user.roles)
     return render(
         request, "case.html",
         {"user": user, "view": view, "c": view.case,

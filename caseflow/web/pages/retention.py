@@ -22,7 +22,7 @@ from caseflow.retention.service import (
 )
 from caseflow.web.api.common import RowNumber
 from caseflow.web.flash import done_message, done_query
-from caseflow.web.retention import web_plan
+from caseflow.web.retention import masked_subjects, web_plan
 from caseflow.web.security import PageUser, form_user, page_user, web
 from caseflow.web.status import status_of
 from caseflow.web.templating import render
@@ -47,7 +47,8 @@ def retention_page(
         ripe, kept = due_documents(db=context.db, plan=web_plan(request),
                                    workflows=context.workflows,
                                    today=local_date(context.clock.now()))  # fmt: skip
-        due, held = list(ripe), list(kept)
+        due = list(masked_subjects(request, ripe, user.roles))
+        held = list(masked_subjects(request, kept, user.roles))
     except CaseflowError as err:
         error = error or str(err)
         status_code = status_code if status_code != 200 else status_of(err)
