@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from caseflow.resources import data_dir
@@ -33,6 +33,12 @@ class Settings(BaseSettings):
     digest: bool = False
     records_dir: Path = data_dir("records")
     storage_dir: Path | None = None
+    s3_bucket: str | None = None
+    s3_endpoint_url: str | None = None
+    s3_region: str | None = None
+    s3_access_key_id: str | None = None
+    s3_secret_access_key: SecretStr | None = None
+    s3_prefix: str = ""
     max_file_bytes: int = Field(default=50 * 1024 * 1024, ge=1)
     public_register: bool = False
     archive_creator: str = "Regionen"

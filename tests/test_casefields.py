@@ -123,7 +123,7 @@ def test_the_form_shows_every_editable_field_with_its_label() -> None:
 
 def test_case_out_has_the_api_fields_and_refuses_an_unknown_one() -> None:
     assert list(CaseOut.model_fields) == [
-        *(f.name for f in CASE_FIELDS if f.api), "row_version", "updated_at",
+        *(f.name for f in CASE_FIELDS if f.api), "row_version", "updated_at", "masked",
     ]  # fmt: skip
     doc = CaseDoc(diarienummer="RUN/1/2025", title="x")
     case = new_case(doc, stage="idea", workflow_version=2, now=NOW)
@@ -131,7 +131,7 @@ def test_case_out_has_the_api_fields_and_refuses_an_unknown_one() -> None:
     CaseOut.model_validate(answer)
     with pytest.raises(ValidationError, match="not_declared"):
         CaseOut.model_validate({**answer, "not_declared": 1})
-    assert set(CaseSummary.model_fields) - {"updated_at"} <= set(CASE_KEYS)
+    assert set(CaseSummary.model_fields) - {"updated_at", "masked"} <= set(CASE_KEYS)
     del answer["anchoring_body"]
     with pytest.raises(ValidationError, match="anchoring_body"):
         CaseOut.model_validate(answer)
@@ -162,6 +162,11 @@ def test_the_api_returns_every_declared_field(web: Web) -> None:
     api = web.api("anna@example.se")
     assert api.post("/api/v1/cases", json=FULL_CASE).status_code == 201
     answer = api.get("/api/v1/cases/RUN/11/2025").json()
-    assert list(answer) == [*(f.name for f in CASE_FIELDS if f.api), "row_version", "updated_at"]
+    assert list(answer) == [
+        *(f.name for f in CASE_FIELDS if f.api),
+        "row_version",
+        "updated_at",
+        "masked",
+    ]
     for spec in CASE_FIELDS:
         assert answer[spec.name] == FULL_CASE[spec.name], spec.name

@@ -7,6 +7,11 @@ connection's own address, or the one a trusted proxy in `--forwarded-allow-ips` 
 An account waits at most 15 minutes; a client address, shared by everyone behind one NAT, at
 most one minute, and only after 20 failures. Attempts while waiting are refused without being
 counted; a successful login clears its account's failures; failures an hour old are forgotten.
+
+The same table limits the public register's request form (no login): every request from a
+client address counts (`request` policy: 10 an hour free, then 1 s, 2, 4 … up to 10 minutes), so
+a script cannot flood the registrator's list, while a person asking for a few documents never
+waits.
 """
 
 from __future__ import annotations
@@ -30,6 +35,7 @@ class Policy:
 POLICIES = {
     "account": Policy(free=3, cap=timedelta(minutes=15)),
     "client": Policy(free=20, cap=timedelta(minutes=1)),
+    "request": Policy(free=10, cap=timedelta(minutes=10)),
 }
 #: Failures this long after the last one start over from none.
 FORGET = timedelta(hours=1)
@@ -53,6 +59,25 @@ def _keys(*, account: str, client: str) -> list[tuple[str, str]]:
 def retry_after(*, db: Database, account: str, client: str, now: datetime) -> timedelta | None:
     """None if a login attempt may go ahead now, else how long to wait."""
     keys = [key for _, key in _keys(account=account, client=client)]
+    return _wait(db, keys, now)
+
+
+def request_wait(*, db: Database, client: str, now: datetime) -> timedelta | None:
+    """None if the client address may send a request from the public form now, else how
+    long to wait."""
+    return _wait(db, [f"request:{client}"[:MAX_KEY]], now)
+
+
+def record_request(*, db: Database, client: str, now: datetime) -> None:
+    """Count a request from the public form against the client address."""
+
+    def work(session: Session) -> None:
+        _count(session, "request", f"request:{client}"[:MAX_KEY], now)
+
+    db.write_retrying(work)
+
+
+def _wait(db: Database, keys: list[str], now: datetime) -> timedelta | None:
     with db.read() as session:
         rows = [session.get(LoginThrottle, key) for key in keys]
     waits = [r.blocked_until - now for r in rows if r and r.blocked_until and r.blocked_until > now]
@@ -65,17 +90,21 @@ def record_failure(*, db: Database, account: str, client: str, now: datetime) ->
     def work(session: Session) -> None:
         session.execute(delete(LoginThrottle).where(col(LoginThrottle.last_failure) < now - FORGET))
         for kind, key in _keys(account=account, client=client):
-            row = session.get(LoginThrottle, key, with_for_update=True)
-            if row is None:
-                row = LoginThrottle(key=key, failures=0, last_failure=now)
-            failures = 1 if now - row.last_failure > FORGET else row.failures + 1
-            delay = delay_after(failures, POLICIES[kind])
-            row.failures = failures
-            row.last_failure = now
-            row.blocked_until = None if delay is None else now + delay
-            session.add(row)
+            _count(session, kind, key, now)
 
     db.write_retrying(work)
+
+
+def _count(session: Session, kind: str, key: str, now: datetime) -> None:
+    row = session.get(LoginThrottle, key, with_for_update=True)
+    if row is None:
+        row = LoginThrottle(key=key, failures=0, last_failure=now)
+    failures = 1 if now - row.last_failure > FORGET else row.failures + 1
+    delay = delay_after(failures, POLICIES[kind])
+    row.failures = failures
+    row.last_failure = now
+    row.blocked_until = None if delay is None else now + delay
+    session.add(row)
 
 
 def record_success(*, db: Database, account: str) -> None:

@@ -31,8 +31,7 @@ def archive_export(
     from caseflow.cli.retention import load_retention_plan
     from caseflow.errors import CaseflowError
     from caseflow.records.config import load_document_types
-    from caseflow.records.context import storage_folder
-    from caseflow.records.storage import FolderStore
+    from caseflow.records.context import build_files
 
     context = obj(ctx)
     if out_dir.exists() and not out_dir.is_dir():
@@ -40,7 +39,7 @@ def archive_export(
     if not out_dir.parent.is_dir():
         raise CaseflowError(f"{out_dir}: mappen {out_dir.parent} finns inte")
     settings = context.settings
-    store = FolderStore(storage_folder(settings))
+    store = build_files(settings)
     written = export_cases(
         db=context.db, dnrs=dnrs, out_dir=out_dir, workflows=context.workflows,
         types=load_document_types(settings.records_dir / "document_types.yaml"),

@@ -12,6 +12,7 @@ from caseflow.cli.app import AppContext, check_output, obj, out, write_output
 from caseflow.cli.options import (
     ActorOpt,
     JsonOpt,
+    PublicOpt,
     case_app,
     cases_app,
     funder_app,
@@ -21,7 +22,7 @@ from caseflow.domain.funders import FUNDERS
 from caseflow.errors import InputError
 
 if TYPE_CHECKING:
-    from caseflow.store.models import Case
+    pass
 
 VersionOpt = Annotated[
     int | None,
@@ -176,71 +177,26 @@ def funder_remove(
     out(f"{result.diarienummer}: {FUNDERS[code]} är borttagen ur finansieringsplanen")
 
 
-def _case_lines(case: Case, stage_label: str) -> list[str]:
-    from caseflow.domain.funders import FUNDER_STATUS_LABELS
-    from caseflow.domain.textformat import format_sek
-
-    lines = [
-        f"{case.diarienummer}  {case.title}",
-        f"  Steg:             {stage_label} ({case.stage})"
-        + (f", utfall {case.outcome}" if case.outcome else ""),
-    ]
-    if case.other_diarienummer:
-        lines.append(f"  Övriga dnr:       {', '.join(case.other_diarienummer)}")
-    period = f"{case.start_date or '?'} – {case.end_date or '?'}"
-    owner = case.owner or ("Regionen" if case.owner_is_region else "–")
-    lines += [
-        f"  Syfte:            {case.purpose or '–'}",
-        f"  Period:           {period}",
-        f"  Projektägare:     {owner}" + ("" if case.owner_is_region else " (annan projektägare)"),
-        f"  Total budget:     {format_sek(case.total_budget_sek)}",
-    ]
-    for f in case.funders:
-        extra = f", beslut {f.decision_date}" if f.decision_date else ""
-        extra += f", id {f.funder_case_id}" if f.funder_case_id else ""
-        lines.append(
-            f"  Finansiär:        {FUNDERS.get(f.code, f.code)}: {format_sek(f.amount_sek)} "
-            f"({FUNDER_STATUS_LABELS.get(f.status, f.status)}{extra})"
-        )
-    lines += [
-        f"  Egen finansiering: {case.own_financing or '–'}",
-        f"  Område:           {case.area or '–'}",
-        f"  Prioritering:     {case.priority or '–'}",
-        f"  Uppföljning:      {_follow_up(case)}",
-        f"  Slutrapport:      {case.final_report_date or '–'}",
-        f"  Handläggare:      {case.handlaggare or '–'}",
-        f"  Arbetsflöde:      {case.workflow} v{case.workflow_version}, "
-        f"radversion {case.row_version}",
-    ]
-    return lines
-
-
-def _follow_up(case: Case) -> str:
-    parts = [p for p in (case.follow_up_status, case.follow_up_comment) if p]
-    return ": ".join(parts) or "–"
-
-
 @case_app.command("show")
-def case_show(ctx: typer.Context, dnr: str, as_json: JsonOpt = False) -> None:
-    """Visa ett ärende."""
+def case_show(
+    ctx: typer.Context, dnr: str, as_json: JsonOpt = False, public: PublicOpt = False
+) -> None:
+    """Visa ett ärende (med --public som allmänheten ser det)."""
+    from caseflow.cli.case_text import case_lines
     from caseflow.domain.dnr import parse_dnr
-    from caseflow.store.casemap import case_to_dict
+    from caseflow.records.fieldmask import case_docs
     from caseflow.store.repo import require_case
 
     context = obj(ctx)
+    secrecy = context.records.secrecy if public else None
     with context.db.read() as session:
         case = require_case(session=session, dnr=parse_dnr(dnr))
+        doc = case_docs(session=session, cases=[case], secrecy=secrecy, roles=())[0]
         if as_json:
-            out(
-                json.dumps(
-                    {**case_to_dict(case), "row_version": case.row_version},
-                    ensure_ascii=False,
-                    indent=2,
-                )
-            )
+            out(json.dumps({**doc, "row_version": case.row_version}, ensure_ascii=False, indent=2))
             return
         state = context.workflows.get(case.workflow).state(case.stage)
-        for line in _case_lines(case, state.label if state else case.stage):
+        for line in case_lines(doc, case, state.label if state else case.stage):
             out(line)
 
 
@@ -262,9 +218,10 @@ def case_list(
     output: Annotated[
         Path | None, typer.Option("-o", "--output", help="Filen som skrivs (med --format).")
     ] = None,
+    public: PublicOpt = False,
 ) -> None:
     """Lista ärenden, alla eller de som matchar en sökning; eller spara listan som csv/xlsx."""
-    from caseflow.store.casemap import case_to_dict
+    from caseflow.records.fieldmask import case_docs
     from caseflow.store.repo import list_cases
 
     context = obj(ctx)
@@ -284,22 +241,24 @@ def case_list(
         cases = list_cases(session=session, stage=stage)
         if found is not None:
             cases = [c for c in cases if c.id in found]
+        secrecy = context.records.secrecy if public else None
+        docs = case_docs(session=session, cases=cases, secrecy=secrecy, roles=())
         if fmt is not None and output is not None:
             from caseflow.domain.textformat import STOCKHOLM
             from caseflow.portfolio.export import export_projects, render_export
 
-            rows = export_projects([case_to_dict(c) for c in cases], context.workflows)
+            rows = export_projects(docs, context.workflows)
             today = context.clock.now().astimezone(STOCKHOLM).date()
             write_output(output, render_export(rows, fmt, as_of=today))
             out(f"skrev {len(rows)} {'ärende' if len(rows) == 1 else 'ärenden'} till {output}")
             return
         if as_json:
-            out(json.dumps([case_to_dict(c) for c in cases], ensure_ascii=False, indent=2))
+            out(json.dumps(docs, ensure_ascii=False, indent=2))
             return
-        for case in cases:
+        for case, doc in zip(cases, docs, strict=True):
             state = context.workflows.get(case.workflow).state(case.stage)
             label = state.label if state else case.stage
-            out(f"{case.diarienummer:<15} {label:<18} {case.title}")
+            out(f"{case.diarienummer:<15} {label:<18} {doc['title']}")
         out(f"{len(cases)} {'ärende' if len(cases) == 1 else 'ärenden'}")
 
 

@@ -1,4 +1,5 @@
-"""CLI: `handling add|list|version|final|get|secret|open` — registered documents of a case."""
+"""CLI: `handling add|list|version|final|get|secret|open|request|decide|requests` — registered
+documents of a case and requests for them (utlämnande)."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from caseflow.cli.options import ActorOpt, JsonOpt, parse_date_option
 from caseflow.errors import InputError
 
 if TYPE_CHECKING:
+    from caseflow.records.disclosure import RequestView
     from caseflow.records.views import HandlingView
 
 handling_app = typer.Typer(help="Ärendets handlingar (diarieföring).", no_args_is_help=True)
@@ -213,3 +215,95 @@ def handling_basis(ctx: typer.Context, number: str, actor: ActorOpt = "cli") -> 
     lines = attach_to_basis(db=context.db, number=number, actor=actor, clock=context.clock,
                             workflows=context.workflows)  # fmt: skip
     out(f"beslutsunderlaget har {len(lines)} rader; sista: {lines[-1]}")
+
+
+DecisionOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--decision",
+        help="Beslutet: lämnas ut, lämnas ut med maskering eller avslås (avslag kräver --reason).",
+    ),
+]
+ReasonOpt = Annotated[
+    str | None, typer.Option("--reason", help="Motivering (krävs vid avslag, kan överklagas).")
+]
+
+
+def _request_line(view: RequestView) -> str:
+    who = view.requester or "anonym"
+    line = f"begäran nr {view.id} om {view.number} från {who}: {view.outcome_label}"
+    return line + (f" ({view.outcome_reason})" if view.outcome_reason else "")
+
+
+@handling_app.command("request")
+def handling_request(
+    ctx: typer.Context,
+    number: str,
+    requester: Annotated[
+        str | None, typer.Option("--requester", help="Vem som begär (kan vara anonym).")
+    ] = None,
+    contact: Annotated[str | None, typer.Option("--contact", help="E-post eller adress.")] = None,
+    message: Annotated[str | None, typer.Option("--message", help="Vad som begärs.")] = None,
+    decision: DecisionOpt = None,
+    reason: ReasonOpt = None,
+    actor: ActorOpt = "cli",
+) -> None:
+    """Registrera en begäran om utlämnande av handlingen NUMMER; med --decision prövas den
+    samtidigt (av --actor, som ska ha en roll som får pröva)."""
+    from caseflow.records.disclosure import parse_outcome, request_and_decide, request_document
+
+    context = obj(ctx)
+    if decision is None:
+        if reason is not None:
+            raise InputError("--reason hör till --decision")
+        view = request_document(db=context.db, number=number, clock=context.clock,
+                                recorded_by=actor, requester=requester, contact=contact,
+                                message=message)  # fmt: skip
+        out(f"begäran nr {view.id} om {view.number} registrerad; pröva den med "
+            f"caseflow handling decide {view.id} --decision …")  # fmt: skip
+        return
+    view = request_and_decide(db=context.db, number=number, clock=context.clock, actor=actor,
+                              outcome=parse_outcome(decision), reason=reason,
+                              requester=requester, contact=contact, message=message)  # fmt: skip
+    out(_request_line(view))
+
+
+@handling_app.command("decide")
+def handling_decide(
+    ctx: typer.Context,
+    request_id: Annotated[int, typer.Argument(min=1, max=2**31 - 1, help="Begärans nummer.")],
+    decision: DecisionOpt = None,
+    reason: ReasonOpt = None,
+    actor: ActorOpt = "cli",
+) -> None:
+    """Pröva en registrerad begäran om utlämnande (--actor ska ha en roll som får pröva)."""
+    from caseflow.records.disclosure import decide_request, parse_outcome, require_decider
+
+    context = obj(ctx)
+    if decision is None:
+        raise InputError("--decision: ange lämnas ut, lämnas ut med maskering eller avslås")
+    outcome = parse_outcome(decision)
+    who = require_decider(db=context.db, actor=actor)
+    view = decide_request(db=context.db, request_id=request_id, outcome=outcome, actor=who,
+                          clock=context.clock, reason=reason)  # fmt: skip
+    out(_request_line(view))
+
+
+@handling_app.command("requests")
+def handling_requests(
+    ctx: typer.Context,
+    undecided: Annotated[
+        bool, typer.Option("--undecided", help="Bara de som inte är prövade.")
+    ] = False,
+    as_json: JsonOpt = False,
+) -> None:
+    """Lista begäran om utlämnande, äldst först."""
+    from caseflow.records.disclosure import list_requests
+
+    rows = list_requests(db=obj(ctx).db, undecided_only=undecided)
+    if as_json:
+        out(json.dumps([r.as_json() for r in rows], ensure_ascii=False, indent=2))
+        return
+    for row in rows:
+        out(_request_line(row))
+    out(f"{len(rows)} {'begäran' if len(rows) == 1 else 'begäranden'}")

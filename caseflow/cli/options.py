@@ -17,6 +17,14 @@ app.add_typer(case_app, name="case")
 app.add_typer(cases_app, name="cases")
 case_app.add_typer(funder_app, name="funder")
 
+PublicOpt = Annotated[
+    bool,
+    typer.Option(
+        "--public",
+        help="Som allmänheten (och roller utan behörighet) ser det: sekretessmarkerade fält "
+        "maskerade.",
+    ),
+]
 ActorOpt = Annotated[
     str, typer.Option("--actor", envvar="CASEFLOW_ACTOR", help="Vem som gör ändringen (e-post).")
 ]

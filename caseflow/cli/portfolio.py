@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from caseflow.cli.app import AppContext, app, check_output, obj, out, write_output
-from caseflow.cli.options import ActorOpt, parse_date_option
+from caseflow.cli.options import ActorOpt, PublicOpt, parse_date_option
 from caseflow.errors import InputError
 
 if TYPE_CHECKING:
@@ -92,6 +92,7 @@ def portfolio_report(
     since: Annotated[
         str | None, typer.Option("--since", help="Visa förändringar sedan denna ögonblicksbild.")
     ] = None,
+    public: PublicOpt = False,
 ) -> None:
     """Skriv portföljrapporten (grupperad på område och prioritering)."""
     from caseflow.domain.textformat import STOCKHOLM
@@ -107,7 +108,7 @@ def portfolio_report(
         raise InputError(f"okänt format {chosen!r}; välj ett av {', '.join(FORMATS)}")
     given = parse_date_option("--as-of", as_of)
     day = date.fromisoformat(given) if given else context.clock.now().astimezone(STOCKHOLM).date()
-    cases = current_cases(context.db)
+    cases = current_cases(context.db, secrecy=context.records.secrecy if public else None)
     diff: PortfolioDiff | None = None
     if since is not None:
         before = load_snapshot(db=context.db, label=since)

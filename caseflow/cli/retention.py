@@ -79,8 +79,7 @@ def retention_run(
     """Lista handlingar som ska gallras; med --confirm (och --decision, --actor) gallras de."""
     from caseflow.domain.workdays import local_date
     from caseflow.records.config import load_document_types
-    from caseflow.records.context import storage_folder
-    from caseflow.records.storage import FolderStore
+    from caseflow.records.context import build_files
     from caseflow.retention.service import due_documents, run_disposal
 
     context = obj(ctx)
@@ -96,11 +95,11 @@ def retention_run(
             f"{len(due)} handlingar ska gallras; kör med --confirm --decision BESLUT för att gallra"
         )
         return
-    store = FolderStore(storage_folder(context.settings))
+    store = build_files(context.settings)
     types = load_document_types(context.settings.records_dir / "document_types.yaml")
     written = run_disposal(
         db=context.db, plan=plan, workflows=context.workflows, types=types,
-        remove_bytes=lambda sha: store.path_of(sha).unlink(missing_ok=True),
+        remove_bytes=store.delete,
         actor=actor, decision=decision, clock=context.clock,
     )  # fmt: skip
     for row in written:

@@ -25,6 +25,11 @@ RULES: dict[str, tuple[str, tuple[str, ...]]] = {
         ("registrator", "handlaggare", "admin"),
     ),
     "view_outbox": ("se utkorgen", ("namndsekreterare", "admin")),
+    "hold_retention": (
+        "spärra handlingar mot gallring eller häva spärrar",
+        ("registrator", "admin"),
+    ),
+    "confirm_disposal": ("besluta om gallring", ("registrator", "admin")),
     "add_note": (
         "skriva anteckningar i ärenden",
         ("handlaggare", "beslutsfattare", "namndsekreterare", "admin"),

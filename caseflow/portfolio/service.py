@@ -2,21 +2,27 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
 from caseflow.errors import InputError
 from caseflow.portfolio.report import PortfolioDiff, PortfolioReport, build_report
-from caseflow.store.casemap import case_to_dict
+from caseflow.records.config import SecrecyConfig
+from caseflow.records.fieldmask import case_docs
 from caseflow.store.db import Database
 from caseflow.store.repo import list_cases
 from caseflow.workflow.registry import WorkflowRegistry
 
 
-def current_cases(db: Database) -> list[dict[str, Any]]:
-    """Every stored case as case JSON, in registration order."""
+def current_cases(
+    db: Database, *, secrecy: SecrecyConfig | None = None, roles: Sequence[str] = ()
+) -> list[dict[str, Any]]:
+    """Every stored case as case JSON, in registration order; with `secrecy`, the fields under
+    a secrecy mark masked unless `roles` may see them (`roles=()`: as the public sees them)."""
     with db.read() as session:
-        return [case_to_dict(c) for c in list_cases(session=session, registration_order=True)]
+        found = list_cases(session=session, registration_order=True)
+        return case_docs(session=session, cases=found, secrecy=secrecy, roles=roles)
 
 
 def known_areas(cases: list[dict[str, Any]]) -> list[str]:

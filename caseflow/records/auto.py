@@ -12,6 +12,7 @@ from __future__ import annotations
 from sqlmodel import Session, col, select
 
 from caseflow.records.context import Records
+from caseflow.records.fieldmask import mark_memo
 from caseflow.records.filetype import DOCX, CheckedFile
 from caseflow.records.models import Handling
 from caseflow.records.rows import Draft, insert_handling, insert_version, make_final
@@ -37,6 +38,8 @@ def memo_rendered(
                        actor=render.created_by, at=render.created_at)  # fmt: skip
         draft.memo_id = render.id
         session.add(draft)
+        mark_memo(session=session, case=case, handling=draft, actor=render.created_by,
+                  clock_at=render.created_at)  # fmt: skip
         return draft
     types = records.types
     values = Draft(direction=DRAWN_UP, doc_type=types.for_memo(render.kind), subject=title,
@@ -47,6 +50,8 @@ def memo_rendered(
                            file=(key, checked), memo_id=render.id)  # fmt: skip
     row = session.get(Handling, view.id)
     assert row is not None
+    mark_memo(session=session, case=case, handling=row, actor=render.created_by,
+              clock_at=render.created_at)  # fmt: skip
     return row
 
 

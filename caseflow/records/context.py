@@ -1,5 +1,6 @@
 """What the records side needs, built once at the entry point from settings and passed in: the
-file store, the configuration and the size limit."""
+file store (the S3-compatible bucket when `CASEFLOW_S3_BUCKET` is set, else the folder), the
+configuration and the size limit."""
 
 from __future__ import annotations
 
@@ -42,14 +43,32 @@ def storage_folder(settings: Settings) -> Path:
     return Path(DEFAULT_FOLDER)
 
 
+def build_files(settings: Settings) -> FileStore:
+    """The file store the settings name: the bucket `CASEFLOW_S3_BUCKET` (with
+    `CASEFLOW_S3_ENDPOINT_URL`, `_REGION`, `_ACCESS_KEY_ID`, `_SECRET_ACCESS_KEY`, `_PREFIX`),
+    else the storage folder."""
+    if settings.s3_bucket:
+        from caseflow.records.s3store import S3Store
+
+        secret = settings.s3_secret_access_key
+        return S3Store.connect(
+            bucket=settings.s3_bucket, endpoint_url=settings.s3_endpoint_url,
+            region=settings.s3_region, access_key_id=settings.s3_access_key_id,
+            secret_access_key=secret.get_secret_value() if secret is not None else None,
+            prefix=settings.s3_prefix,
+        )  # fmt: skip
+    return FolderStore(storage_folder(settings))
+
+
 def build_records(settings: Settings, *, files: FileStore | None = None) -> Records:
-    """The records context from settings (the folder store unless `files` is given).
+    """The records context from settings (the store `build_files` chooses unless `files` is
+    given).
 
     Raises:
         RecordsConfigError: a records configuration file is invalid.
     """
     return Records(
-        files=files or FolderStore(storage_folder(settings)),
+        files=files or build_files(settings),
         config=load_records_config(settings.records_dir),
         max_bytes=settings.max_file_bytes,
     )

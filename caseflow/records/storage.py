@@ -1,5 +1,6 @@
 """Where a handling's bytes live: one small protocol, content-addressed by SHA-256, and the
-folder implementation (`CASEFLOW_STORAGE_DIR`). Built at the entry point and passed in.
+folder implementation (`CASEFLOW_STORAGE_DIR`); the S3-compatible bucket (`CASEFLOW_S3_BUCKET`)
+is `records/s3store`. Built at the entry point (`records/context`) and passed in.
 
 The folder keeps `ab/cd/abcd…` (two levels of 256 sub-folders, so no folder grows huge) and
 writes through a temporary file in the same folder and `os.replace`, so a reader never sees a
@@ -55,6 +56,14 @@ class FileStore(Protocol):
         """Whether bytes are stored under `sha256`."""
         ...
 
+    def delete(self, sha256: str) -> None:
+        """Remove the bytes under `sha256` (a disposal run); nothing stored is no error.
+
+        Raises:
+            CaseflowError: the store cannot be written.
+        """
+        ...
+
 
 class FolderStore:
     """A `FileStore` in a local (or mounted) folder; created on first write."""
@@ -100,6 +109,12 @@ class FolderStore:
     def exists(self, sha256: str) -> bool:
         return self.path_of(sha256).is_file()
 
+    def delete(self, sha256: str) -> None:
+        try:
+            self.path_of(sha256).unlink(missing_ok=True)
+        except OSError as err:
+            raise CaseflowError(f"kan inte ta bort filen {sha256[:12]}…: {err.strerror}") from err
+
 
 class MemoryStore:
     """A `FileStore` in a dict (tests, and callers that need no persistence)."""
@@ -120,3 +135,6 @@ class MemoryStore:
 
     def exists(self, sha256: str) -> bool:
         return sha256 in self.blobs
+
+    def delete(self, sha256: str) -> None:
+        self.blobs.pop(check_sha256(sha256), None)

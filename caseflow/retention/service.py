@@ -59,9 +59,13 @@ def closed_on(*, session: Session, case: Case, workflows: WorkflowRegistry) -> d
     workflow = workflows.find(case.workflow)
     if workflow is None or case.stage not in workflow.spec.final_states:
         return None
+    # The move into the final state: not a later note, document or secrecy mark, whose events
+    # carry the unchanged stage in both from_stage and to_stage.
     stmt = (
         select(CaseEvent.at).where(CaseEvent.case_id == case.id)
-        .where(CaseEvent.to_stage == case.stage).order_by(col(CaseEvent.at).desc()).limit(1)
+        .where(CaseEvent.to_stage == case.stage)
+        .where(col(CaseEvent.from_stage).is_distinct_from(col(CaseEvent.to_stage)))
+        .order_by(col(CaseEvent.at).desc()).limit(1)
     )  # fmt: skip
     found = session.exec(stmt).first()
     return local_date(found if found is not None else case.updated_at)
@@ -209,6 +213,48 @@ def place_hold(
                              placed_by=actor, placed_at=clock.now())  # fmt: skip
         session.add(hold)
         return hold
+
+
+@dataclass(frozen=True)
+class HoldView:
+    """A hold with its case's diarienummer and, for a document's hold, its number."""
+
+    id: int
+    diarienummer: str
+    number: str | None  # RUN/479/2024-3 when the hold covers one document
+    reason: str
+    placed_by: str
+    placed_at: datetime
+    lifted_by: str | None
+    lifted_at: datetime | None
+    lift_reason: str | None
+
+
+def list_holds(*, db: Database, active_only: bool = True) -> list[HoldView]:
+    """The holds (in force only, unless `active_only` is false), oldest first."""
+    stmt = (
+        select(RetentionHold, Case, Handling)
+        .join(Case, col(Case.id) == col(RetentionHold.case_id))
+        .outerjoin(Handling, col(Handling.id) == col(RetentionHold.handling_id))
+        .order_by(col(RetentionHold.id))
+    )
+    if active_only:
+        stmt = stmt.where(col(RetentionHold.lifted_at).is_(None))
+    with db.read() as session:
+        return [
+            HoldView(
+                id=h.id or 0,
+                diarienummer=c.diarienummer,
+                number=format_number(c.diarienummer, d.number) if d is not None else None,
+                reason=h.reason,
+                placed_by=h.placed_by,
+                placed_at=h.placed_at,
+                lifted_by=h.lifted_by,
+                lifted_at=h.lifted_at,
+                lift_reason=h.lift_reason,
+            )  # fmt: skip
+            for h, c, d in session.exec(stmt).all()
+        ]
 
 
 def lift_hold(

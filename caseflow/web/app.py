@@ -196,6 +196,7 @@ def create_app(
     from caseflow.web.pages import cases as pages_cases
     from caseflow.web.pages import handlings as pages_handlings
     from caseflow.web.pages import register as pages_register
+    from caseflow.web.pages import retention as pages_retention
 
     app = FastAPI(
         title="caseflow API",
@@ -228,7 +229,7 @@ def create_app(
     app.include_router(pages_register.router)
     # national before results: /results/national is not a year
     for pages in (meetings, meeting_changes, deadlines, outbox, portfolio, national, results,
-                  account):  # fmt: skip
+                  account, pages_retention):  # fmt: skip
         app.include_router(pages.router)
     app.include_router(api.router)
 

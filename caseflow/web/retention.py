@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import replace
 from functools import lru_cache
 from pathlib import Path
 
 from starlette.requests import Request
 
 from caseflow.errors import CaseflowError
+from caseflow.records.fieldmask import secret_handlings
+from caseflow.records.vocabulary import MASK
 from caseflow.retention.plan import RetentionPlan, load_plan
 from caseflow.retention.service import PlannedDocument, plan_documents
 from caseflow.web.security import web
@@ -20,13 +24,39 @@ def _plan(path: Path, mtime: float, doc_types: tuple[str, ...],
     return load_plan(path, known_doc_types=doc_types, known_case_types=case_types)
 
 
-def retention_rows(request: Request, dnr: str) -> tuple[list[PlannedDocument], str | None]:
-    """The case's documents with their rules, or an error line when the plan is invalid."""
+def web_plan(request: Request) -> RetentionPlan:
+    """The information management plan (`records/retention.yaml`), read again when edited.
+
+    Raises:
+        CaseflowError: the plan cannot be read or is invalid.
+    """
     context = web(request)
     path = context.settings.records_dir / "retention.yaml"
     try:
-        plan = _plan(path, path.stat().st_mtime, tuple(context.records.types.codes),
+        return _plan(path, path.stat().st_mtime, tuple(context.records.types.codes),
                      tuple(context.workflows.names()))  # fmt: skip
     except (OSError, CaseflowError) as err:
-        return [], f"Informationshanteringsplanen kan inte läsas: {err}"
-    return plan_documents(db=context.db, plan=plan, workflows=context.workflows, dnr=dnr), None
+        raise CaseflowError(f"Informationshanteringsplanen kan inte läsas: {err}") from err
+
+
+def retention_rows(
+    request: Request, dnr: str, roles: Sequence[str]
+) -> tuple[list[PlannedDocument], str | None]:
+    """The case's documents with their rules (a secret one's subject masked unless `roles` may
+    see it), or an error line when the plan is invalid."""
+    context = web(request)
+    try:
+        plan = web_plan(request)
+    except CaseflowError as err:
+        return [], str(err)
+    rows = plan_documents(db=context.db, plan=plan, workflows=context.workflows, dnr=dnr)
+    return masked_subjects(request, rows, roles), None
+
+
+def masked_subjects(
+    request: Request, rows: list[PlannedDocument], roles: Sequence[str]
+) -> list[PlannedDocument]:
+    """`rows` with the subjects of secret documents masked unless `roles` may see them."""
+    context = web(request)
+    secret = secret_handlings(db=context.db, secrecy=context.records.secrecy, roles=roles)
+    return [replace(r, subject=MASK) if r.handling_id in secret else r for r in rows]

@@ -18,6 +18,7 @@ from caseflow.domain.meetingdays import meeting_event_text
 from caseflow.domain.permissions import allowed
 from caseflow.domain.roles import ROLES
 from caseflow.domain.textformat import format_local, format_sek
+from caseflow.records.vocabulary import MASK
 
 TEMPLATES = Path(__file__).parent / "templates"
 
@@ -88,6 +89,28 @@ class PeopleNames:
         return self.names.get(email.lower()) or email
 
 
+class CaseTitles:
+    """`title_of(dnr, title)` in a template: the case's title, or `[sekretess]` when the title
+    is under a secrecy mark and the page's user (None: the public) may not see it. The marked
+    titles are read once per page, on the first call for a user without access."""
+
+    def __init__(self, request: Request, user: Any) -> None:
+        self.request = request
+        self.user = user
+        self.marked: set[str] | None = None
+
+    def __call__(self, dnr: str, title: str | None) -> str:
+        ctx = self.request.app.state.ctx
+        if self.user is not None and ctx.records.secrecy.may_see(tuple(self.user.roles)):
+            return title or ""
+        if self.marked is None:
+            from caseflow.records.fieldmask import marked_titles
+
+            with ctx.db.read() as session:
+                self.marked = marked_titles(session=session)
+        return MASK if dnr in self.marked else title or ""
+
+
 def _may(user: Any) -> Any:
     """`may(action)` in a template: whether the page's user may do `action` (a link to a page
     that would answer 403 is not shown)."""
@@ -105,6 +128,7 @@ def render(
     context.setdefault("user", None)
     context.setdefault("name_of", PeopleNames(request))
     context.setdefault("may", _may(context["user"]))
+    context.setdefault("title_of", CaseTitles(request, context["user"]))
     context.setdefault("message", None)
     context.setdefault("error", None)
     return templates.TemplateResponse(request, name, context, status_code=status_code)

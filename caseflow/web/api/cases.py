@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Annotated, Literal
 
@@ -14,6 +15,8 @@ from caseflow.cases.funding import remove_funder
 from caseflow.cases.notes import MAX_NOTE, add_note
 from caseflow.domain.dnr import parse_dnr
 from caseflow.domain.permissions import require
+from caseflow.records.config import SecrecyConfig
+from caseflow.records.fieldmask import hidden_fields, mask_doc, mask_event, refuse_hidden
 from caseflow.store.casemap import case_to_dict
 from caseflow.store.db import Database
 from caseflow.store.models import Case
@@ -51,23 +54,33 @@ CASES = "Ärenden"
 MOVES = "Flyttar"
 
 
-def summary_of(row: CaseRow | Case) -> CaseSummary:
+def summary_of(row: CaseRow | Case, hidden: frozenset[str] = frozenset()) -> CaseSummary:
+    values = {
+        "title": row.title, "area": row.area, "owner": row.owner,
+        "handlaggare": row.handlaggare, "end_date": row.end_date,
+        "total_budget_sek": row.total_budget_sek,
+    }  # fmt: skip
     return CaseSummary(
-        diarienummer=row.diarienummer, title=row.title, stage=row.stage, outcome=row.outcome,
-        area=row.area, owner=row.owner, handlaggare=row.handlaggare, end_date=row.end_date,
-        total_budget_sek=row.total_budget_sek, updated_at=row.updated_at,
+        diarienummer=row.diarienummer, stage=row.stage, outcome=row.outcome,
+        updated_at=row.updated_at, masked=sorted(hidden & set(values)),
+        **mask_doc(values, hidden),
     )  # fmt: skip
 
 
-def case_out(case: Case) -> CaseOut:
+def case_out(case: Case, hidden: frozenset[str] = frozenset()) -> CaseOut:
     return CaseOut.model_validate(
-        {**case_to_dict(case), "row_version": case.row_version, "updated_at": case.updated_at}
-    )
+        {**mask_doc(case_to_dict(case), hidden), "row_version": case.row_version,
+         "updated_at": case.updated_at, "masked": sorted(hidden)}
+    )  # fmt: skip
 
 
-def read_case(db: Database, dnr: str) -> CaseOut:
+def read_case(db: Database, dnr: str, *, secrecy: SecrecyConfig, roles: Sequence[str]) -> CaseOut:
+    """The case JSON, its marked fields masked unless `roles` may see them."""
     with db.read() as session:
-        return case_out(require_case(session=session, dnr=parse_dnr(dnr)))
+        case = require_case(session=session, dnr=parse_dnr(dnr))
+        assert case.id is not None
+        hidden = hidden_fields(session=session, secrecy=secrecy, roles=roles, case_ids=[case.id])
+        return case_out(case, hidden.get(case.id, frozenset()))
 
 
 @router.get("/cases", tags=[CASES], summary="Sök och lista ärenden", responses=errors(400))
@@ -96,10 +109,13 @@ def list_cases(
     )  # fmt: skip
     with ctx.db.reading() as conn:
         result = find_cases(conn, f)
+    with ctx.db.read() as session:
+        hidden = hidden_fields(session=session, secrecy=ctx.records.secrecy, roles=user.roles,
+                               case_ids=[row.id for row in result.rows])  # fmt: skip
     return CasePage(
         total=result.total, total_exact=result.total_exact, page=page, per_page=per_page,
         pages=result.pages,
-        items=[summary_of(row) for row in result.rows],
+        items=[summary_of(row, hidden.get(row.id, frozenset())) for row in result.rows],
     )  # fmt: skip
 
 
@@ -113,13 +129,15 @@ def create(user: ApiUser, ctx: Context, doc: NewCase) -> CaseOut:
     require("create_case", user.email, user.roles)
     case = create_case(db=ctx.db, workflows=ctx.workflows, doc=doc, actor=user.email,
                        clock=ctx.clock)  # fmt: skip
-    return read_case(ctx.db, case.diarienummer)
+    return read_case(ctx.db, case.diarienummer, secrecy=ctx.records.secrecy, roles=user.roles)
 
 
 @router.get(CASE, tags=[CASES], summary="Ett ärende", responses=errors(400, 404))
 def read(user: ApiUser, ctx: Context, prefix: Prefix, serial: Serial, year: Year) -> CaseOut:
-    """The case JSON with its row version (send it back as `expected_version`)."""
-    return read_case(ctx.db, dnr_of(prefix, serial, year))
+    """The case JSON with its row version (send it back as `expected_version`); fields under a
+    secrecy mark are masked for a role without access (listed in `masked`)."""
+    return read_case(ctx.db, dnr_of(prefix, serial, year), secrecy=ctx.records.secrecy,
+                     roles=user.roles)  # fmt: skip
 
 
 @router.patch(CASE, tags=[CASES], summary="Ändra fält", responses=errors(400, 403, 404, 409))
@@ -129,6 +147,8 @@ def edit(
     """Change plain fields; the whole case is validated, and nothing is saved on an error."""
     dnr = dnr_of(prefix, serial, year)
     require("edit_case", user.email, user.roles)
+    refuse_hidden(db=ctx.db, secrecy=ctx.records.secrecy, roles=user.roles, dnr=dnr,
+                  names=body.changes)  # fmt: skip
     result = edit_case(
         db=ctx.db, dnr=dnr, changes=body.changes, actor=user.email, clock=ctx.clock,
         reason=body.reason, expected_version=body.expected_version, workflows=ctx.workflows,
@@ -231,7 +251,10 @@ def history(
         case = require_case(session=session, dnr=dnr)
         assert case.id is not None
         events = list_events(session=session, case_id=case.id)
-        return [EventOut.model_validate(e, from_attributes=True) for e in events]
+        hidden = hidden_fields(session=session, secrecy=ctx.records.secrecy, roles=user.roles,
+                               case_ids=[case.id]).get(case.id, frozenset())  # fmt: skip
+        return [EventOut.model_validate(mask_event(e, hidden), from_attributes=True)
+                for e in events]  # fmt: skip
 
 
 class NoteBody(BaseModel):

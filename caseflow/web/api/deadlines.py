@@ -3,14 +3,17 @@ not applicable (the case's handläggare or an admin)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Path, Query, Security
 from pydantic import BaseModel, Field
 
+from caseflow.cases.accounts import Principal
 from caseflow.domain.dnr import parse_dnr
 from caseflow.domain.workdays import local_date
+from caseflow.records.fieldmask import title_masker
 from caseflow.reminders.deadlines import DeadlineRow, list_deadlines, mark_deadline
 from caseflow.store.repo import require_case
 from caseflow.web.api.common import (
@@ -26,6 +29,7 @@ from caseflow.web.api.common import (
     dnr_of,
     errors,
 )
+from caseflow.web.context import WebContext
 
 router = APIRouter(route_class=ApiRoute, dependencies=[Security(bearer)])
 DEADLINES = "Frister"
@@ -63,8 +67,13 @@ class SkipBody(Body):
     reason: str = Field(min_length=1, max_length=2000, description="Varför fristen inte är aktuell")
 
 
-def _out(row: DeadlineRow) -> DeadlineOut:
-    return DeadlineOut(**row.__dict__, state_label=row.state_label)
+def _out(row: DeadlineRow, titles: Callable[[str, str], str] = lambda _d, t: t) -> DeadlineOut:
+    values = {**row.__dict__, "title": titles(row.diarienummer, row.title)}
+    return DeadlineOut(**values, state_label=row.state_label)
+
+
+def _titles(ctx: WebContext, user: Principal) -> Callable[[str, str], str]:
+    return title_masker(db=ctx.db, secrecy=ctx.records.secrecy, roles=user.roles)
 
 
 @router.get("/deadlines", tags=[DEADLINES], summary="Frister", responses=errors())
@@ -78,7 +87,8 @@ def deadlines(
     with ctx.db.reading() as conn:
         rows = list_deadlines(conn, today=today, include_done=include_done,
                               handlaggare=user.email if mine else None)  # fmt: skip
-    return [_out(r) for r in rows]
+    titles = _titles(ctx, user)
+    return [_out(r, titles) for r in rows]
 
 
 @router.get(CASE + "/deadlines", tags=[DEADLINES], summary="Ärendets frister",
@@ -93,7 +103,8 @@ def case_deadlines(
         case = require_case(session=session, dnr=parse_dnr(dnr_of(prefix, serial, year)))
         rows = list_deadlines(session.connection(), today=today, case_id=case.id,
                               include_done=include_done)  # fmt: skip
-    return [_out(r) for r in rows]
+    titles = _titles(ctx, user)
+    return [_out(r, titles) for r in rows]
 
 
 def _marked(ctx: Context, dnr: str, rule: str) -> DeadlineOut:

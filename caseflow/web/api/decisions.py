@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime
 from typing import Annotated
 
@@ -9,6 +10,7 @@ from fastapi import APIRouter, Query, Security
 from fastapi import Body as InBody
 from pydantic import BaseModel, Field
 
+from caseflow.cases.accounts import Principal
 from caseflow.domain.permissions import require
 from caseflow.meetings.service import check_meeting
 from caseflow.memo.decisions import (
@@ -19,6 +21,7 @@ from caseflow.memo.decisions import (
     report,
     require_decision,
 )
+from caseflow.records.fieldmask import title_masker
 from caseflow.web.api.common import (
     CASE,
     ApiRoute,
@@ -34,6 +37,7 @@ from caseflow.web.api.common import (
     dnr_of,
     errors,
 )
+from caseflow.web.context import WebContext
 
 router = APIRouter(route_class=ApiRoute, dependencies=[Security(bearer)])
 DECISIONS = "Memon och beslut"
@@ -79,8 +83,15 @@ class DecisionRecord(BaseModel):
     )
 
 
-def record_of(row: DecisionRow) -> DecisionRecord:
-    return DecisionRecord(**row.__dict__, status=row.status, appeal_ends_by=row.appeal_ends_by)
+def record_of(
+    row: DecisionRow, titles: Callable[[str, str], str] = lambda _d, t: t
+) -> DecisionRecord:
+    values = {**row.__dict__, "title": titles(row.diarienummer, row.title)}
+    return DecisionRecord(**values, status=row.status, appeal_ends_by=row.appeal_ends_by)
+
+
+def _titles(ctx: WebContext, user: Principal) -> Callable[[str, str], str]:
+    return title_masker(db=ctx.db, secrecy=ctx.records.secrecy, roles=user.roles)
 
 
 @router.get("/decisions", tags=[DECISIONS], summary="Beslut", responses=errors())
@@ -89,7 +100,8 @@ def decisions(
     unreported: Annotated[bool, Query(description="Bara ej anmälda delegationsbeslut")] = False,
 ) -> list[DecisionRecord]:  # fmt: skip
     """Every decision, oldest first: who, when, reported at which meeting, annulled and why."""
-    return [record_of(r) for r in list_decisions(db=ctx.db, unreported_only=unreported)]
+    titles = _titles(ctx, user)
+    return [record_of(r, titles) for r in list_decisions(db=ctx.db, unreported_only=unreported)]
 
 
 @router.post(
@@ -106,7 +118,7 @@ def annul_decision(
     require("annul_decision", user.email, user.roles)
     decision = annul(db=ctx.db, dnr=dnr, reason=body.reason, actor=user.email, clock=ctx.clock)
     assert decision.id is not None
-    return record_of(require_decision(db=ctx.db, decision_id=decision.id))
+    return record_of(require_decision(db=ctx.db, decision_id=decision.id), _titles(ctx, user))
 
 
 @router.post(
@@ -128,7 +140,7 @@ def report_decisions(
     require("report_decisions", user.email, user.roles)
     rows = report(db=ctx.db, body=name, day=when, actor=user.email, clock=ctx.clock,
                   paragraph=(given or ReportBody()).paragraph)  # fmt: skip
-    return [record_of(r) for r in rows]
+    return [record_of(r, _titles(ctx, user)) for r in rows]
 
 
 @router.put(
@@ -146,4 +158,4 @@ def minutes_posted(
     require("report_decisions", user.email, user.roles)
     rows = post_minutes(db=ctx.db, body=name, day=when, posted_on=given.posted_on,
                         actor=user.email, clock=ctx.clock)  # fmt: skip
-    return [record_of(r) for r in rows]
+    return [record_of(r, _titles(ctx, user)) for r in rows]

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, File, Form, Query, Security, UploadFile
+from fastapi import APIRouter, File, Form, Path, Query, Security, UploadFile
 from pydantic import BaseModel, Field
 from starlette.responses import Response
 
@@ -326,120 +326,58 @@ def make_final(
     return out_of(view)
 
 
+#: A case field's name in a path (`purpose`, `title` …; `check_field` says which may be marked).
+FieldName = Annotated[str, Path(max_length=64, examples=["purpose"])]
+
+
+def _mark(ctx: WebContext, user: Principal, target: Target,
+          body: SecretBody | OpenBody) -> MarkOut:  # fmt: skip
+    """Mark (a `SecretBody`) or lift (an `OpenBody`) the secrecy of `target`."""
+    if isinstance(body, SecretBody):
+        mark = mark_secret(db=ctx.db, secrecy=ctx.records.secrecy, target=target, osl=body.osl,
+                           reason=body.reason, actor=user.email, clock=ctx.clock)  # fmt: skip
+    else:
+        mark = lift_secret(db=ctx.db, secrecy=ctx.records.secrecy, target=target,
+                           reason=body.reason, actor=user.email, clock=ctx.clock)  # fmt: skip
+    return MarkOut.model_validate(mark.as_json())
+
+
 @router.post(
-    ONE + "/secret",
-    tags=[HANDLINGS],
-    summary="Sekretessmarkera",
+    ONE + "/secret", tags=[HANDLINGS], summary="Sekretessmarkera",
     description="Bestämmelse i OSL och skäl. Rollerna i records/secrecy.yaml.",
     responses=errors(400, 403, 404, 409),
-)
-def secret(
-    user: ApiUser,
-    ctx: Context,
-    prefix: Prefix,
-    serial: Serial,
-    year: Year,
-    seq: RowNumber,
-    body: SecretBody,
-) -> MarkOut:
+)  # fmt: skip
+def secret(user: ApiUser, ctx: Context, prefix: Prefix, serial: Serial, year: Year,
+           seq: RowNumber, body: SecretBody) -> MarkOut:  # fmt: skip
     """Mark the document secret under an OSL provision."""
     number = format_number(dnr_of(prefix, serial, year), seq)
-    target = Target(number=number)
-    mark = mark_secret(
-        db=ctx.db,
-        secrecy=ctx.records.secrecy,
-        target=target,
-        osl=body.osl,
-        reason=body.reason,
-        actor=user.email,
-        clock=ctx.clock,
-    )
-    return MarkOut.model_validate(mark.as_json())
+    return _mark(ctx, user, Target(number=number), body)
 
 
-@router.post(
-    ONE + "/open",
-    tags=[HANDLINGS],
-    summary="Häv sekretessmarkeringen",
-    responses=errors(400, 403, 404),
-)
-def open_mark(
-    user: ApiUser,
-    ctx: Context,
-    prefix: Prefix,
-    serial: Serial,
-    year: Year,
-    seq: RowNumber,
-    body: OpenBody,
-) -> MarkOut:
+@router.post(ONE + "/open", tags=[HANDLINGS], summary="Häv sekretessmarkeringen",
+             responses=errors(400, 403, 404))  # fmt: skip
+def open_mark(user: ApiUser, ctx: Context, prefix: Prefix, serial: Serial, year: Year,
+              seq: RowNumber, body: OpenBody) -> MarkOut:  # fmt: skip
     """Lift the document's secrecy mark (who, when and why are kept)."""
     number = format_number(dnr_of(prefix, serial, year), seq)
-    mark = lift_secret(
-        db=ctx.db,
-        secrecy=ctx.records.secrecy,
-        target=Target(number=number),
-        reason=body.reason,
-        actor=user.email,
-        clock=ctx.clock,
-    )
-    return MarkOut.model_validate(mark.as_json())
+    return _mark(ctx, user, Target(number=number), body)
 
 
-@router.post(
-    CASE + "/fields/{field}/secret",
-    tags=[HANDLINGS],
-    summary="Sekretessmarkera ett fält i ärendet",
-    responses=errors(400, 403, 404, 409),
-)
-def secret_field(
-    user: ApiUser,
-    ctx: Context,
-    prefix: Prefix,
-    serial: Serial,
-    year: Year,
-    field: str,
-    body: SecretBody,
-) -> MarkOut:
-    """Mark a field of the case secret (masked in the public register)."""
-    target = Target(dnr=dnr_of(prefix, serial, year), field=field)
-    mark = mark_secret(
-        db=ctx.db,
-        secrecy=ctx.records.secrecy,
-        target=target,
-        osl=body.osl,
-        reason=body.reason,
-        actor=user.email,
-        clock=ctx.clock,
-    )
-    return MarkOut.model_validate(mark.as_json())
+@router.post(CASE + "/fields/{field}/secret", tags=[HANDLINGS],
+             summary="Sekretessmarkera ett fält i ärendet",
+             responses=errors(400, 403, 404, 409))  # fmt: skip
+def secret_field(user: ApiUser, ctx: Context, prefix: Prefix, serial: Serial, year: Year,
+                 field: FieldName, body: SecretBody) -> MarkOut:  # fmt: skip
+    """Mark a field of the case secret (masked for roles without access in every output)."""
+    return _mark(ctx, user, Target(dnr=dnr_of(prefix, serial, year), field=field), body)
 
 
-@router.post(
-    CASE + "/fields/{field}/open",
-    tags=[HANDLINGS],
-    summary="Häv markeringen av ett fält",
-    responses=errors(400, 403, 404),
-)
-def open_field(
-    user: ApiUser,
-    ctx: Context,
-    prefix: Prefix,
-    serial: Serial,
-    year: Year,
-    field: str,
-    body: OpenBody,
-) -> MarkOut:
+@router.post(CASE + "/fields/{field}/open", tags=[HANDLINGS],
+             summary="Häv markeringen av ett fält", responses=errors(400, 403, 404))  # fmt: skip
+def open_field(user: ApiUser, ctx: Context, prefix: Prefix, serial: Serial, year: Year,
+               field: FieldName, body: OpenBody) -> MarkOut:  # fmt: skip
     """Lift a case field's secrecy mark."""
-    target = Target(dnr=dnr_of(prefix, serial, year), field=field)
-    mark = lift_secret(
-        db=ctx.db,
-        secrecy=ctx.records.secrecy,
-        target=target,
-        reason=body.reason,
-        actor=user.email,
-        clock=ctx.clock,
-    )
-    return MarkOut.model_validate(mark.as_json())
+    return _mark(ctx, user, Target(dnr=dnr_of(prefix, serial, year), field=field), body)
 
 
 @router.post(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from typing import Annotated
 
@@ -16,6 +17,7 @@ from caseflow.meetings.service import (
     schedule_case,
     unschedule_case,
 )
+from caseflow.records.fieldmask import hidden_fields, title_masker
 from caseflow.reminders.plan import ReminderRow, list_reminders
 from caseflow.store.repo import require_case
 from caseflow.web.api.cases import summary_of
@@ -75,7 +77,12 @@ def meeting_agenda(user: ApiUser, ctx: Context, body: BodyName, day: Day) -> Age
     """The cases on a meeting's agenda, in agenda order."""
     name, when = _meeting(body, day)
     cases = agenda(db=ctx.db, body=name, day=when)
-    return AgendaOut(body=name, day=when, cases=[summary_of(c) for c in cases])
+    with ctx.db.read() as session:
+        hidden = hidden_fields(session=session, secrecy=ctx.records.secrecy, roles=user.roles,
+                               case_ids=[c.id for c in cases if c.id is not None])  # fmt: skip
+    return AgendaOut(body=name, day=when, cases=[
+        summary_of(c, hidden.get(c.id or 0, frozenset())) for c in cases
+    ])  # fmt: skip
 
 
 @router.put(
@@ -114,9 +121,10 @@ def unschedule(
     return AgendaChange(diarienummer=dnr, body=name, day=when, on_agenda=False, changed=done)
 
 
-def _reminder(row: ReminderRow) -> ReminderOut:
+def _reminder(row: ReminderRow, titles: Callable[[str, str], str]) -> ReminderOut:
     return ReminderOut(
-        diarienummer=row.diarienummer, title=row.title, rule=row.rule, label=row.label,
+        diarienummer=row.diarienummer, title=titles(row.diarienummer, row.title), rule=row.rule,
+        label=row.label,
         due_on=row.due_on, remind_on=row.remind_on, status=row.status,
         handlaggare=row.handlaggare, updated_at=row.updated_at,
     )  # fmt: skip
@@ -134,7 +142,8 @@ def reminders(
     with ctx.db.reading() as conn:
         rows = list_reminders(conn, include_done=include_done, due_before=due_before,
                               handlaggare=user.email if mine else None)  # fmt: skip
-    return [_reminder(row) for row in rows]
+    titles = title_masker(db=ctx.db, secrecy=ctx.records.secrecy, roles=user.roles)
+    return [_reminder(row, titles) for row in rows]
 
 
 @router.get(CASE + "/reminders", tags=[REMINDERS], summary="Ärendets påminnelser",
@@ -148,4 +157,5 @@ def case_reminders(
     with ctx.db.read() as session:
         case = require_case(session=session, dnr=dnr)
         rows = list_reminders(session.connection(), case_id=case.id, include_done=include_done)
-    return [_reminder(row) for row in rows]
+    titles = title_masker(db=ctx.db, secrecy=ctx.records.secrecy, roles=user.roles)
+    return [_reminder(row, titles) for row in rows]

@@ -13,6 +13,7 @@ from caseflow.errors import NotFoundError
 from caseflow.memo.compose import FORMATS
 from caseflow.memo.service import finalize_memo, render_memo, stored_memo
 from caseflow.memo.store import list_renders, unreported
+from caseflow.records.fieldmask import refuse_memo
 from caseflow.web.api.common import (
     CASE,
     ApiRoute,
@@ -61,13 +62,17 @@ def memos(
     response_class=Response,
     description="Exakt de byte som skrevs (SHA-256 = memots `content_hash`). 404 också för "
     "memon skrivna innan de sparades.",
-    responses={**errors(400, 404), **_FILE},
+    responses={**errors(400, 403, 404), **_FILE},
 )  # fmt: skip
 def memo_file(
     user: ApiUser, ctx: Context, prefix: Prefix, serial: Serial, year: Year, memo_id: RowNumber
 ) -> Response:  # fmt: skip
-    """A stored render, exactly as it was produced."""
-    stored = stored_memo(db=ctx.db, dnr=dnr_of(prefix, serial, year), memo_id=memo_id)
+    """A stored render, exactly as it was produced; 403 for a role without access to secret
+    content when the memo may quote it (the case's field marks, the memo handling's mark)."""
+    dnr = dnr_of(prefix, serial, year)
+    refuse_memo(db=ctx.db, secrecy=ctx.records.secrecy, roles=user.roles, dnr=dnr,
+                memo_id=memo_id)  # fmt: skip
+    stored = stored_memo(db=ctx.db, dnr=dnr, memo_id=memo_id)
     if stored is None:
         raise NotFoundError(f"memo nr {memo_id} skrevs innan memon sparades och kan inte "
                             "laddas ner; skriv det på nytt")  # fmt: skip

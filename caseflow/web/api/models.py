@@ -139,6 +139,7 @@ class DecisionBody(Body):
 
 class CaseSummary(BaseModel):
     diarienummer: str
+    masked: list[str] = Field(default_factory=list, description="Maskerade fält (sekretess)")
     title: str
     stage: str
     outcome: str | None
@@ -191,6 +192,15 @@ else:
         **{spec.name: (_out_type(spec), ...) for spec in CASE_FIELDS if spec.api},
         row_version=(int, ...),
         updated_at=(datetime, ...),
+        masked=(
+            list[str],
+            Field(
+                default_factory=list,
+                description="Fält under "
+                "sekretessmarkering som din roll inte får se (maskerade: text som "
+                "`[sekretess]`, belopp och datum som null)",
+            ),
+        ),
     )
 
 

@@ -1,8 +1,8 @@
 """The JSON API under /api/v1 (bearer tokens; OpenAPI at /api/v1/openapi.json).
 
 The endpoints live in `cases`, `memos`, `decisions`, `meetings`, `meeting_changes`, `deadlines`,
-`worklist`, `results`, `national`, `handlings` and `register`; this module gathers them into
-the one `router` the application includes.
+`worklist`, `results`, `national`, `handlings`, `register` and `retention`; this module gathers
+them into the one `router` the application includes.
 """
 
 from __future__ import annotations
@@ -20,11 +20,12 @@ from caseflow.web.api import (
     national,
     register,
     results,
+    retention,
     worklist,
 )
 from caseflow.web.api.common import PREFIX
 
 router = APIRouter()
 for _part in (cases, memos, decisions, meetings, meeting_changes, deadlines, worklist, results,
-              national, handlings, register):  # fmt: skip
+              national, handlings, register, retention):  # fmt: skip
     router.include_router(_part.router, prefix=PREFIX)

@@ -8,6 +8,7 @@ from fastapi import APIRouter, Security
 
 from caseflow.cases.worklist import worklist as build_worklist
 from caseflow.domain.workdays import local_date
+from caseflow.records.fieldmask import mask_titles, title_masker
 from caseflow.web.api.common import ApiRoute, ApiUser, Context, bearer, errors
 
 router = APIRouter(route_class=ApiRoute, dependencies=[Security(bearer)])
@@ -25,4 +26,6 @@ router = APIRouter(route_class=ApiRoute, dependencies=[Security(bearer)])
 def worklist(user: ApiUser, ctx: Context) -> dict[str, Any]:
     """The caller's worklist."""
     found = build_worklist(db=ctx.db, email=user.email, today=local_date(ctx.clock.now()))
-    return found.as_json()
+    titles = title_masker(db=ctx.db, secrecy=ctx.records.secrecy, roles=user.roles)
+    result: dict[str, Any] = mask_titles(found.as_json(), titles)
+    return result

@@ -30,6 +30,8 @@ from caseflow.memo.service import (
     render_memo,
     stored_memo,
 )
+from caseflow.records.fieldmask import refuse_hidden, refuse_memo
+from caseflow.web.api.common import RowNumber
 from caseflow.web.context import WebContext
 from caseflow.web.downloads import download
 from caseflow.web.flash import done_query
@@ -93,8 +95,11 @@ async def edit(request: Request, user: FormUser, prefix: str, serial: str, year:
     context = web(request)
     try:
         require("edit_case", user.email, user.roles)
+        changes = changes_from(form)
+        refuse_hidden(db=context.db, secrecy=context.records.secrecy, roles=user.roles, dnr=dnr,
+                      names=changes)  # fmt: skip
         result = edit_case(
-            db=context.db, dnr=dnr, changes=changes_from(form), actor=user.email,
+            db=context.db, dnr=dnr, changes=changes, actor=user.email,
             clock=context.clock, reason=_text(form, "reason") or None,
             expected_version=form_version(form), workflows=context.workflows,
         )  # fmt: skip
@@ -232,11 +237,14 @@ async def memo_draft(request: Request, user: FormUser, prefix: str, serial: str,
 
 @router.get(BASE + "/memos/{memo_id}")
 async def memo_file(request: Request, user: User, prefix: str, serial: str, year: str,
-                    memo_id: int) -> Response:  # fmt: skip
+                    memo_id: RowNumber) -> Response:  # fmt: skip
     """A stored render, exactly the bytes that were produced then."""
     dnr = dnr_of(prefix, serial, year)
+    context = web(request)
     try:
-        stored = stored_memo(db=web(request).db, dnr=dnr, memo_id=memo_id)
+        refuse_memo(db=context.db, secrecy=context.records.secrecy, roles=user.roles, dnr=dnr,
+                    memo_id=memo_id)  # fmt: skip
+        stored = stored_memo(db=context.db, dnr=dnr, memo_id=memo_id)
         if stored is None:
             raise NotFoundError(f"memo nr {memo_id} skrevs innan memon sparades och kan inte "
                                 "laddas ner; skriv det på nytt")  # fmt: skip

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request
@@ -32,6 +32,14 @@ from caseflow.memo.decisions import DecisionRow, decisions_of
 from caseflow.memo.service import board as board_config
 from caseflow.memo.service import kind_choices
 from caseflow.memo.store import renders_of, stored_hashes
+from caseflow.records.fieldmask import (
+    hidden_fields,
+    mask_doc,
+    mask_event,
+    mask_row,
+    secret_values,
+)
+from caseflow.records.vocabulary import MASK
 from caseflow.reminders.deadlines import DeadlineRow, list_deadlines, may_mark, overdue_counts
 from caseflow.store.casemap import case_to_dict
 from caseflow.store.models import CaseEvent, MemoRender
@@ -111,6 +119,14 @@ def case_list(
             if partial
             else {name: _choices(context, conn, name) for name in ("area", "owner", "handlaggare")}
         )
+    with context.db.read() as session:
+        hidden = hidden_fields(session=session, secrecy=context.records.secrecy,
+                               roles=user.roles, case_ids=[r.id for r in result.rows])  # fmt: skip
+        withheld = secret_values(session=session, secrecy=context.records.secrecy,
+                                 roles=user.roles, fields=list(choices))  # fmt: skip
+    choices = {k: [v for v in vs if v not in withheld.get(k, ())] for k, vs in choices.items()}
+    if hidden:
+        result = replace(result, rows=[mask_row(r, hidden.get(r.id, ())) for r in result.rows])
     page_context = {
         "user": user, "result": result, "f": result.filter if error else f, "choices": choices,
         "labels": stage_labels(request), "sorts": SORT_LABELS, "error": error,
@@ -209,6 +225,7 @@ class CaseView:
     history_total: int  # entries in the history; `events` may hold only the latest
     officers: list[tuple[str, str]]  # (e-mail, name): the Handläggare the form offers
     offered: dict[str, list[str]]  # field → the values the form suggests (area, priority)
+    hidden: frozenset[str] = frozenset()  # marked fields the user may not see (masked in `case`)
 
 
 def form_choices(context: WebContext, conn: Connection) -> dict[str, list[str]]:
@@ -240,6 +257,10 @@ def load_case_view(
         events, history_total = latest_events(
             session=session, case_id=case.id, limit=None if history_all else HISTORY_PAGE
         )
+        hidden = hidden_fields(
+            session=session, secrecy=context.records.secrecy, roles=user.roles, case_ids=[case.id]
+        ).get(case.id, frozenset())
+        events = [mask_event(e, hidden) for e in events]  # fmt: skip
         renders = renders_of(session=session, case_id=case.id)
         agendas = agendas_of(session=session, case_id=case.id)
         stored = stored_hashes(session=session, hashes=[r.content_hash for r in renders])
@@ -254,7 +275,8 @@ def load_case_view(
                     if allowed("schedule_case", user.roles) else [])  # fmt: skip
     memo_kinds, memo_default = kind_choices(context.settings.memos_dir, data)
     return CaseView(
-        case=data, row_version=case.row_version, case_id=case.id, moves=moves,
+        case=mask_doc(data, hidden), hidden=hidden, row_version=case.row_version,
+        case_id=case.id, moves=moves,
         events=events, history_total=history_total, renders=renders[::-1], deadlines=deadlines,
         meetings=[m for m in meetings if not m.cancelled],
         decisions=decisions[::-1], signatories=signatories, stored=stored,
@@ -279,14 +301,16 @@ def case_page(
     shown = {name: display(name, view.case.get(name)) for name in LABELS}
     if values:
         shown.update(values)
-    retention, retention_error = retention_rows(request, dnr)
+    shown.update({name: MASK for name in view.hidden if name in shown})
+    retention, retention_error = retention_rows(request, dnr, user.roles)
     return render(
         request, "case.html",
         {"user": user, "view": view, "c": view.case,
          "labels": stage_labels(request, view.case["workflow"]),
          "fields": LABELS, "kinds": KINDS, "textareas": TEXTAREAS, "required": REQUIRED,
          "max_lengths": MAX_LENGTHS,
-         "shown": shown, "plan": plan, "closed": view.case["outcome"] is not None,
+         "shown": shown, "hidden": view.hidden, "plan": plan,
+         "closed": view.case["outcome"] is not None,
          "history": [(e, describe(e, names)) for e in view.events],
          "error": error, "message": message,
          "retention": retention, "retention_error": retention_error,

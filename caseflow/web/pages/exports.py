@@ -11,7 +11,7 @@ from caseflow.cases.caselist import CaseFilter, matching_ids
 from caseflow.domain.workdays import local_date
 from caseflow.errors import InputError
 from caseflow.portfolio.export import EXPORT_FORMATS, export_projects, render_export
-from caseflow.store.casemap import case_to_dict
+from caseflow.records.fieldmask import case_docs
 from caseflow.store.models import Case
 from caseflow.web.downloads import download
 from caseflow.web.security import PageUser, page_user, web
@@ -42,7 +42,8 @@ async def export_list(
     with context.db.read() as session:
         ids = matching_ids(session.connection(), f)
         by_id = {c.id: c for c in _cases(session, ids)}
-        cases = [case_to_dict(by_id[i]) for i in ids if i in by_id]
+        cases = case_docs(session=session, cases=[by_id[i] for i in ids if i in by_id],
+                          secrecy=context.records.secrecy, roles=user.roles)  # fmt: skip
     today = local_date(context.clock.now())
     data = render_export(export_projects(cases, context.workflows), fmt, as_of=today)
     return download(data, fmt=fmt, filename=f"ärenden-{today.isoformat()}.{fmt}")

@@ -26,6 +26,7 @@ from caseflow.records.repo import (
 from caseflow.records.secrecy import Target, lift_secret, mark_secret
 from caseflow.records.views import masked
 from caseflow.records.vocabulary import DIRECTION_LABELS, format_number
+from caseflow.web.api.common import RowNumber
 from caseflow.web.api.handlings import file_of
 from caseflow.web.context import WebContext
 from caseflow.web.pages.cases import dnr_of
@@ -153,7 +154,7 @@ async def _register(request: Request, user: PageUser, dnr: str, form: FormData) 
 
 @router.get(BASE + "/{seq}")
 async def preview(
-    request: Request, user: User, prefix: str, serial: str, year: str, seq: int
+    request: Request, user: User, prefix: str, serial: str, year: str, seq: RowNumber
 ) -> Response:
     """One document: its details, versions and a preview of the latest file."""
     dnr = dnr_of(prefix, serial, year)
@@ -185,7 +186,7 @@ async def download(
     prefix: str,
     serial: str,
     year: str,
-    seq: int,
+    seq: RowNumber,
     version: Annotated[int | None, Query(ge=1)] = None,
     inline: bool = False,
 ) -> Response:
@@ -216,7 +217,13 @@ async def act_chosen(
 
 @router.post(BASE + "/{seq}/{action}")
 async def act(
-    request: Request, user: FormUser, prefix: str, serial: str, year: str, seq: int, action: str
+    request: Request,
+    user: FormUser,
+    prefix: str,
+    serial: str,
+    year: str,
+    seq: RowNumber,
+    action: str,
 ) -> Response:
     """secret, open, basis, final or versions on one document."""
     form = await request.form()

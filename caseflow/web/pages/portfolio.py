@@ -31,9 +31,11 @@ def _as_of(raw: str | None, today: date) -> date:
         raise InputError(f"datum (as_of): ogiltigt datum {shown!r}, skriv ÅÅÅÅ-MM-DD") from None
 
 
-def _report_args(request: Request, as_of: str | None, area: str | None) -> dict[str, Any]:
+def _report_args(
+    request: Request, user: PageUser, as_of: str | None, area: str | None
+) -> dict[str, Any]:
     context = web(request)
-    cases = current_cases(context.db)
+    cases = current_cases(context.db, secrecy=context.records.secrecy, roles=user.roles)
     report = portfolio_report(
         cases=cases, workflows=context.workflows, where="område",
         as_of=_as_of(as_of, local_date(context.clock.now())), area=area or None,
@@ -54,7 +56,7 @@ def portfolio(request: Request, user: User, as_of: Param = None, area: Param = N
 
     values = {"as_of": as_of or "", "area": area or ""}
     try:
-        found = _report_args(request, as_of, area)
+        found = _report_args(request, user, as_of, area)
     except InputError as err:
         areas = known_areas(current_cases(web(request).db))
         return render(request, "portfolio.html",
@@ -86,5 +88,5 @@ def portfolio_download(
 
     if fmt not in FORMATS:
         raise NotFoundError(f"okänt rapportformat {fmt[:20]!r}; välj {', '.join(FORMATS)}")
-    report = _report_args(request, as_of, area)["report"]
+    report = _report_args(request, user, as_of, area)["report"]
     return download(render_report(report, fmt), fmt=fmt, filename=report_filename(report, fmt))

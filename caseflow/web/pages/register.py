@@ -6,6 +6,7 @@ Open without login when CASEFLOW_PUBLIC_REGISTER is true; otherwise for logged-i
 
 from __future__ import annotations
 
+import math
 import secrets
 from datetime import date, timedelta
 from typing import Annotated
@@ -14,6 +15,7 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Form, Query, Request
 from starlette.responses import Response
 
+from caseflow.cases import throttle
 from caseflow.domain.workdays import local_date
 from caseflow.errors import CaseflowError, InputError
 from caseflow.records.disclosure import PUBLIC, request_document
@@ -119,6 +121,21 @@ async def ask_for_document(
         return render(request, "error.html", {"user": user, "problem":
                       "Formuläret har gått ut. Ladda om sidan och försök igen."},
                       status_code=403)  # fmt: skip
+    if user is None:
+        # Without login, every request counts against the client address (the connection's,
+        # or the one a trusted proxy in `serve --forwarded-allow-ips` names).
+        client = request.client.host if request.client else "?"
+        now = context.clock.now()
+        wait = throttle.request_wait(db=context.db, client=client, now=now)
+        if wait is not None:
+            seconds = max(1, math.ceil(wait.total_seconds()))
+            when = f"{seconds} s" if seconds < 60 else f"{-(-seconds // 60)} min"
+            response = render(request, "error.html", {"user": user, "problem":
+                              "För många begäranden från din adress på kort tid. Försök igen "
+                              f"om {when}."}, status_code=429)  # fmt: skip
+            response.headers["Retry-After"] = str(seconds)
+            return response
+        throttle.record_request(db=context.db, client=client, now=now)
     try:
         done = request_document(db=context.db, number=number, clock=context.clock,
                                 recorded_by=user.email if user else PUBLIC,
