@@ -242,7 +242,7 @@ def create_app(
 
 def app_from_environment() -> FastAPI:
     """The application built from `CASEFLOW_*` settings alone: the factory each server process
-    calls (`caseflow serve --workers N`, or `gunicorn -k uvicorn.workers.UvicornWorker
+    calls (`caseflow serve --workers N`, or `gunicorn -k uvicorn_worker.UvicornWorker
     'caseflow.web.app:app_from_environment()'`), so every process builds its own database pool
     and caches and shares nothing with the others but the database and the files."""
     settings = load_settings()
