@@ -16,7 +16,8 @@ Figures per scenario and server: requests/s, p50/p95 latency (wrk's, send to res
 server processes' CPU time per request (from /proc, all processes of the server), and the
 ratio of the two-process throughput to the one-process throughput (the ceiling is linear
 scaling: 2.0). wrk, both servers and PostgreSQL share the machine's CPUs: with 2 vCPUs the
-second process can at best take the CPU the first one leaves to wrk and PostgreSQL.
+second process can at best take the CPU the first one leaves to wrk and PostgreSQL. The
+PostgreSQL backends' CPU time per request is measured too (their /proc entries: a local server).
 
 Run: .venv/bin/python benchmarks/bench_scaleout.py [--cases 200000] [--duration 10]
      [--warmup 3] [--rounds 2] [--connections 8] [--url postgresql+psycopg://…] [--rebuild]
@@ -262,19 +263,44 @@ class Server:
                 self.process.wait()
 
 
-def run_wrk(server: Server, cookie: str, paths: Path, connections: int, seconds: float) -> Any:
+def _proc_cpu(pid: int) -> float:
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+class Backends:
+    """CPU time of the PostgreSQL backends serving the benchmark's database (a local server:
+    their /proc entries), so the database's share of a request is measured too."""
+
+    def __init__(self, url: str) -> None:
+        self.conn = psycopg.connect(_libpq(url), autocommit=True)
+        self.name = make_url(url).database
+
+    def cpu(self) -> dict[int, float]:
+        rows = self.conn.execute("SELECT pid FROM pg_stat_activity WHERE datname = %s AND "
+                                 "pid <> pg_backend_pid()", (self.name,)).fetchall()  # fmt: skip
+        return {pid: _proc_cpu(pid) for (pid,) in rows}
+
+
+def run_wrk(server: Server, cookie: str, paths: Path, connections: int, seconds: float,
+            backends: Backends) -> Any:  # fmt: skip
     import json
 
     env = {**os.environ, "BENCH_PATHS": str(paths), "BENCH_COOKIE": cookie}
     command = ["wrk", f"-t{min(2, connections)}", f"-c{connections}", f"-d{seconds:g}s",
                "--timeout", "10s", "-s", str(LUA), server.base + "/"]  # fmt: skip
-    before = server.cpu_seconds()
+    before, db_before = server.cpu_seconds(), backends.cpu()
     done = subprocess.run(command, env=env, capture_output=True, text=True, check=False)
-    cpu = server.cpu_seconds() - before
+    cpu, db_after = server.cpu_seconds() - before, backends.cpu()
+    db_cpu = sum(t - db_before.get(pid, 0.0) for pid, t in db_after.items())
     for line in done.stdout.splitlines():
         if line.startswith("WRK_RESULT "):
             result = json.loads(line.removeprefix("WRK_RESULT "))
             result["server_cpu_ms"] = 1000 * cpu / max(1, result["requests"])
+            result["db_cpu_ms"] = 1000 * db_cpu / max(1, result["requests"])
             return result
     raise SystemExit(f"wrk gave no result ({done.returncode}):\n{done.stdout}\n{done.stderr}")
 
@@ -311,6 +337,7 @@ def main() -> None:
         files[name] = folder / f"{name}.txt"
         files[name].write_text("\n".join(paths) + "\n")
     servers = {n: Server(args.url, n, folder / f"serve{n}.log") for n in (1, 2)}
+    backends = Backends(args.url)
     results: dict[tuple[str, int], list[Any]] = {}
     try:
         for server in servers.values():
@@ -319,36 +346,42 @@ def main() -> None:
             for server in servers.values():
                 status, _ = get(server.base, files[name].read_text().split("\n", 1)[0], cookie)
                 assert status == 200, (name, status)
-                run_wrk(server, cookie, files[name], args.connections, args.warmup)
+                run_wrk(server, cookie, files[name], args.connections, args.warmup, backends)
         for round_no in range(args.rounds):
             for name in SCENARIOS:
                 for n in (1, 2) if round_no % 2 == 0 else (2, 1):
-                    r = run_wrk(servers[n], cookie, files[name], args.connections, args.duration)
+                    r = run_wrk(
+                        servers[n], cookie, files[name], args.connections, args.duration, backends
+                    )
                     results.setdefault((name, n), []).append(r)
                     print(f"  round {round_no + 1} {name:<6} {n} process{'es' if n > 1 else '  '}"
                           f" {r['rps']:7.1f} req/s  p50 {r['p50_ms']:6.1f} ms  p95 "
-                          f"{r['p95_ms']:6.1f} ms  server CPU {r['server_cpu_ms']:5.2f} ms/req  "
+                          f"{r['p95_ms']:6.1f} ms  CPU/req: server {r['server_cpu_ms']:5.2f} ms, "
+                          f"PostgreSQL {r['db_cpu_ms']:6.2f} ms  "
                           f"errors {r['non2xx'] + r['socket_errors']}", flush=True)  # fmt: skip
     finally:
         for server in servers.values():
             server.stop()
+        backends.conn.close()
     print(f"\n  {args.cases:,} cases, -c {args.connections}, {args.rounds} rounds of "
           f"{args.duration:g} s; mean of the rounds")  # fmt: skip
-    print("  | scenario | 1 process req/s | p95 ms | CPU ms/req | 2 processes req/s | p95 ms | "
-          "CPU ms/req | ratio (ceiling 2.0) |")  # fmt: skip
+    print(
+        "  | scenario | 1 process req/s | p95 ms | CPU ms/req server + PostgreSQL | "
+        "2 processes req/s | p95 ms | CPU ms/req server + PostgreSQL | ratio (ceiling 2.0) |"
+    )
     errors = 0
     for name in SCENARIOS:
         row = []
         for n in (1, 2):
             runs = results[(name, n)]
             errors += sum(r["non2xx"] + r["socket_errors"] for r in runs)
-            mean = {key: sum(r[key] for r in runs) / len(runs)
-                    for key in ("rps", "p50_ms", "p95_ms", "server_cpu_ms")}  # fmt: skip
+            keys = ("rps", "p50_ms", "p95_ms", "server_cpu_ms", "db_cpu_ms")
+            mean = {key: sum(r[key] for r in runs) / len(runs) for key in keys}
             row.append(mean)
         ratio = row[1]["rps"] / row[0]["rps"]
-        print(f"  | {name} | {row[0]['rps']:.0f} | {row[0]['p95_ms']:.1f} | "
-              f"{row[0]['server_cpu_ms']:.2f} | {row[1]['rps']:.0f} | {row[1]['p95_ms']:.1f} | "
-              f"{row[1]['server_cpu_ms']:.2f} | {ratio:.2f} |")  # fmt: skip
+        cells = [f"{r['rps']:.1f} | {r['p95_ms']:.0f} | {r['server_cpu_ms']:.1f} + "
+                 f"{r['db_cpu_ms']:.1f}" for r in row]  # fmt: skip
+        print(f"  | {name} | {cells[0]} | {cells[1]} | {ratio:.2f} |")
         record(f"scale-out {name}, 2 processes vs 1 (PostgreSQL, {args.cases:,} cases, "
                f"-c {args.connections})", row[1]["rps"], "req/s", ceiling=2 * row[0]["rps"],
                ceiling_label="2 × one process", ratio=ratio / 2, target="", met=None,
