@@ -291,7 +291,7 @@ def run_wrk(server: Server, cookie: str, paths: Path, connections: int, seconds:
 
     env = {**os.environ, "BENCH_PATHS": str(paths), "BENCH_COOKIE": cookie}
     command = ["wrk", f"-t{min(2, connections)}", f"-c{connections}", f"-d{seconds:g}s",
-               "--timeout", "10s", "-s", str(LUA), server.base + "/"]  # fmt: skip
+               "--timeout", "60s", "-s", str(LUA), server.base + "/"]  # fmt: skip
     before, db_before = server.cpu_seconds(), backends.cpu()
     done = subprocess.run(command, env=env, capture_output=True, text=True, check=False)
     cpu, db_after = server.cpu_seconds() - before, backends.cpu()
