@@ -43,6 +43,8 @@ class Settings(BaseSettings):
     public_register: bool = False
     archive_creator: str = "Regionen"
     archive_creator_id: str = "000000-0000"
+    #: Mark the session cookie Secure (behind a TLS proxy); `serve --secure-cookies` sets it.
+    secure_cookies: bool = False
 
 
 def load_settings(**overrides: object) -> Settings:

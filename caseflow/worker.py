@@ -15,6 +15,7 @@ from types import FrameType
 from typing import TYPE_CHECKING
 
 from apscheduler.schedulers.blocking import BlockingScheduler
+from sqlalchemy import text
 
 from caseflow.domain.workdays import local_date
 from caseflow.errors import WorkflowSpecError
@@ -25,6 +26,8 @@ from caseflow.results.reminders import queue_report_reminders
 from caseflow.workflow.registry import WorkflowRegistry
 
 if TYPE_CHECKING:
+    from sqlalchemy import Connection
+
     from caseflow.clock import Clock
     from caseflow.mail.mailer import Mailer
     from caseflow.settings import Settings
@@ -36,6 +39,24 @@ Step = Callable[[], object]
 """One unit of the worker's work; it returns a summary (logged) or None."""
 
 BATCH = 100
+
+#: The PostgreSQL advisory lock several workers take around re-planning (any fixed 64-bit key;
+#: these are the bytes of "caseflow"): their passes run one at a time. Each would be correct on
+#: its own, but two daily passes at once write the same plan rows and one fails on the unique
+#: key; after the lock the second finds every fingerprint stored and writes nothing.
+REPLAN_LOCK = int.from_bytes(b"caseflow", "big") & 0x7FFF_FFFF_FFFF_FFFF
+
+
+def _replan_lock(conn: Connection, *, is_sqlite: bool, wait: bool) -> bool:
+    """Take the re-planning lock for the transaction (SQLite: its write lock already serialises
+    the workers); `wait=False` answers False at once when another worker holds it."""
+    if is_sqlite:
+        return True
+    if wait:
+        conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": REPLAN_LOCK})
+        return True
+    found = conn.execute(text("SELECT pg_try_advisory_xact_lock(:key)"), {"key": REPLAN_LOCK})
+    return bool(found.scalar())
 
 
 def tick(steps: Sequence[Step], *, stop: threading.Event | None = None) -> None:
@@ -70,45 +91,51 @@ def default_steps(
     mailer: Mailer,
     lease: timedelta = timedelta(minutes=5),
     stop: threading.Event | None = None,
-    workflows: WorkflowRegistry | None = None,
+    workflows: WorkflowRegistry | Callable[[], WorkflowRegistry] | None = None,
 ) -> list[Step]:
     """The worker's steps, in the order they run each tick: with `workflows`, re-plan every
     open case once per (Stockholm) day, re-plan the cases moves marked stale, queue due
     reminders and the results reports' due reminders; then send the outbox through `mailer`, so a
-    reminder due now goes out in the same tick.
+    reminder due now goes out in the same tick. `workflows` may be a provider, asked each tick
+    (`caseflow worker` gives `cached_registry` over the folder: an edited workflow file is used
+    without a restart).
     """
     planned_on: list[date] = []
 
-    def plan_reminders() -> object:
+    def current() -> WorkflowRegistry:
+        """The workflows as of this tick (a provider reloads them when their files change)."""
         assert workflows is not None
+        return workflows if isinstance(workflows, WorkflowRegistry) else workflows()
+
+    def plan_reminders() -> object:
         now = clock.now()
         today = local_date(now)
         if planned_on and planned_on[-1] == today:
             return None
-        rules = workflows.deadline_rules()
+        rules = current().deadline_rules()
         with db.transaction() as conn:
+            _replan_lock(conn, is_sqlite=db.is_sqlite, wait=True)
             result = replan_all(conn, rules_for=rules, today=today, now=now)
         planned_on.append(today)
         return result
 
     def replan_moved() -> object:
-        assert workflows is not None
         now = clock.now()
-        rules = workflows.deadline_rules()
+        rules = current().deadline_rules()
         with db.transaction() as conn:
+            if not _replan_lock(conn, is_sqlite=db.is_sqlite, wait=False):
+                return None  # another worker is re-planning: the next tick takes what is left
             count = replan_stale(conn, rules_for=rules, today=local_date(now), now=now,
                                  is_sqlite=db.is_sqlite)  # fmt: skip
         return count or None
 
     def queue_reminders() -> object:
-        assert workflows is not None
-        summary = queue_due(db=db, settings=settings, workflows=workflows, clock=clock)
+        summary = queue_due(db=db, settings=settings, workflows=current(), clock=clock)
         return summary if summary.reminders else None
 
     def queue_results_reminders() -> object:
-        assert workflows is not None
         try:
-            workflow = workflows.for_subject("results_report")
+            workflow = current().for_subject("results_report")
         except WorkflowSpecError:  # a deployment without the report's workflow
             return None
         summary = queue_report_reminders(db=db, settings=settings, clock=clock, workflow=workflow)
@@ -142,7 +169,7 @@ def run_worker(
     once: bool = False,
     lease: timedelta = timedelta(minutes=5),
     steps: Sequence[Step] | None = None,
-    workflows: WorkflowRegistry | None = None,
+    workflows: WorkflowRegistry | Callable[[], WorkflowRegistry] | None = None,
 ) -> None:
     """Run `tick` now and then every `interval_seconds` until SIGTERM or SIGINT (or once).
 

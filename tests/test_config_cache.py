@@ -102,3 +102,30 @@ def test_the_web_app_picks_up_a_changed_workflow_file(
     clock[0] += 1.5
     assert context.workflows is not first
     db.dispose()
+
+
+def test_records_configuration_follows_its_files(tmp_path: Path) -> None:
+    """Each process reads `records/*.yaml` again when a file changes: nothing to restart."""
+    from caseflow.records.config import RecordsConfigError
+    from caseflow.records.context import build_records
+    from caseflow.settings import Settings
+
+    folder = tmp_path / "records"
+    shutil.copytree(PROJECT_ROOT / "records", folder)
+    settings = Settings(database_url=f"sqlite:///{tmp_path / 'x.db'}", records_dir=folder)
+    records = build_records(settings)
+    first = records.types
+    assert records.types is first and "utredning" not in first.codes
+    yaml = folder / "document_types.yaml"
+    original = yaml.read_text("utf-8")
+    yaml.write_text(original.replace("types:\n", "types:\n  - code: utredning\n"
+                                     "    label: Utredning\n", 1), "utf-8")  # fmt: skip
+    _touch_later(yaml)
+    assert "utredning" in records.types.codes
+    yaml.write_text(original.replace("version: 1", "version: noll"), "utf-8")
+    _touch_later(yaml)
+    with pytest.raises(RecordsConfigError, match="document_types.yaml"):
+        _ = records.types
+    yaml.write_text(original, "utf-8")
+    _touch_later(yaml)
+    assert records.types.codes == first.codes

@@ -115,13 +115,17 @@ def worker(
     from caseflow.cli.mailer import build_mailer
     from caseflow.mail.delivery import check_lease
     from caseflow.worker import run_worker
+    from caseflow.workflow.registry import cached_registry
 
     context = obj(ctx)
     check_lease(timedelta(seconds=lease))  # before starting: refused with one line, exit 1
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
     logging.getLogger("apscheduler").setLevel(logging.WARNING)
+    context.workflows  # noqa: B018  (a broken workflow folder is refused now, as `fel:`)
+    folder = context.settings.workflows_dir
     run_worker(
         settings=context.settings, db=context.db, clock=context.clock,
         mailer=build_mailer(context.settings),
-        interval_seconds=interval, lease=timedelta(seconds=lease), workflows=context.workflows,
+        interval_seconds=interval, lease=timedelta(seconds=lease),
+        workflows=lambda: cached_registry(folder),  # reloaded when a file changes (mtime)
     )  # fmt: skip

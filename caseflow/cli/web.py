@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from caseflow.cli.app import app, obj, out
-from caseflow.errors import InputError
+from caseflow.errors import CaseflowError, InputError
+
+if TYPE_CHECKING:
+    from caseflow.store.db import Database
 
 user_app = typer.Typer(help="Konton för webben och API-token.", no_args_is_help=True)
 app.add_typer(user_app, name="user")
@@ -96,11 +100,54 @@ def user_list(ctx: typer.Context) -> None:
             out(f"{p.email}\t{p.name}\t{', '.join(p.roles)}\t{login}")
 
 
+#: The factory every server process calls when `serve` runs more than one.
+APP_FACTORY = "caseflow.web.app:app_from_environment"
+#: Settings the command line may override (`--db`, `--workflows`, `--memos`) → their variables.
+_OVERRIDDEN = {"database_url": "CASEFLOW_DATABASE_URL", "workflows_dir": "CASEFLOW_WORKFLOWS_DIR",
+               "memos_dir": "CASEFLOW_MEMOS_DIR"}  # fmt: skip
+
+
+def _check_shared_sqlite(db: Database, workers: int) -> None:
+    """Several processes may share a SQLite file in WAL mode (readers never wait; writers queue
+    on the file lock, busy_timeout); never a database in memory, which each process would have
+    on its own.
+
+    Raises:
+        CaseflowError: the database cannot be shared by `workers` processes.
+    """
+    from sqlalchemy.engine import make_url
+
+    name = make_url(db.url).database or ""
+    if not name or name == ":memory:" or "mode=memory" in db.url:
+        raise CaseflowError(
+            f"--workers {workers}: en SQLite-databas i minnet finns bara i en process; "
+            "ange en databasfil eller PostgreSQL (CASEFLOW_DATABASE_URL), eller kör en process"
+        )
+    with db.engine.connect() as conn:
+        mode = str(conn.exec_driver_sql("PRAGMA journal_mode").scalar() or "").lower()
+    if mode != "wal":
+        raise CaseflowError(
+            f"--workers {workers}: SQLite-filen {name} kan inte delas av flera processer, "
+            f"den går inte i WAL-läge (läget är {mode or 'okänt'}; filsystemet kanske inte "
+            "tillåter det); kör en process eller använd PostgreSQL"
+        )
+
+
 @app.command("serve")
 def serve(
     ctx: typer.Context,
     host: Annotated[str, typer.Option("--host", help="Adress att lyssna på.")] = "127.0.0.1",
     port: Annotated[int, typer.Option("--port", min=1, max=65535, help="Port.")] = 8000,
+    workers: Annotated[
+        int,
+        typer.Option(
+            "--workers",
+            min=1,
+            max=64,
+            help="Antal serverprocesser på samma port (var och en med egen databaspool; "
+            "SQLite delas i WAL-läge, PostgreSQL rekommenderas).",
+        ),
+    ] = 1,
     secure_cookies: Annotated[
         bool,
         typer.Option("--secure-cookies", help="Sätt Secure på cookies (bakom TLS-proxy)."),
@@ -114,18 +161,38 @@ def serve(
         ),
     ] = None,
 ) -> None:
-    """Starta webbgränssnittet och API:t (/api/v1) med en arbetsprocess."""
+    """Starta webbgränssnittet och API:t (/api/v1) i en eller flera serverprocesser."""
     import uvicorn
 
     from caseflow.web.app import create_app
 
     context = obj(ctx)
+    if workers > 1 and context.db.is_sqlite:
+        _check_shared_sqlite(context.db, workers)
     context.db.optimize()  # planner statistics for the list's indexes (SQLite)
+    # Built here even for several processes: a broken setting or workflow fails now, as `fel:`.
     web_app = create_app(context.settings, db=context.db, secure_cookies=secure_cookies)
-    out(f"caseflow lyssnar på http://{host}:{port}/ (avsluta med Ctrl-C)")
+    where = f"http://{host}:{port}/"
+    many = f" med {workers} serverprocesser" if workers > 1 else ""
+    out(f"caseflow lyssnar på {where}{many} (avsluta med Ctrl-C)")
     # Only the proxies named here may say who the client is (X-Forwarded-For): the login
     # throttle counts failures per client address. Without the option no header is trusted
     # (uvicorn's own default would trust 127.0.0.1, or $FORWARDED_ALLOW_IPS).
-    uvicorn.run(web_app, host=host, port=port, proxy_headers=forwarded_allow_ips is not None,
-                forwarded_allow_ips=forwarded_allow_ips or None, access_log=False,
-                log_level="warning")  # fmt: skip
+    options: dict[str, Any] = {
+        "host": host, "port": port, "proxy_headers": forwarded_allow_ips is not None,
+        "forwarded_allow_ips": forwarded_allow_ips or None, "access_log": False,
+        "log_level": "warning",
+    }  # fmt: skip
+    if workers == 1:
+        uvicorn.run(web_app, **options)
+        return
+    # Several processes: uvicorn's supervisor binds the port and starts `workers` fresh
+    # processes (spawned, nothing inherited but the environment), each building the app from
+    # the settings; what the command line overrode is handed on in the environment.
+    context.db.dispose()
+    for key, variable in _OVERRIDDEN.items():
+        if context.overrides.get(key) is not None:
+            os.environ[variable] = str(getattr(context.settings, key))
+    if secure_cookies:
+        os.environ["CASEFLOW_SECURE_COOKIES"] = "true"
+    uvicorn.run(APP_FACTORY, factory=True, workers=workers, **options)

@@ -4,6 +4,7 @@ strictly with `FILE:LINE:` errors. Pure."""
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -181,3 +182,24 @@ def load_records_config(records_dir: Path) -> RecordsConfig:
         document_types=load_document_types(records_dir / DOCUMENT_TYPES_FILE),
         secrecy=load_secrecy(records_dir / SECRECY_FILE),
     )
+
+
+def cached_records_config(records_dir: Path) -> RecordsConfig:
+    """`load_records_config(records_dir)`, validated once and again only when one of its two
+    files changes (keyed on their modification times and sizes): every server and worker
+    process follows an edited file on its next use, without a restart.
+
+    Raises:
+        RecordsConfigError: as `load_records_config` (errors are not cached).
+    """
+    try:
+        stats = [(records_dir / name).stat() for name in (DOCUMENT_TYPES_FILE, SECRECY_FILE)]
+    except OSError:
+        return load_records_config(records_dir)  # the error, worded by the loader
+    key = tuple((st.st_mtime_ns, st.st_size) for st in stats)
+    return _records_config_at(records_dir.resolve(), key)
+
+
+@functools.lru_cache(maxsize=4)
+def _records_config_at(records_dir: Path, _files: tuple[tuple[int, int], ...]) -> RecordsConfig:
+    return load_records_config(records_dir)

@@ -7,7 +7,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from caseflow.records.config import DocumentTypes, RecordsConfig, SecrecyConfig, load_records_config
+from caseflow.records.config import (
+    DocumentTypes,
+    RecordsConfig,
+    SecrecyConfig,
+    cached_records_config,
+)
 from caseflow.records.storage import FileStore, FolderStore
 from caseflow.settings import Settings
 
@@ -18,8 +23,13 @@ DEFAULT_FOLDER = "caseflow-filer"
 @dataclass(frozen=True)
 class Records:
     files: FileStore
-    config: RecordsConfig
+    folder: Path  # CASEFLOW_RECORDS_DIR
     max_bytes: int
+
+    @property
+    def config(self) -> RecordsConfig:
+        """The folder's configuration, read again when a file changes (`cached_records_config`)."""
+        return cached_records_config(self.folder)
 
     @property
     def types(self) -> DocumentTypes:
@@ -67,8 +77,9 @@ def build_records(settings: Settings, *, files: FileStore | None = None) -> Reco
     Raises:
         RecordsConfigError: a records configuration file is invalid.
     """
+    cached_records_config(settings.records_dir)  # an invalid file is refused at the start
     return Records(
         files=files or build_files(settings),
-        config=load_records_config(settings.records_dir),
+        folder=settings.records_dir,
         max_bytes=settings.max_file_bytes,
     )

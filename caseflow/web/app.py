@@ -20,7 +20,7 @@ from caseflow.errors import (
     GuardFailedError,
 )
 from caseflow.records.context import Records, build_records
-from caseflow.settings import Settings
+from caseflow.settings import Settings, load_settings
 from caseflow.store.db import Database
 from caseflow.web.api.common import swedish
 from caseflow.web.context import WebContext
@@ -215,7 +215,7 @@ def create_app(
         fixed_workflows=workflows,
         records=records or build_records(settings),
         clock=clock or SystemClock(),
-        secure_cookies=secure_cookies,
+        secure_cookies=secure_cookies or settings.secure_cookies,
     )
     _install_handlers(app)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
@@ -242,3 +242,12 @@ def create_app(
     app.add_middleware(HeadAsGet)
     app.add_middleware(SecurityHeaders)
     return app
+
+
+def app_from_environment() -> FastAPI:
+    """The application built from `CASEFLOW_*` settings alone: the factory each server process
+    calls (`caseflow serve --workers N`, or `gunicorn -k uvicorn_worker.UvicornWorker
+    'caseflow.web.app:app_from_environment()'`), so every process builds its own database pool
+    and caches and shares nothing with the others but the database and the files."""
+    settings = load_settings()
+    return create_app(settings, secure_cookies=settings.secure_cookies)
