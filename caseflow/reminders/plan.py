@@ -111,6 +111,38 @@ def _dates(row: Any, meetings: list[date], events: Sequence[Any], stages: set[st
     )  # fmt: skip
 
 
+@dataclass(frozen=True, slots=True)
+class _NewRow:
+    stage: str
+    outcome: str | None
+    start_date: date | None
+    end_date: date | None
+
+
+def plan_new_cases(
+    conn: Connection, *, cases: Sequence[tuple[int, Sequence[DeadlineRule], str, str | None,
+                                              date | None, date | None]],
+    today: date, now: datetime,
+) -> int:  # fmt: skip
+    """Plan the reminders of cases registered in this transaction at `now` (the bulk import):
+    (id, rules, stage, outcome, start_date, end_date) each. They have no reminder rows, no
+    meetings and one create/import event yet, so nothing is read; the rows go out as one
+    executemany. Returns the number of rows added."""
+    writes = _Writes()
+    added = 0
+    for case_id, rules, stage, outcome, start, end in cases:
+        if not rules:
+            continue
+        stages = {r.stage for r in rules if r.stage is not None}
+        facts = _dates(_NewRow(stage, outcome, start, end), [], [(stage, "import", now, None)],
+                       stages)  # fmt: skip
+        deadlines = plan(facts, rules, today=today, horizon=today + HORIZON)
+        added += _reconcile(writes, case_id=case_id, existing=(), deadlines=deadlines,
+                            now=now).added  # fmt: skip
+    writes.flush(conn)
+    return added
+
+
 def move_changes_plan(rules: Sequence[DeadlineRule], *, from_stage: str, to_stage: str) -> bool:
     """Whether moving between these (open) stages can change a case's reminders."""
     for rule in rules:

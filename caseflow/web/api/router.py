@@ -1,8 +1,8 @@
 """The JSON API under /api/v1 (bearer tokens; OpenAPI at /api/v1/openapi.json).
 
-The endpoints live in `cases`, `memos`, `decisions`, `meetings`, `meeting_changes`, `deadlines`,
-`worklist`, `results`, `handlings` and `register`; this module gathers them into the one `router`
-the application includes.
+The endpoints live in `cases`, `bulk` (many cases in one request), `memos`, `decisions`,
+`meetings`, `meeting_changes`, `deadlines`, `worklist`, `results`, `handlings` and `register`;
+this module gathers them into the one `router` the application includes.
 """
 
 from __future__ import annotations
@@ -10,6 +10,7 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from caseflow.web.api import (
+    bulk,
     cases,
     deadlines,
     decisions,
@@ -24,6 +25,6 @@ from caseflow.web.api import (
 from caseflow.web.api.common import PREFIX
 
 router = APIRouter()
-for _part in (cases, memos, decisions, meetings, meeting_changes, deadlines, worklist, results,
-              handlings, register):  # fmt: skip
+for _part in (bulk, cases, memos, decisions, meetings, meeting_changes, deadlines, worklist,
+              results, handlings, register):  # fmt: skip
     router.include_router(_part.router, prefix=PREFIX)
