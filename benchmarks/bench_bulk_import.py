@@ -180,14 +180,20 @@ def main() -> None:
                    for n, rs in runs.items()}  # fmt: skip
             ours, raw = med["caseflow"], med["raw"]
             rate, raw_rate = count / ours["wall"], count / raw["wall"]
-            print(f"  median caseflow: {rate:,.0f} cases/s ({ours['cpu'] / count * 1e6:.0f} µs "
-                  f"CPU/case), peak RSS {ours['rss_kb'] / 1024:.0f} MB")
-            print(f"  median raw sqlite3: {raw_rate:,.0f} cases/s ({raw['cpu'] / count * 1e6:.0f}"
-                  f" µs CPU/case), peak RSS {raw['rss_kb'] / 1024:.0f} MB")
+            print(
+                f"  median caseflow: {rate:,.0f} cases/s ({ours['cpu'] / count * 1e6:.0f} µs "
+                f"CPU/case), peak RSS {ours['rss_kb'] / 1024:.0f} MB"
+            )
+            print(
+                f"  median raw sqlite3: {raw_rate:,.0f} cases/s ({raw['cpu'] / count * 1e6:.0f}"
+                f" µs CPU/case), peak RSS {raw['rss_kb'] / 1024:.0f} MB"
+            )
             print(f"  ratio caseflow/raw: {rate / raw_rate:.2f} (wall), "
                   f"{raw['cpu'] / ours['cpu']:.2f} (CPU)")  # fmt: skip
-            print(f"  targets: ≥ 5 000 cases/s: {'met' if rate >= 5000 else 'MISSED'}; "
-                  f"RSS ≤ 200 MB: {'met' if ours['rss_kb'] / 1024 <= 200 else 'MISSED'}")
+            print(
+                f"  targets: ≥ 5 000 cases/s: {'met' if rate >= 5000 else 'MISSED'}; "
+                f"RSS ≤ 200 MB: {'met' if ours['rss_kb'] / 1024 <= 200 else 'MISSED'}"
+            )
             record(f"cases import, {count:,} cases (SQLite)", rate, "cases/s", ceiling=raw_rate,
                    ceiling_label="raw sqlite3 executemany of the same rows",
                    ratio=rate / raw_rate, target=">= 5000 cases/s", met=rate >= 5000,

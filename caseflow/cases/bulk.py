@@ -52,8 +52,22 @@ _INSERT_CASES = Prepared(insert(_cases).values({name: bindparam(name) for name i
     "id", "dnr_prefix", "dnr_serial", "dnr_year", "stage", "outcome", "workflow",
     "workflow_version", "row_version", "reminders_stale", "created_at", "updated_at",
     *PLAIN_FIELDS)}))  # fmt: skip
-_INSERT_FUNDERS = Prepared(insert(_funders).values({name: bindparam(name) for name in (
-    "case_id", "position", "code", "amount_sek", "status", "decision_date", "funder_case_id")}))
+_INSERT_FUNDERS = Prepared(
+    insert(_funders).values(
+        {
+            name: bindparam(name)
+            for name in (
+                "case_id",
+                "position",
+                "code",
+                "amount_sek",
+                "status",
+                "decision_date",
+                "funder_case_id",
+            )
+        }
+    )
+)
 _INSERT_EVENTS = Prepared(insert(_events).values({name: bindparam(name) for name in (
     "case_id", "at", "actor", "kind", "trigger", "from_stage", "to_stage", "reason", "changes",
     "row_version")}))  # fmt: skip
