@@ -216,7 +216,7 @@ def test_portfolio_csv_with_a_bad_row_late_writes_nothing(
     rows[170]["Slutdatum"] = "2025-13-01"
     path = write_csv(tmp_path / "p.csv", rows)
     code, _, err = run("portfolio", "import", str(path))
-    assert code == 1 and f"p.csv:172 (RUN/171/2025): end_date: ogiltigt datum" in err, err
+    assert code == 1 and "p.csv:172 (RUN/171/2025): end_date: ogiltigt datum" in err, err
     assert counts(database) == dict.fromkeys(TABLES, 0)
     rows[170]["Slutdatum"] = "2026-02-28"
     write_csv(path, rows)
