@@ -20,7 +20,6 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Connection, bindparam, func, insert, select, text, tuple_
-from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import selectinload
 from sqlmodel import Session, col
 
@@ -33,6 +32,7 @@ from caseflow.domain.dnr import parse_dnr
 from caseflow.domain.workdays import local_date
 from caseflow.errors import CaseflowError, InputError
 from caseflow.reminders.plan import plan_new_cases
+from caseflow.store.bulkwrite import send_many
 from caseflow.store.casemap import PLAIN_FIELDS, case_to_dict, plain_values
 from caseflow.store.db import Database
 from caseflow.store.models import Case, CaseEvent, CaseFunder, Person
@@ -337,7 +337,7 @@ class _Run:
         ids = self._new_ids(len(rows))
         for case_id, row in zip(ids, rows, strict=True):
             row["id"] = case_id
-        _send_many(self.conn, _INSERT_CASES, rows)
+        send_many(self.conn, _INSERT_CASES, rows)
         self.ours.extend(ids)
         funders = [
             {"case_id": case_id, "position": i, "code": f.code, "amount_sek": f.amount_sek,
@@ -346,14 +346,14 @@ class _Run:
             for i, f in enumerate(item.doc.funders)
         ]  # fmt: skip
         if funders:
-            _send_many(self.conn, _INSERT_FUNDERS, funders)
+            send_many(self.conn, _INSERT_FUNDERS, funders)
         events = [
             {"case_id": case_id, "at": now, "actor": self.actor, "kind": "import",
              "trigger": None, "from_stage": None, "to_stage": row["stage"], "reason": None,
              "changes": _case_json(item.doc, row), "row_version": 1}
             for case_id, item, row in zip(ids, items, rows, strict=True)
         ]  # fmt: skip
-        _send_many(self.conn, _INSERT_EVENTS, events)
+        send_many(self.conn, _INSERT_EVENTS, events)
         plan_new_cases(
             self.conn,
             cases=[(case_id, rules, stage, doc.outcome, doc.start_date, doc.end_date)
@@ -362,28 +362,6 @@ class _Run:
         )  # fmt: skip
         for item in items:
             self.summary.add("created", item.doc.diarienummer, item.doc.area)
-
-
-def _send_many(conn: Connection, statement: Prepared, rows: list[dict[str, Any]]) -> None:
-    """One executemany of `statement` on the transaction's DBAPI cursor, each row converted by
-    the columns' own bind processors (as SQLAlchemy's executemany would, without its ~20 µs of
-    per-row machinery). Driver errors are raised as SQLAlchemy's, so `Database.write` sees a
-    unique violation as it would otherwise."""
-    compiled = statement.compiled(conn.dialect)
-    args: list[Any] = []
-    for row in rows:
-        values = dict(row)
-        for name, processor in compiled.binds:
-            values[name] = processor(values[name])
-        args.append(values if compiled.order is None else [values[n] for n in compiled.order])
-    dbapi = conn.dialect.loaded_dbapi
-    cursor = conn.connection.cursor()
-    try:
-        cursor.executemany(compiled.sql, args)
-    except dbapi.Error as err:
-        raise DBAPIError.instance(compiled.sql, None, err, dbapi.Error) from err
-    finally:
-        cursor.close()
 
 
 def _case_json(doc: CaseDoc, row: dict[str, Any]) -> dict[str, Any]:

@@ -17,7 +17,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import (
@@ -35,6 +35,10 @@ from sqlalchemy import (
 )
 
 from caseflow.domain.workdays import local_date
+from caseflow.reminders.listing import ReminderRow as ReminderRow  # re-exported
+from caseflow.reminders.listing import _aware
+from caseflow.reminders.listing import list_reminders as list_reminders  # re-exported
+from caseflow.store.bulkwrite import send_many
 from caseflow.store.models import AgendaItem, Case, CaseEvent, Meeting, Reminder, ReminderPlan
 from caseflow.store.prepared import CursorTransaction, Prepared
 from caseflow.workflow.deadlines import CaseDates, Deadline, DeadlineRule, plan
@@ -317,13 +321,6 @@ def _rules_key(rules: Sequence[DeadlineRule]) -> str:
     return hashlib.blake2b(repr(list(rules)).encode(), digest_size=16).hexdigest()
 
 
-def _aware(moment: datetime | str) -> datetime:
-    """SQLite hands back naive UTC (or text under func.max); PostgreSQL aware datetimes."""
-    if isinstance(moment, str):
-        moment = datetime.fromisoformat(moment)
-    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
-
-
 def replan(
     conn: Connection, *, case_id: int, rules: Sequence[DeadlineRule], today: date, now: datetime
 ) -> ReplanResult:
@@ -353,6 +350,25 @@ _CANCEL_ROW = (
 )  # fmt: skip
 
 
+_INSERT_REMINDERS = Prepared(
+    insert(_reminders).values(
+        {
+            c: bindparam(c)
+            for c in (
+                "case_id",
+                "rule",
+                "label",
+                "due_on",
+                "remind_on",
+                "status",
+                "updated_at",
+                "occurrence",
+            )
+        }
+    )
+)
+
+
 @dataclass
 class _Writes:
     """Reminder writes gathered over one case or many, sent as few executemany as possible."""
@@ -370,8 +386,8 @@ class _Writes:
                 .values({c: bindparam(f"v_{c}") for c in (*columns, "updated_at")})
             )  # fmt: skip
             conn.execute(stmt, rows)
-        if self.fresh:
-            conn.execute(insert(_reminders), self.fresh)
+        if self.fresh:  # the most rows of a pass: on the cursor (`send_many`)
+            send_many(conn, _INSERT_REMINDERS, self.fresh)
         self.fresh, self.cancel, self.change = [], [], {}
 
 
@@ -430,65 +446,3 @@ def _changes(row: Any, deadline: Deadline) -> dict[str, Any]:
     if row.status == "cancelled" or (row.status == "queued" and not same_day):
         values["status"] = status
     return values
-
-
-@dataclass(frozen=True)
-class ReminderRow:
-    diarienummer: str
-    title: str
-    rule: str
-    label: str
-    due_on: date
-    remind_on: date
-    status: str
-    handlaggare: str | None
-    updated_at: datetime
-
-
-def list_reminders(
-    conn: Connection,
-    *,
-    due_before: date | None = None,
-    include_done: bool = False,
-    case_id: int | None = None,
-    handlaggare: str | None = None,
-) -> list[ReminderRow]:
-    stmt = (
-        select(
-            _cases.c.dnr_prefix,
-            _cases.c.dnr_serial,
-            _cases.c.dnr_year,
-            _cases.c.title,
-            _cases.c.handlaggare,
-            _reminders.c.rule,
-            _reminders.c.label,
-            _reminders.c.due_on,
-            _reminders.c.remind_on,
-            _reminders.c.status,
-            _reminders.c.updated_at,
-        )  # fmt: skip
-        .join(_cases, _cases.c.id == _reminders.c.case_id)
-        .order_by(_reminders.c.remind_on, _reminders.c.id)
-    )
-    if not include_done:
-        stmt = stmt.where(_reminders.c.status == "planned")
-    if due_before is not None:
-        stmt = stmt.where(_reminders.c.remind_on <= due_before)
-    if case_id is not None:
-        stmt = stmt.where(_reminders.c.case_id == case_id)
-    if handlaggare is not None:
-        stmt = stmt.where(_cases.c.handlaggare == handlaggare)
-    return [
-        ReminderRow(
-            f"{r.dnr_prefix}/{r.dnr_serial}/{r.dnr_year}",
-            r.title,
-            r.rule,
-            r.label,
-            r.due_on,
-            r.remind_on,
-            r.status,
-            r.handlaggare,
-            _aware(r.updated_at),
-        )
-        for r in conn.execute(stmt).all()
-    ]
