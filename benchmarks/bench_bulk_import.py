@@ -100,10 +100,12 @@ print(json.dumps({"code": 0, "wall": time.perf_counter() - start,
 
 def case_json(i: int) -> dict[str, Any]:
     year = 2020 + i % 6
+    start = f"{year}-{1 + i % 12:02d}-{1 + i % 28:02d}"  # dates vary as a real portfolio's do
+    end = f"{year + 1 + i % 3}-{1 + i // 12 % 12:02d}-{1 + i // 7 % 28:02d}"
     return {
         "diarienummer": f"RUN/{i}/{year}", "title": f"Projekt {i}: utveckling av {AREAS[i % 4]}",
         "purpose": "Kartläggning och förankring av insatser i regionen", "area": AREAS[i % 4],
-        "start_date": f"{year}-01-01", "end_date": f"{year + 2}-12-31",
+        "start_date": start, "end_date": end,
         "owner": f"Kommun {i % 97}", "total_budget_sek": 600000 + i,
         "handlaggare": OFFICER,
         "funders": [
