@@ -1,7 +1,7 @@
 """Meetings: the day the minutes were posted (anslaget), from which the appeal period runs.
 
 Revision ID: 0030
-Revises: 0025
+Revises: 0029
 Create Date: 2026-11-30 02:40:00.000000
 """
 
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0030"
-down_revision: str | None = "0025"
+down_revision: str | None = "0029"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -8,11 +8,12 @@ from datetime import date, datetime
 from typing import Any
 
 from pydantic import ValidationError
-from sqlalchemy import update
-from sqlmodel import Session, col
+from sqlmodel import Session
 
+from caseflow.cases.bulk import bulk_import, case_items
 from caseflow.cases.people import add_person as add_person  # re-exported: engine is the API
 from caseflow.cases.people import check_handlaggare
+from caseflow.cases.writes import bump, initial_stage
 from caseflow.clock import Clock
 from caseflow.domain.casedoc import CaseDoc, FunderDoc, check_editable, describe_validation
 from caseflow.domain.checks import check_text
@@ -85,25 +86,6 @@ def _check_version(case: Case | CaseFacts, expected: int | None) -> None:
         )
 
 
-def _bump(session: Session, case: Case, values: dict[str, Any], now: datetime) -> int:
-    """Write `values` if the row version is still the one read; return the new version.
-
-    Raises:
-        ConflictError: another transaction changed the case in between.
-    """
-    assert case.id is not None
-    new_version = case.row_version + 1
-    result = session.execute(
-        update(Case)
-        .where(col(Case.id) == case.id, col(Case.row_version) == case.row_version)
-        .values(**values, row_version=new_version, updated_at=now)
-        .execution_options(synchronize_session=False)
-    )
-    if result.rowcount != 1:  # type: ignore[attr-defined]
-        raise ConflictError(f"ärendet {case.diarienummer} har ändrats av någon annan; försök igen")
-    return new_version
-
-
 def _workflow_for(workflows: WorkflowRegistry, case: Case | CaseFacts) -> CompiledWorkflow:
     wf = workflows.get(case.workflow)
     if not wf.has_state(case.stage):
@@ -114,16 +96,28 @@ def _workflow_for(workflows: WorkflowRegistry, case: Case | CaseFacts) -> Compil
     return wf
 
 
-def _initial_stage(doc: CaseDoc, wf: CompiledWorkflow) -> str:
-    stage = doc.stage or wf.spec.initial
-    if not wf.has_state(stage):
-        raise InputError(f"{doc.diarienummer}: stage: okänt steg {stage!r} i {wf.name}")
-    final = wf.is_final(stage)
-    if final and doc.outcome is None:
-        raise InputError(f"{doc.diarienummer}: outcome: ett avslutat ärende måste ha ett utfall")
-    if not final and doc.outcome is not None:
-        raise InputError(f"{doc.diarienummer}: outcome: bara avslutade ärenden har utfall")
-    return stage
+def import_cases(
+    *,
+    db: Database,
+    workflows: WorkflowRegistry,
+    docs: Sequence[CaseDoc],
+    actor: str,
+    clock: Clock,
+    update: bool = False,
+) -> ImportSummary:
+    """Import many cases in one transaction: all or nothing (`cases.bulk.bulk_import`).
+
+    A case that already exists with identical content is left alone. One that differs is an
+    error, unless `update`: then the differences are applied and recorded as an `import` event.
+
+    Raises:
+        InputError: a case differs (without `update`), or appears twice in the input.
+    """
+    result = bulk_import(db=db, workflows=workflows, source=lambda: case_items(docs), actor=actor,
+                         clock=clock, update=update, numbers=True)  # fmt: skip
+    assert result.numbers is not None and result.area_of is not None
+    return ImportSummary(result.numbers["created"], result.numbers["updated"],
+                         result.numbers["unchanged"], result.area_of)  # fmt: skip
 
 
 def _insert_case(
@@ -135,7 +129,7 @@ def _insert_case(
     kind: str,
 ) -> Case:
     wf = workflows.get(doc.workflow)
-    stage = _initial_stage(doc, wf)
+    stage = initial_stage(doc, wf)
     check_handlaggare(session=session, email=doc.handlaggare, dnr=doc.diarienummer)
     case = new_case(doc, stage=stage, workflow_version=doc.workflow_version or wf.version, now=now)
     session.add(case)
@@ -167,107 +161,6 @@ def create_case(
         if get_case(session=session, dnr=parse_dnr(doc.diarienummer)) is not None:
             raise DuplicateError(taken)
         return _insert_case(session, workflows, doc, actor, clock.now(), "create")
-
-
-def import_cases(
-    *,
-    db: Database,
-    workflows: WorkflowRegistry,
-    docs: Sequence[CaseDoc],
-    actor: str,
-    clock: Clock,
-    update: bool = False,
-) -> ImportSummary:
-    """Import many cases in one transaction: all or nothing.
-
-    A case that already exists with identical content is left alone. One that differs is an
-    error, unless `update`: then the differences are applied and recorded as an `import` event.
-
-    Raises:
-        InputError: a case differs (without `update`), or appears twice in the input.
-    """
-    now = clock.now()
-
-    def work(session: Session) -> ImportSummary:
-        summary = ImportSummary()
-        for doc in docs:
-            if doc.diarienummer in summary.area_of:
-                raise InputError(f"{doc.diarienummer} förekommer två gånger i filen")
-            summary.area_of[doc.diarienummer] = doc.area
-            existing = get_case(session=session, dnr=parse_dnr(doc.diarienummer))
-            if existing is None:
-                _insert_case(session, workflows, doc, actor, now, "import")
-                summary.created.append(doc.diarienummer)
-                continue
-            stored = case_to_dict(existing)
-            # Only what the file states: a report has no handläggare, so none is cleared.
-            wanted = _normalised(doc, workflows)
-            given = doc.model_fields_set
-            differing = [k for k in wanted if k in given and wanted[k] != stored[k]]
-            if not differing:
-                summary.unchanged.append(doc.diarienummer)
-            elif update:
-                _import_update(session, workflows, existing, doc, differing, actor, now)
-                summary.updated.append(doc.diarienummer)
-            else:
-                raise InputError(
-                    f"{doc.diarienummer} finns redan med andra uppgifter ({', '.join(differing)}); "
-                    "inget importerades (använd --update för att föra in ändringarna)"
-                )
-        return summary
-
-    # An overlapping import of the same cases wins the race for a diarienummer or a row
-    # version; the whole import then runs again on what the winner stored (all or nothing).
-    return db.write_retrying(work)
-
-
-def _import_update(
-    session: Session,
-    workflows: WorkflowRegistry,
-    case: Case,
-    doc: CaseDoc,
-    differing: list[str],
-    actor: str,
-    now: datetime,
-) -> None:
-    """Apply an imported document's differences to `case` as one recorded `import` event."""
-    before = case_to_dict(case)
-    wf = workflows.get(doc.workflow)
-    if "handlaggare" in differing:
-        check_handlaggare(session=session, email=doc.handlaggare, dnr=doc.diarienummer)
-    values = plain_values(doc, differing)
-    if "funders" in differing:
-        case.funders.clear()
-        session.flush()
-        case.funders.extend(funder_row(f, position=i) for i, f in enumerate(doc.funders))
-        session.flush()
-    from_stage = stage = case.stage
-    if {"stage", "outcome"} & set(differing):
-        stage = _initial_stage(doc, wf)
-        values |= {"stage": stage, "outcome": doc.outcome}
-    if {"workflow", "workflow_version"} & set(differing):
-        values |= {"workflow": doc.workflow, "workflow_version": doc.workflow_version or wf.version}
-    version = _bump(session, case, values, now)
-    after = _normalised(doc, workflows)
-    assert case.id is not None
-    session.add(
-        CaseEvent(
-            case_id=case.id, at=now, actor=actor, kind="import", from_stage=from_stage,
-            to_stage=stage, changes={k: [before[k], after[k]] for k in differing},
-            row_version=version,
-        )
-    )  # fmt: skip
-    session.flush()
-    replan(session.connection(), case_id=case.id, rules=wf.spec.deadlines,
-           today=local_date(now), now=now)  # fmt: skip
-
-
-def _normalised(doc: CaseDoc, workflows: WorkflowRegistry) -> dict[str, Any]:
-    data = doc.model_dump(mode="json")
-    wf = workflows.get(doc.workflow)
-    data["stage"] = doc.stage or wf.spec.initial
-    data["workflow_version"] = doc.workflow_version or wf.version
-    return data
 
 
 def edit_case(
@@ -310,7 +203,7 @@ def edit_case(
         if "handlaggare" in diff:
             check_handlaggare(session=session, email=doc.handlaggare, dnr=case.diarienummer)
         values = plain_values(doc, diff)
-        version = _bump(session, case, values, now)
+        version = bump(session, case, values, now)
         assert case.id is not None
         session.add(
             CaseEvent(
@@ -371,7 +264,7 @@ def set_funder(
         else:
             case.funders.append(funder_row(doc, position=len(case.funders)))
         session.flush()
-        version = _bump(session, case, {}, now)
+        version = bump(session, case, {}, now)
         assert case.id is not None
         session.add(
             CaseEvent(

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from caseflow.cases.engine import EditResult, _bump, _check_version, check_open, funder_doc
+from caseflow.cases.engine import EditResult, _check_version, check_open, funder_doc
+from caseflow.cases.writes import bump
 from caseflow.clock import Clock
 from caseflow.domain.checks import check_text
 from caseflow.domain.dnr import parse_dnr
@@ -48,7 +49,7 @@ def remove_funder(
         for position, kept in enumerate(case.funders):
             kept.position = position
         session.flush()
-        version = _bump(session, case, {}, now)
+        version = bump(session, case, {}, now)
         assert case.id is not None
         diff = {f"funders.{code}": [before, None]}
         session.add(

@@ -4,6 +4,7 @@ handläggare is one of them."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 
 from sqlmodel import Session
 
@@ -32,6 +33,25 @@ def add_person(
     Raises:
         InputError: bad e-mail, empty name or unknown role. DuplicateError: e-mail taken.
     """
+    person = person_row(email=email, name=name, roles=roles, now=clock.now(), phone=phone,
+                        unit=unit, title=title)  # fmt: skip
+    taken = f"personen {person.email} finns redan"
+    with db.write(duplicate=taken) as session:
+        if get_person(session=session, email=person.email) is not None:
+            raise DuplicateError(taken)
+        session.add(person)
+        return person
+
+
+def person_row(
+    *, email: str, name: str, roles: Sequence[str], now: datetime, phone: str | None = None,
+    unit: str | None = None, title: str | None = None,
+) -> Person:  # fmt: skip
+    """A checked Person row, not yet added (as `add_person` and `cases import` register one).
+
+    Raises:
+        InputError: bad e-mail, empty name or unknown role.
+    """
     address = check_email(email)
     name = check_text(name, field="namn", max_length=200)
     if not name:
@@ -43,17 +63,11 @@ def add_person(
     def optional(value: str | None, field: str, limit: int) -> str | None:
         return check_text(value, field=field, max_length=limit) or None if value else None
 
-    taken = f"personen {address} finns redan"
-    with db.write(duplicate=taken) as session:
-        if get_person(session=session, email=address) is not None:
-            raise DuplicateError(taken)
-        person = Person(
-            email=address, name=name, phone=optional(phone, "telefon", 50),
-            unit=optional(unit, "enhet", 200), title=optional(title, "titel", 200),
-            roles=checked, created_at=clock.now(),
-        )  # fmt: skip
-        session.add(person)
-        return person
+    return Person(
+        email=address, name=name, phone=optional(phone, "telefon", 50),
+        unit=optional(unit, "enhet", 200), title=optional(title, "titel", 200),
+        roles=checked, created_at=now,
+    )  # fmt: skip
 
 
 def check_handlaggare(*, session: Session, email: str | None, dnr: str) -> None:

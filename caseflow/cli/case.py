@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from caseflow.cli.app import AppContext, check_output, obj, out, write_output
+from caseflow.cli.app import check_output, obj, out, write_output
 from caseflow.cli.options import (
     ActorOpt,
     JsonOpt,
@@ -399,54 +399,3 @@ def cases_export(
         out(f"skrev {len(data['cases'])} ärenden till {output}")
     else:
         typer.echo(text, nl=False)
-
-
-def _import_people(context: AppContext, people: Any, *, where: str) -> int:
-    """Add the people listed beside the cases (`{"people": [...]}`) who are not registered yet."""
-    from caseflow.cases.engine import add_person
-    from caseflow.errors import DuplicateError
-    from caseflow.store.repo import get_person
-
-    if not isinstance(people, list):
-        raise InputError(f"{where}: väntade en lista")
-    added = 0
-    for i, person in enumerate(people):
-        if not isinstance(person, dict) or not isinstance(person.get("email"), str):
-            raise InputError(f"{where}[{i}]: en person behöver minst email, name och roles")
-        with context.db.read() as session:
-            if get_person(session=session, email=person["email"]) is not None:
-                continue
-        unknown = set(person) - {"email", "name", "roles", "phone", "unit", "title"}
-        if unknown:
-            raise InputError(f"{where}[{i}]: okänt fält {sorted(unknown)[0]!r}")
-        try:
-            add_person(db=context.db, email=person["email"], name=str(person.get("name", "")),
-                       roles=list(person.get("roles", [])), clock=context.clock,
-                       phone=person.get("phone"), unit=person.get("unit"),
-                       title=person.get("title"))  # fmt: skip
-        except DuplicateError:  # registered meanwhile (another import at the same time): kept
-            continue
-        added += 1
-    return added
-
-
-@cases_app.command("import")
-def cases_import(ctx: typer.Context, file: Path, actor: ActorOpt = "cli") -> None:
-    """Importera ärenden från JSON (allt eller inget)."""
-    from caseflow.cases.engine import import_cases
-    from caseflow.domain.casedoc import parse_case_doc
-
-    context = obj(ctx)
-    data = read_json(file)
-    items = data.get("cases") if isinstance(data, dict) else data
-    if not isinstance(items, list):
-        raise InputError(f'{file}: väntade en lista av ärenden eller {{"cases": [...]}}')
-    docs = [parse_case_doc(item, where=f"{file}: cases[{i}]") for i, item in enumerate(items)]
-    people = data.get("people", []) if isinstance(data, dict) else []
-    added = _import_people(context, people, where=f"{file}: people")
-    if added:
-        out(f"lade till {added} {'person' if added == 1 else 'personer'}")
-    summary = import_cases(
-        db=context.db, workflows=context.workflows, docs=docs, actor=actor, clock=context.clock
-    )
-    out(f"importerade {len(summary.created)} nya, {len(summary.unchanged)} oförändrade")

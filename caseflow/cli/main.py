@@ -23,6 +23,7 @@ def register_commands() -> None:
         archive,
         calendar,
         case,
+        case_import,
         db,
         decisions,
         handling,

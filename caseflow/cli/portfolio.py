@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections import Counter
 from datetime import date
 from pathlib import Path
@@ -10,11 +11,11 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from caseflow.cli.app import AppContext, app, check_output, obj, out, write_output
-from caseflow.cli.options import ActorOpt, PublicOpt, parse_date_option
+from caseflow.cli.options import ActorOpt, JsonOpt, PublicOpt, parse_date_option
 from caseflow.errors import InputError
 
 if TYPE_CHECKING:
-    from caseflow.cases.engine import ImportSummary
+    from caseflow.cases.bulk import BulkSummary
     from caseflow.portfolio.report import PortfolioDiff
 
 if TYPE_CHECKING:
@@ -34,38 +35,45 @@ def portfolio_import(
         bool, typer.Option("--update", help="För in ändringar i befintliga ärenden.")
     ] = False,
     actor: ActorOpt = "cli",
+    as_json: JsonOpt = False,
 ) -> None:
     """Importera rapporten (.txt), ett kalkylark (.xlsx/.csv) eller rapportens .md (allt eller
     inget)."""
-    from caseflow.cases.engine import import_cases
-    from caseflow.portfolio.files import read_portfolio
+    from caseflow.cases.bulk import CaseItem, bulk_import
+    from caseflow.cli.progress import progress_bar
+    from caseflow.portfolio.files import portfolio_rows, row_doc
 
     context = obj(ctx)
     # A report's rows name no workflow: they are read as new cases would start (the default).
-    docs = read_portfolio(file, context.workflows.default)
-    summary = import_cases(
-        db=context.db, workflows=context.workflows, docs=docs, actor=actor,
-        clock=context.clock, update=update,
-    )  # fmt: skip
+    wf = context.workflows.default
+    rows = portfolio_rows(file, wf)  # read and split here; each row validated in its batch
+    with progress_bar(f"Importerar {file.name}", total=len(rows), shown=not as_json) as advance:
+        summary = bulk_import(
+            db=context.db, workflows=context.workflows, actor=actor, clock=context.clock,
+            update=update, progress=lambda done: advance(done, done),
+            source=lambda: (CaseItem(row_doc(where, case, wf), where) for where, case in rows),
+        )  # fmt: skip
+    if as_json:
+        counts = {kind: summary.total(kind) for kind in ("created", "updated", "unchanged")}
+        out(json.dumps(counts, ensure_ascii=False))
+        return
     for line in summary_lines(summary):
         out(line)
 
 
-def summary_lines(summary: ImportSummary) -> list[str]:
+def summary_lines(summary: BulkSummary) -> list[str]:
     """`nya 3, uppdaterade 0, oförändrade 23`, then the same per area."""
-    counts: dict[str | None, Counter[str]] = {}
-    for kind, numbers in (
-        ("nya", summary.created), ("uppdaterade", summary.updated),
-        ("oförändrade", summary.unchanged),
-    ):  # fmt: skip
-        for number in numbers:
-            counts.setdefault(summary.area_of.get(number), Counter())[kind] += 1
+    names = {"created": "nya", "updated": "uppdaterade", "unchanged": "oförändrade"}
+    counts = {
+        area: Counter({names[kind]: n for kind, n in counter.items()})
+        for area, counter in summary.counts.items()
+    }
 
     def line(counter: Counter[str]) -> str:
         return ", ".join(f"{k} {counter[k]}" for k in ("nya", "uppdaterade", "oförändrade"))
 
     total = sum(counts.values(), Counter())
-    lines = [f"importerade {len(summary.area_of)} projekt: {line(total)}"]
+    lines = [f"importerade {summary.total()} projekt: {line(total)}"]
     lines += [f"  {area or '(utan område)'}: {line(c)}" for area, c in counts.items()]
     return lines
 

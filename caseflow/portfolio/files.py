@@ -27,6 +27,26 @@ def read_portfolio(path: Path, workflow: CompiledWorkflow) -> list[CaseDoc]:
     Raises:
         InputError: naming the file and line (or row) and what is wrong.
     """
+    return [row_doc(where, case, workflow) for where, case in portfolio_rows(path, workflow)]
+
+
+def row_doc(where: str, case: dict[str, Any], workflow: CompiledWorkflow) -> CaseDoc:
+    """One row of `portfolio_rows` validated as a case of `workflow`.
+
+    Raises:
+        InputError: `FILE:LINE: field: problem`.
+    """
+    # The rows name no workflow: they belong to the one they were read by.
+    return parse_case_doc({"workflow": workflow.name, **case}, where=where)
+
+
+def portfolio_rows(path: Path, workflow: CompiledWorkflow) -> list[tuple[str, dict[str, Any]]]:
+    """The rows of `path` as case JSON, each with where it was read (`FILE:LINE`), not yet
+    validated as cases (`row_doc` does that; the bulk import validates a batch at a time).
+
+    Raises:
+        InputError: naming the file and line (or row) and what is wrong.
+    """
     suffix = path.suffix.lower()
     if suffix not in SUFFIXES:
         raise InputError(f"{path}: okänd filtyp {suffix or '(ingen)'}; läser {', '.join(SUFFIXES)}")
@@ -45,11 +65,7 @@ def read_portfolio(path: Path, workflow: CompiledWorkflow) -> list[CaseDoc]:
             rows = _sheet_cases(_csv_rows(text, where), workflow, where)
         else:
             rows = _markdown_cases(text, workflow, where)
-    # The rows name no workflow: they belong to the one they were read by.
-    return [
-        parse_case_doc({"workflow": workflow.name, **case}, where=f"{where}:{line}")
-        for line, case in rows
-    ]
+    return [(f"{where}:{line}", case) for line, case in rows]
 
 
 def _csv_rows(text: str, where: str) -> list[tuple[int, list[str]]]:

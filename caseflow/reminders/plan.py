@@ -17,12 +17,28 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, case, delete, insert, null, select, update
+from sqlalchemy import (
+    Connection,
+    String,
+    bindparam,
+    case,
+    cast,
+    delete,
+    func,
+    insert,
+    null,
+    select,
+    update,
+)
 
 from caseflow.domain.workdays import local_date
+from caseflow.reminders.listing import ReminderRow as ReminderRow  # re-exported
+from caseflow.reminders.listing import _aware
+from caseflow.reminders.listing import list_reminders as list_reminders  # re-exported
+from caseflow.store.bulkwrite import send_many
 from caseflow.store.models import AgendaItem, Case, CaseEvent, Meeting, Reminder, ReminderPlan
 from caseflow.store.prepared import CursorTransaction, Prepared
 from caseflow.workflow.deadlines import CaseDates, Deadline, DeadlineRule, plan
@@ -111,6 +127,38 @@ def _dates(row: Any, meetings: list[date], events: Sequence[Any], stages: set[st
     )  # fmt: skip
 
 
+@dataclass(frozen=True, slots=True)
+class _NewRow:
+    stage: str
+    outcome: str | None
+    start_date: date | None
+    end_date: date | None
+
+
+def plan_new_cases(
+    conn: Connection, *, cases: Sequence[tuple[int, Sequence[DeadlineRule], str, str | None,
+                                              date | None, date | None]],
+    today: date, now: datetime,
+) -> int:  # fmt: skip
+    """Plan the reminders of cases registered in this transaction at `now` (the bulk import):
+    (id, rules, stage, outcome, start_date, end_date) each. They have no reminder rows, no
+    meetings and one create/import event yet, so nothing is read; the rows go out as one
+    executemany. Returns the number of rows added."""
+    writes = _Writes()
+    added = 0
+    for case_id, rules, stage, outcome, start, end in cases:
+        if not rules:
+            continue
+        stages = {r.stage for r in rules if r.stage is not None}
+        facts = _dates(_NewRow(stage, outcome, start, end), [], [(stage, "import", now, None)],
+                       stages)  # fmt: skip
+        deadlines = plan(facts, rules, today=today, horizon=today + HORIZON)
+        added += _reconcile(writes, case_id=case_id, existing=(), deadlines=deadlines,
+                            now=now).added  # fmt: skip
+    writes.flush(conn)
+    return added
+
+
 def move_changes_plan(rules: Sequence[DeadlineRule], *, from_stage: str, to_stage: str) -> bool:
     """Whether moving between these (open) stages can change a case's reminders."""
     for rule in rules:
@@ -157,44 +205,39 @@ def replan_all(conn: Connection, *, rules_for: Mapping[str, Sequence[DeadlineRul
                now: datetime, chunk: int = 500) -> ReplanResult:  # fmt: skip
     """Re-plan every open case (the daily pass) and clear every stale mark.
 
-    The facts are read in bulk, `chunk` cases at a time, and the writes sent as executemany. A
-    case whose fingerprint (its rules, `today` and the facts the planner reads) equals the one
-    stored when this pass last planned it is skipped: re-planning it would change nothing,
-    because every other change of those facts either re-plans the case itself or changes them.
+    A case's fingerprint is a text the database builds from everything the planner reads: its
+    workflow's rules and `today`, its stage and dates, the last entering event's id and how many
+    there are (the history is append-only, so a new one changes both), the days of the meetings
+    it is on. One query compares it with the one stored when this pass last planned the case and
+    returns only the cases where they differ — a pass with nothing changed reads no case into
+    Python. Those are re-planned `chunk` at a time: facts read in bulk, writes as executemany.
     """
     added = cancelled = moved = 0
     conn.execute(update(_cases).where(_cases.c.reminders_stale.is_(True))
                  .values(reminders_stale=False))  # fmt: skip
-    rules_keys = {name: _rules_key(rules) for name, rules in rules_for.items()}
+    keys = {name: f"{_rules_key(rules)}|{today.isoformat()}"
+            for name, rules in rules_for.items() if rules}  # fmt: skip
+    if not keys:
+        return ReplanResult()
     stages_of = {name: {r.stage for r in rules if r.stage is not None}
                  for name, rules in rules_for.items()}  # fmt: skip
-    day = today.isoformat()
-    open_cases = conn.execute(_OPEN_PLANNED).all()
+    stale = conn.execute(_stale_statement(keys)).all()
     writes = _Writes()
-    for start in range(0, len(open_cases), chunk):
-        rows = [r for r in open_cases[start : start + chunk] if rules_for.get(r.workflow)]
-        if not rows:
-            continue
-        ids = [r.id for r in rows]
+    for start in range(0, len(stale), chunk):
+        rows = stale[start : start + chunk]
+        ids = [row.id for row in rows]
         meetings: dict[int, list[date]] = {}
         for case_id, day_of in conn.execute(_MEETINGS_OF, {"ids": ids}):
             meetings.setdefault(case_id, []).append(day_of)
         events: dict[int, list[Any]] = {}
         for event in conn.execute(_ENTERED_OF, {"ids": ids}):
             events.setdefault(event.case_id, []).append(event[1:])
-        stale: list[tuple[Any, CaseDates, str]] = []
+        existing: dict[int, list[Any]] = {}
+        for found in conn.execute(_EXISTING_OF, {"ids": ids}):
+            existing.setdefault(found.case_id, []).append(found)
         for row in rows:
             facts = _dates(row, meetings.get(row.id, []), events.get(row.id, []),
                            stages_of[row.workflow])  # fmt: skip
-            fingerprint = _fingerprint(rules_keys[row.workflow], day, facts)
-            if fingerprint != row.fingerprint:
-                stale.append((row, facts, fingerprint))
-        if not stale:
-            continue
-        existing: dict[int, list[Any]] = {}
-        for found in conn.execute(_EXISTING_OF, {"ids": [row.id for row, _, _ in stale]}):
-            existing.setdefault(found.case_id, []).append(found)
-        for row, facts, _ in stale:
             deadlines = plan(facts, rules_for[row.workflow], today=today,
                              horizon=today + HORIZON)  # fmt: skip
             result = _reconcile(writes, case_id=row.id, existing=existing.get(row.id, []),
@@ -202,20 +245,54 @@ def replan_all(conn: Connection, *, rules_for: Mapping[str, Sequence[DeadlineRul
             added, cancelled, moved = (added + result.added, cancelled + result.cancelled,
                                        moved + result.moved)  # fmt: skip
         writes.flush(conn)
-        known = [{"cid": row.id} for row, _, _ in stale if row.fingerprint is not None]
+        known = [{"cid": row.id} for row in rows if row.fingerprint is not None]
         if known:
             conn.execute(_FORGET_PLAN, known)
-        conn.execute(insert(_plans), [{"case_id": row.id, "fingerprint": fingerprint}
-                                      for row, _, fingerprint in stale])  # fmt: skip
+        conn.execute(insert(_plans), [{"case_id": row.id, "fingerprint": row.summary}
+                                      for row in rows])  # fmt: skip
     return ReplanResult(added, cancelled, moved)
 
 
-_OPEN_PLANNED = (
-    select(_cases.c.id, _cases.c.workflow, _cases.c.stage, _cases.c.outcome, _cases.c.start_date,
-           _cases.c.end_date, _plans.c.fingerprint)
-    .outerjoin(_plans, _plans.c.case_id == _cases.c.id)
-    .where(_cases.c.outcome.is_(None)).order_by(_cases.c.id)
-)  # fmt: skip
+_ENTERING = ("create", "import", "transition", ENTERED_KIND)
+
+
+def _stale_statement(keys: Mapping[str, str]) -> Any:
+    """The open cases of the workflows in `keys` whose stored fingerprint differs from the one
+    built now (`keys`: workflow → its rules' digest and the day), with that new one."""
+    entering = (_events.c.case_id == _cases.c.id) & _events.c.kind.in_(_ENTERING)
+    events = (
+        select(func.coalesce(cast(func.max(_events.c.id), String), "") + ":"
+               + cast(func.count(), String))
+        .where(entering).correlate(_cases).scalar_subquery()
+    )  # fmt: skip
+    meetings = (
+        select(func.aggregate_strings(cast(_meetings.c.day, String), ","))
+        .select_from(_agenda.join(_meetings, _agenda.c.meeting_id == _meetings.c.id))
+        .where(_agenda.c.case_id == _cases.c.id, _meetings.c.cancelled_at.is_(None))
+        .correlate(_cases).scalar_subquery()
+    )  # fmt: skip
+
+    def text(column: Any) -> Any:
+        return func.coalesce(cast(column, String), "")
+
+    summary = (
+        case(keys, value=_cases.c.workflow) + "|" + _cases.c.stage + "|"
+        + text(_cases.c.start_date) + "|" + text(_cases.c.end_date) + "|" + events + "|"
+        + func.coalesce(meetings, "")
+    ).label("summary")  # fmt: skip
+    inner = (
+        select(_cases.c.id, _cases.c.workflow, _cases.c.stage, _cases.c.outcome,
+               _cases.c.start_date, _cases.c.end_date, _plans.c.fingerprint, summary)
+        .outerjoin(_plans, _plans.c.case_id == _cases.c.id)
+        .where(_cases.c.outcome.is_(None), _cases.c.workflow.in_(list(keys)))
+        .subquery()
+    )  # fmt: skip
+    return (
+        select(inner).where(inner.c.fingerprint.is_distinct_from(inner.c.summary))
+        .order_by(inner.c.id)
+    )  # fmt: skip
+
+
 _MEETINGS_OF = (
     select(_agenda.c.case_id, _meetings.c.day)
     .join(_meetings, _agenda.c.meeting_id == _meetings.c.id)
@@ -242,22 +319,6 @@ _FORGET_PLAN = delete(_plans).where(_plans.c.case_id == bindparam("cid"))
 def _rules_key(rules: Sequence[DeadlineRule]) -> str:
     """A digest of the rules' full definition: a changed rule re-plans every case."""
     return hashlib.blake2b(repr(list(rules)).encode(), digest_size=16).hexdigest()
-
-
-def _fingerprint(rules_key: str, day: str, facts: CaseDates) -> str:
-    """128-bit digest of everything `plan()` reads for one case on `day`."""
-    entered = ",".join(f"{stage}={on}" for stage, on in sorted(facts.entered.items()))
-    meetings = ",".join(str(on) for on in facts.meetings)
-    text = (f"{rules_key}|{day}|{facts.stage}|{facts.is_open}|{facts.start_date}|"
-            f"{facts.end_date}|{entered}|{meetings}")  # fmt: skip
-    return hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
-
-
-def _aware(moment: datetime | str) -> datetime:
-    """SQLite hands back naive UTC (or text under func.max); PostgreSQL aware datetimes."""
-    if isinstance(moment, str):
-        moment = datetime.fromisoformat(moment)
-    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
 
 
 def replan(
@@ -289,6 +350,25 @@ _CANCEL_ROW = (
 )  # fmt: skip
 
 
+_INSERT_REMINDERS = Prepared(
+    insert(_reminders).values(
+        {
+            c: bindparam(c)
+            for c in (
+                "case_id",
+                "rule",
+                "label",
+                "due_on",
+                "remind_on",
+                "status",
+                "updated_at",
+                "occurrence",
+            )
+        }
+    )
+)
+
+
 @dataclass
 class _Writes:
     """Reminder writes gathered over one case or many, sent as few executemany as possible."""
@@ -306,8 +386,8 @@ class _Writes:
                 .values({c: bindparam(f"v_{c}") for c in (*columns, "updated_at")})
             )  # fmt: skip
             conn.execute(stmt, rows)
-        if self.fresh:
-            conn.execute(insert(_reminders), self.fresh)
+        if self.fresh:  # the most rows of a pass: on the cursor (`send_many`)
+            send_many(conn, _INSERT_REMINDERS, self.fresh)
         self.fresh, self.cancel, self.change = [], [], {}
 
 
@@ -366,65 +446,3 @@ def _changes(row: Any, deadline: Deadline) -> dict[str, Any]:
     if row.status == "cancelled" or (row.status == "queued" and not same_day):
         values["status"] = status
     return values
-
-
-@dataclass(frozen=True)
-class ReminderRow:
-    diarienummer: str
-    title: str
-    rule: str
-    label: str
-    due_on: date
-    remind_on: date
-    status: str
-    handlaggare: str | None
-    updated_at: datetime
-
-
-def list_reminders(
-    conn: Connection,
-    *,
-    due_before: date | None = None,
-    include_done: bool = False,
-    case_id: int | None = None,
-    handlaggare: str | None = None,
-) -> list[ReminderRow]:
-    stmt = (
-        select(
-            _cases.c.dnr_prefix,
-            _cases.c.dnr_serial,
-            _cases.c.dnr_year,
-            _cases.c.title,
-            _cases.c.handlaggare,
-            _reminders.c.rule,
-            _reminders.c.label,
-            _reminders.c.due_on,
-            _reminders.c.remind_on,
-            _reminders.c.status,
-            _reminders.c.updated_at,
-        )  # fmt: skip
-        .join(_cases, _cases.c.id == _reminders.c.case_id)
-        .order_by(_reminders.c.remind_on, _reminders.c.id)
-    )
-    if not include_done:
-        stmt = stmt.where(_reminders.c.status == "planned")
-    if due_before is not None:
-        stmt = stmt.where(_reminders.c.remind_on <= due_before)
-    if case_id is not None:
-        stmt = stmt.where(_reminders.c.case_id == case_id)
-    if handlaggare is not None:
-        stmt = stmt.where(_cases.c.handlaggare == handlaggare)
-    return [
-        ReminderRow(
-            f"{r.dnr_prefix}/{r.dnr_serial}/{r.dnr_year}",
-            r.title,
-            r.rule,
-            r.label,
-            r.due_on,
-            r.remind_on,
-            r.status,
-            r.handlaggare,
-            _aware(r.updated_at),
-        )
-        for r in conn.execute(stmt).all()
-    ]

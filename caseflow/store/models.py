@@ -330,7 +330,9 @@ class ReminderPlan(SQLModel, table=True):
     __tablename__ = "reminder_plans"
 
     case_id: int = Field(foreign_key="cases.id", primary_key=True)
-    fingerprint: str = Field(max_length=32)
+    # What the planner read, as text the database builds (rules' digest, day, stage, dates,
+    # entering events' last id and count, meeting days): compared in SQL (`replan_all`).
+    fingerprint: str = Field(sa_column=Column(sa.Text, nullable=False))
 
 
 class AuthToken(SQLModel, table=True):
