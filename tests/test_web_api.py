@@ -24,7 +24,8 @@ RUN479 = "/api/v1/cases/RUN/479/2024"
 PATH_VALUES = {"prefix": "RUN", "serial": "10", "year": "2025", "code": "anslag_1_1",
                "trigger": "start_planning", "body": "RUN", "day": "2025-03-20",
                "rule": "final_report", "memo_id": "1", "slot": "2.3", "seq": "1", "field": "title",
-               "request_id": "1", "hold_id": "1"}  # fmt: skip
+               "request_id": "1", "hold_id": "1", "section": "2",
+               "email": "anna@example.se"}  # fmt: skip
 
 
 def _new_case(api: TestClient, **fields: Any) -> dict[str, Any]:
