@@ -236,7 +236,8 @@ def case_list(
         from caseflow.cases.caselist import search_ids
 
         with context.db.reading() as conn:
-            found = search_ids(conn, search)
+            masked = public and not context.records.secrecy.may_see(())
+            found = search_ids(conn, search, masked=masked)
     with context.db.read() as session:
         cases = list_cases(session=session, stage=stage)
         if found is not None:

@@ -107,8 +107,9 @@ def list_cases(
         handlaggare=clean(handlaggare, "handlaggare"), sort=sort, descending=order == "desc",
         page=page, per_page=per_page,
     )  # fmt: skip
+    masked = not ctx.records.secrecy.may_see(tuple(user.roles))
     with ctx.db.reading() as conn:
-        result = find_cases(conn, f)
+        result = find_cases(conn, f, masked=masked)
     with ctx.db.read() as session:
         hidden = hidden_fields(session=session, secrecy=ctx.records.secrecy, roles=user.roles,
                                case_ids=[row.id for row in result.rows])  # fmt: skip

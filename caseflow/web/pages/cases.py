@@ -108,9 +108,10 @@ def case_list(
     context = web(request)
     f = _filter(q, stage, area, funder, owner, handlaggare, sort, order, page)
     partial = bool(request.headers.get("hx-request")) and not request.headers.get("hx-boosted")
+    masked = not context.records.secrecy.may_see(tuple(user.roles))
     with context.db.reading() as conn:
         try:
-            result = find_cases(conn, f)
+            result = find_cases(conn, f, masked=masked)
             error = None
         except InputError as err:
             result, error = find_cases(conn, CaseFilter()), str(err)
