@@ -16,7 +16,7 @@ from caseflow.cases.notes import MAX_NOTE, add_note
 from caseflow.domain.dnr import parse_dnr
 from caseflow.domain.permissions import require
 from caseflow.records.config import SecrecyConfig
-from caseflow.records.fieldmask import hidden_fields, mask_doc, mask_event, refuse_hidden
+from caseflow.records.fieldmask import hidden_fields, mask_doc, mask_history, refuse_hidden
 from caseflow.store.casemap import case_to_dict
 from caseflow.store.db import Database
 from caseflow.store.models import Case
@@ -252,10 +252,9 @@ def history(
         case = require_case(session=session, dnr=dnr)
         assert case.id is not None
         events = list_events(session=session, case_id=case.id)
-        hidden = hidden_fields(session=session, secrecy=ctx.records.secrecy, roles=user.roles,
-                               case_ids=[case.id]).get(case.id, frozenset())  # fmt: skip
-        return [EventOut.model_validate(mask_event(e, hidden), from_attributes=True)
-                for e in events]  # fmt: skip
+        shown = mask_history(session=session, secrecy=ctx.records.secrecy, roles=user.roles,
+                             case_id=case.id, events=events)  # fmt: skip
+        return [EventOut.model_validate(e, from_attributes=True) for e in shown]
 
 
 class NoteBody(BaseModel):
