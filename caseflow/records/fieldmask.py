@@ -133,6 +133,27 @@ def case_docs(
     return [mask_doc(d, hidden.get(c.id or 0, ())) for c, d in zip(cases, docs, strict=True)]
 
 
+def mask_stored_docs(
+    *, db: Database, secrecy: SecrecyConfig, roles: Sequence[str],
+    docs: Sequence[dict[str, Any]],
+) -> list[dict[str, Any]]:  # fmt: skip
+    """Case JSON kept apart from the case (a portfolio snapshot) masked by the marks in force on
+    the case of its `diarienummer` now, unless `roles` may see them."""
+    if secrecy.may_see(tuple(roles)):
+        return list(docs)
+    stmt = (
+        select(Case, SecrecyMark.field)
+        .join(SecrecyMark, col(SecrecyMark.case_id) == col(Case.id))
+        .where(col(SecrecyMark.handling_id).is_(None), col(SecrecyMark.lifted_at).is_(None))
+    )
+    marked: dict[str, set[str]] = {}
+    with db.read() as session:
+        for case, field in session.exec(stmt).all():
+            if field:
+                marked.setdefault(case.diarienummer, set()).add(field)
+    return [mask_doc(d, marked.get(str(d.get("diarienummer")), ())) for d in docs]
+
+
 def secret_values(
     *, session: Session, secrecy: SecrecyConfig, roles: Sequence[str], fields: Sequence[str]
 ) -> dict[str, set[Any]]:
