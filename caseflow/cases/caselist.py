@@ -128,8 +128,15 @@ def _unseen_matches(conn: Connection, q: str, match: ColumnElement[bool]) -> lis
     terms = parse_query(q)
     if not terms.words:
         return []
+    marked = select(MARKS.c.case_id).where(
+        MARKS.c.handling_id.is_(None), MARKS.c.lifted_at.is_(None),
+        MARKS.c.field.in_(WORD_COLUMNS),
+    )  # fmt: skip
+    ids = sorted({int(i) for i in conn.execute(marked).scalars()})
+    if not ids:  # driven by the few marked cases, not by the (maybe broad) matches
+        return []
     columns = [CASES.c[name] for name in WORD_COLUMNS]
-    stmt = select(CASES.c.id, CASES.c.notes_text, *columns).where(match, _marked(WORD_COLUMNS))
+    stmt = select(CASES.c.id, CASES.c.notes_text, *columns).where(CASES.c.id.in_(ids), match)
     rows = conn.execute(stmt).all()
     if not rows:
         return []

@@ -1,6 +1,10 @@
 """Case fields under a secrecy mark, masked for those who may not see them, in every output that
 shows a case: the case page and its history, the case JSON of the API and `case show --public`,
-the case lists and their csv/xlsx, the portfolio report.
+the case lists and their csv/xlsx, the portfolio report; elsewhere with these functions: the
+list's search and filters (`cases.caselist`, `masked`), the kallelse and protokollsutdrag
+(`meetings.export`), `case history --public` and the history's mark reasons (`mask_history`),
+the results report's suggestions (`results.prefill`), portfolio snapshots in a public diff
+(`mask_stored_docs`), the calendar feed (`meetings.calendar`).
 
 A masked text, long text or e-mail field reads `[sekretess]`, a list field `["[sekretess]"]`,
 an amount or a date is left out (null), so a masked value is never mistaken for a real one and a
