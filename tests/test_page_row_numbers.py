@@ -27,3 +27,9 @@ def test_page_row_numbers_are_bounded(web_any: Web) -> None:
         assert answer.status_code == 422, (path, answer.status_code)
     assert admin.post("/gallring/holds/5/lift",
                       data={"csrf_token": csrf, "reason": "x"}).status_code == 404  # fmt: skip
+    for path in (f"/outbox/{HUGE}", "/outbox/0"):
+        answer = admin.get(path)
+        assert answer.status_code == 422, (path, answer.status_code)
+    resent = admin.post(f"/outbox/{HUGE}/resend", data={"csrf_token": csrf})
+    assert resent.status_code == 422, resent.status_code
+    assert admin.get("/outbox/7").status_code == 404

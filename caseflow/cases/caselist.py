@@ -14,14 +14,19 @@ from typing import Any
 from sqlalchemy import ColumnElement, Integer, Select, and_, bindparam, exists, func, select
 from sqlalchemy.engine import Connection
 
-from caseflow.cases.search import search_condition
+from caseflow.cases.search import WORD_COLUMNS, parse_query, search_condition, words_match
 from caseflow.domain.checks import check_text
 from caseflow.errors import InputError
+from caseflow.records.models import SecrecyMark
 from caseflow.store.models import Case, CaseFunder
 from caseflow.store.prepared import CursorTransaction, Prepared
 
 CASES = Case.__table__  # type: ignore[attr-defined]
 FUNDERS = CaseFunder.__table__  # type: ignore[attr-defined]
+MARKS = SecrecyMark.__table__  # type: ignore[attr-defined]
+#: The filters on a column a secrecy mark may cover: for a searcher who may not see marked
+#: fields (`masked=True`), a case whose filtered column is marked is not among the matches.
+MARKABLE_FILTERS = ("area", "owner", "handlaggare")
 
 SORTS: dict[str, tuple[Any, ...]] = {
     "diarienummer": (CASES.c.dnr_year, CASES.c.dnr_prefix, CASES.c.dnr_serial),
@@ -108,24 +113,78 @@ _COLUMNS = (
 )  # fmt: skip
 
 
-def _conditions(f: CaseFilter, conn: Connection) -> list[ColumnElement[bool]]:
+def _marked(names: Sequence[str]) -> ColumnElement[bool]:
+    """The case has a field mark in force on one of the columns `names`."""
+    return exists().where(
+        MARKS.c.case_id == CASES.c.id, MARKS.c.handling_id.is_(None),
+        MARKS.c.lifted_at.is_(None), MARKS.c.field.in_(list(names)),
+    )  # fmt: skip
+
+
+def _unseen_matches(conn: Connection, q: str, match: ColumnElement[bool]) -> list[int]:
+    """The cases `match` (the search `q`) finds only by words in their marked fields: each
+    marked case among the matches is checked again against the text left when its marked
+    fields are taken out (diarienummer fragments search no markable field)."""
+    terms = parse_query(q)
+    if not terms.words:
+        return []
+    marked = select(MARKS.c.case_id).where(
+        MARKS.c.handling_id.is_(None), MARKS.c.lifted_at.is_(None),
+        MARKS.c.field.in_(WORD_COLUMNS),
+    )  # fmt: skip
+    ids = sorted({int(i) for i in conn.execute(marked).scalars()})
+    if not ids:  # driven by the few marked cases, not by the (maybe broad) matches
+        return []
+    columns = [CASES.c[name] for name in WORD_COLUMNS]
+    stmt = select(CASES.c.id, CASES.c.notes_text, *columns).where(CASES.c.id.in_(ids), match)
+    rows = conn.execute(stmt).all()
+    if not rows:
+        return []
+    hidden: dict[int, set[str]] = {}
+    marks = select(MARKS.c.case_id, MARKS.c.field).where(
+        MARKS.c.case_id.in_([r[0] for r in rows]), MARKS.c.handling_id.is_(None),
+        MARKS.c.lifted_at.is_(None),
+    )  # fmt: skip
+    for case_id, field in conn.execute(marks):
+        hidden.setdefault(int(case_id), set()).add(str(field))
+    unseen: list[int] = []
+    for row in rows:
+        shut = hidden.get(int(row[0]), set())
+        texts = [v for name, v in zip(WORD_COLUMNS, row[2:], strict=True) if name not in shut]
+        if not words_match(terms, [row[1], *texts]):
+            unseen.append(int(row[0]))
+    return unseen
+
+
+def _conditions(
+    f: CaseFilter, conn: Connection, *, masked: bool = False
+) -> list[ColumnElement[bool]]:
     where: list[ColumnElement[bool]] = []
     for name in ("stage", "area", "owner", "handlaggare"):
         value = getattr(f, name)
         if value:
             where.append(CASES.c[name] == value)
+            if masked and name in MARKABLE_FILTERS:
+                where.append(~_marked([name]))
     if f.funder:
         where.append(
             exists().where(and_(FUNDERS.c.case_id == CASES.c.id, FUNDERS.c.code == f.funder))
         )
     q = (f.q or "").strip()
     if q:
-        where.append(search_condition(q, conn, CASES.c.id))
+        match = search_condition(q, conn, CASES.c.id)
+        where.append(match)
+        if masked:
+            unseen = _unseen_matches(conn, q, match)
+            if unseen:
+                where.append(CASES.c.id.not_in(unseen))
     return where
 
 
-def search_ids(conn: Connection, q: str) -> set[int]:
-    """The ids of every case matching the search `q` (see `caseflow.cases.search`).
+def search_ids(conn: Connection, q: str, *, masked: bool = False) -> set[int]:
+    """The ids of every case matching the search `q` (see `caseflow.cases.search`); with
+    `masked`, for a searcher who may not see marked fields: not a case found only by words in
+    its marked fields.
 
     Raises:
         InputError: `q` is empty, too long or holds control characters.
@@ -133,24 +192,26 @@ def search_ids(conn: Connection, q: str) -> set[int]:
     q = check_text(q, field="sökningen", max_length=MAX_QUERY)
     if not q:
         raise InputError("sökningen är tom; skriv ett diarienummer eller ett ord")
-    stmt = select(CASES.c.id).where(search_condition(q, conn, CASES.c.id))
+    stmt = select(CASES.c.id).where(*_conditions(CaseFilter(q=q), conn, masked=masked))
     return {int(i) for i in conn.execute(stmt).scalars()}
 
 
-def find_cases(conn: Connection, f: CaseFilter) -> CasePage:
-    """One page of the cases matching `f`, and how many match in all.
+def find_cases(conn: Connection, f: CaseFilter, *, masked: bool = False) -> CasePage:
+    """One page of the cases matching `f`, and how many match in all; with `masked`, for a
+    searcher who may not see marked fields (not a case found only by their values).
 
     Without a search the two statements are prebuilt per filter shape (which filters, sort,
     order) and run on the connection's DBAPI cursor in its transaction (`store.prepared`);
-    a search builds them per request.
+    a search (or a masked filter on a markable column) builds them per request.
 
     Raises:
         InputError: see `CaseFilter.checked`.
     """
     f = f.checked()
-    if not (f.q or "").strip():
+    guarded = masked and any(getattr(f, name) for name in MARKABLE_FILTERS)
+    if not (f.q or "").strip() and not guarded:
         return _find_prepared(conn, f)
-    where = _conditions(f, conn)
+    where = _conditions(f, conn, masked=masked)
     order = [c.desc() if f.descending else c.asc() for c in SORTS[f.sort]]
     stmt: Select[Any] = (
         select(*_COLUMNS)
@@ -228,15 +289,19 @@ def _find_prepared(conn: Connection, f: CaseFilter) -> CasePage:
 MAX_EXPORT = 100_000
 
 
-def matching_ids(conn: Connection, f: CaseFilter, *, limit: int = MAX_EXPORT) -> list[int]:
-    """Every case matching `f` (its page ignored), in the list's order: what a download holds.
+def matching_ids(
+    conn: Connection, f: CaseFilter, *, limit: int = MAX_EXPORT, masked: bool = False
+) -> list[int]:
+    """Every case matching `f` (its page ignored), in the list's order: what a download holds
+    (`masked`: as in `find_cases`).
 
     Raises:
         InputError: see `CaseFilter.checked`.
     """
     f = f.checked()
     order = [c.desc() if f.descending else c.asc() for c in SORTS[f.sort]]
-    stmt = select(CASES.c.id).where(*_conditions(f, conn)).order_by(*order).limit(limit)
+    where = _conditions(f, conn, masked=masked)
+    stmt = select(CASES.c.id).where(*where).order_by(*order).limit(limit)
     return [int(i) for i in conn.execute(stmt).scalars()]
 
 

@@ -79,6 +79,17 @@ def tsquery(terms: Terms) -> str:
     return " & ".join(clauses)
 
 
+#: The case columns a word term searches (migration 0022's body, beside the notes' text).
+WORD_COLUMNS = ("title", "purpose", "follow_up_comment", "owner")
+
+
+def words_match(terms: Terms, texts: list[str | None]) -> bool:
+    """Whether every word of `terms` begins a word of `texts` (the index's rule, in Python:
+    a marked case's match is checked again against only the text the searcher may see)."""
+    tokens = {t.lower() for text in texts if text for t in _WORD.findall(text)}
+    return all(any(t.startswith(w) for t in tokens) for w in terms.words)
+
+
 #: Above this many matches, SQLite is told to walk `cases` in the list's order and test each row
 #: against the matches (stopping at the page), instead of fetching every match and sorting them.
 BROAD = 2000

@@ -236,7 +236,8 @@ def case_list(
         from caseflow.cases.caselist import search_ids
 
         with context.db.reading() as conn:
-            found = search_ids(conn, search)
+            masked = public and not context.records.secrecy.may_see(())
+            found = search_ids(conn, search, masked=masked)
     with context.db.read() as session:
         cases = list_cases(session=session, stage=stage)
         if found is not None:
@@ -343,11 +344,14 @@ def case_reopen(
 
 
 @case_app.command("history")
-def case_history(ctx: typer.Context, dnr: str, as_json: JsonOpt = False) -> None:
+def case_history(
+    ctx: typer.Context, dnr: str, as_json: JsonOpt = False, public: PublicOpt = False
+) -> None:
     """Visa ärendets historik."""
     from caseflow.domain.dnr import parse_dnr
     from caseflow.domain.history import describe, labels_of
     from caseflow.domain.textformat import format_local
+    from caseflow.records.fieldmask import mask_history
     from caseflow.store.repo import list_events, require_case
 
     context = obj(ctx)
@@ -355,6 +359,9 @@ def case_history(ctx: typer.Context, dnr: str, as_json: JsonOpt = False) -> None
         case = require_case(session=session, dnr=parse_dnr(dnr))
         assert case.id is not None
         events = list_events(session=session, case_id=case.id)
+        if public:
+            events = mask_history(session=session, secrecy=context.records.secrecy, roles=(),
+                                  case_id=case.id, events=events)  # fmt: skip
         rows = [
             {"at": e.at.isoformat(), "actor": e.actor, "kind": e.kind, "trigger": e.trigger,
              "from": e.from_stage, "to": e.to_stage, "reason": e.reason, "changes": e.changes,

@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 
 from caseflow.cli.app import app, check_output, obj, out, write_output
-from caseflow.cli.options import ActorOpt, JsonOpt, case_app
+from caseflow.cli.options import ActorOpt, JsonOpt, PublicOpt, case_app
 from caseflow.domain.textformat import count_of
 from caseflow.errors import InputError
 
@@ -216,6 +216,7 @@ def meetings_export(
     output: Annotated[Path, typer.Option("-o", "--output", help="Wordfil att skriva.")],
     body: BodyOpt = "RUN",
     first: Annotated[int, typer.Option("--first-paragraph", help="Första §-numret.")] = 1,
+    public: PublicOpt = False,
 ) -> None:
     """Skriv sammanträdets kallelse med föredragningslista eller protokollsutdrag (Word)."""
     from caseflow.meetings.export import KINDS, export_meeting
@@ -227,8 +228,8 @@ def meetings_export(
         raise InputError(f"okänd handling {kind!r}; välj kallelse eller protokollsutdrag")
     name, parsed, _ = check_meeting(body, day, None, where="sammanträde")
     exported = export_meeting(db=context.db, memos_dir=context.settings.memos_dir, body=name,
-                              day=parsed, kind=kind, clock=context.clock,
-                              first_paragraph=first)  # fmt: skip
+                              day=parsed, kind=kind, clock=context.clock, first_paragraph=first,
+                              secrecy=context.records.secrecy if public else None)  # fmt: skip
     write_output(output, exported.data)
     out(f"skrev {output}")
 

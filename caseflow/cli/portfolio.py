@@ -120,6 +120,11 @@ def portfolio_report(
     diff: PortfolioDiff | None = None
     if since is not None:
         before = load_snapshot(db=context.db, label=since)
+        if public:
+            from caseflow.records.fieldmask import mask_stored_docs
+
+            before = mask_stored_docs(db=context.db, secrecy=context.records.secrecy, roles=(),
+                                      docs=before)  # fmt: skip
         diff = diff_portfolios(
             before, cases, label_from=since, label_to=f"{day}", stage_names=stage_names(context)
         )
@@ -162,13 +167,22 @@ def portfolio_snapshots(ctx: typer.Context) -> None:
 
 
 @portfolio_app.command("diff")
-def portfolio_diff(ctx: typer.Context, label_a: str, label_b: str) -> None:
+def portfolio_diff(
+    ctx: typer.Context, label_a: str, label_b: str, public: PublicOpt = False
+) -> None:
     """Vad som ändrats mellan två ögonblicksbilder."""
     from caseflow.portfolio.snapshots import diff_portfolios, load_snapshot
 
     context = obj(ctx)
     before = load_snapshot(db=context.db, label=label_a)
     after = load_snapshot(db=context.db, label=label_b)
+    if public:
+        from caseflow.records.fieldmask import mask_stored_docs
+
+        before, after = (
+            mask_stored_docs(db=context.db, secrecy=context.records.secrecy, roles=(), docs=docs)
+            for docs in (before, after)
+        )
     diff = diff_portfolios(
         before, after, label_from=label_a, label_to=label_b, stage_names=stage_names(context)
     )

@@ -5,11 +5,19 @@ the memo's Word template, so they carry the region's letterhead and look. The de
 protokollsutdrag is the numbered list under "Beslut" of the memo the case's decision was
 registered on (else its latest memo), read back from the bytes stored when it was written
 (`memo.beslut`): what was signed, never the case as it reads today.
+
+Secrecy: produced for roles without access to marked case fields (`secrecy` and `roles`), a
+marked field's value reads `[sekretess]` (the title, the handläggare, the owner and copies under
+"Utdrag till"), and the decision text of a case with field marks in force (or whose memo is
+marked) is left out with a note: the memo may quote the marked values. The board's own copy is
+produced for a role with access (or without `secrecy`: the CLI, a holder of the database).
 """
 
 from __future__ import annotations
 
+import dataclasses
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -25,11 +33,18 @@ from caseflow.memo.compose import BoardConfig, cached_board, swedish_long_date
 from caseflow.memo.decisions import DecisionRow, list_decisions
 from caseflow.memo.render import markdown_to_docx
 from caseflow.memo.store import renders_of
+from caseflow.records.config import SecrecyConfig
+from caseflow.records.fieldmask import hidden_fields, marked_titles, masked_value
+from caseflow.records.models import Handling, SecrecyMark
+from caseflow.records.vocabulary import MASK
 from caseflow.store.db import Database
 from caseflow.store.models import AgendaItem, Case, Decision, Meeting, MemoFile, MemoRender
 from caseflow.store.repo import get_person
 
 KINDS = ("kallelse", "protokollsutdrag")
+WITHHELD = (
+    "Beslutstexten återges inte här: memot kan innehålla sekretessmarkerade uppgifter ur ärendet."
+)
 JUSTERING = "Justerandes signatur: ……………………………    Utdragsbestyrkande: ……………………………"
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>#|~!])")
 
@@ -96,21 +111,54 @@ def _decision(session: Session, case: Case) -> tuple[tuple[str, ...], str | None
     return tuple(text(s) for s in sentences), None
 
 
+def _memo_marked(session: Session, case: Case) -> bool:
+    """Whether the memo the decision text would be read from is under a mark in force."""
+    memo = _memo_of(session, case)
+    if memo is None:
+        return False
+    stmt = (
+        select(SecrecyMark.id)
+        .join(Handling, col(Handling.id) == col(SecrecyMark.handling_id))
+        .where(Handling.case_id == case.id, Handling.memo_id == memo.id,
+               col(SecrecyMark.lifted_at).is_(None))
+    )  # fmt: skip
+    return session.exec(stmt).first() is not None
+
+
 def _items(session: Session, meeting: Meeting, board: BoardConfig, *, first: int,
-           with_decisions: bool) -> list[Item]:  # fmt: skip
+           with_decisions: bool, secrecy: SecrecyConfig | None,
+           roles: Sequence[str]) -> list[Item]:  # fmt: skip
     stmt = (
         select(Case)
         .join(AgendaItem, col(AgendaItem.case_id) == col(Case.id))
         .where(AgendaItem.meeting_id == meeting.id)
         .order_by(col(AgendaItem.position), col(AgendaItem.id))
     )
+    cases = list(session.exec(stmt).all())
+    guarded = secrecy is not None and not secrecy.may_see(tuple(roles))
+    hidden = (
+        hidden_fields(session=session, secrecy=secrecy, roles=roles,
+                      case_ids=[c.id for c in cases if c.id is not None])
+        if secrecy is not None and guarded else {}
+    )  # fmt: skip
     found = []
-    for number, case in enumerate(session.exec(stmt).all(), start=first):
+    for number, case in enumerate(cases, start=first):
+        shut = hidden.get(case.id or 0, frozenset())
         owner = case.owner or (board.organisation if case.owner_is_region else "")
+        owner = masked_value("owner", owner) if "owner" in shut and case.owner else owner
         handlaggare = _name(session, case.handlaggare, "ingen handläggare utsedd")
-        copies = [owner] + [c for c in getattr(case, "copies", None) or [] if c != owner]
-        decision, note = _decision(session, case) if with_decisions else ((), None)
-        found.append(Item(number, case.diarienummer, case.title, handlaggare,
+        handlaggare = MASK if "handlaggare" in shut and case.handlaggare else handlaggare
+        listed = list(getattr(case, "copies", None) or [])
+        listed = list(masked_value("copies", listed)) if "copies" in shut else listed
+        copies = [owner] + [c for c in listed if c != owner]
+        title = masked_value("title", case.title) if "title" in shut else case.title
+        decision: tuple[str, ...] = ()
+        note: str | None = None
+        if with_decisions and guarded and (shut or _memo_marked(session, case)):
+            note = WITHHELD
+        elif with_decisions:
+            decision, note = _decision(session, case)
+        found.append(Item(number, case.diarienummer, title, handlaggare,
                           tuple(c for c in copies if c), decision, note))  # fmt: skip
     return found
 
@@ -196,10 +244,11 @@ def protokollsutdrag_markdown(board: BoardConfig, meeting: Meeting, items: list[
 
 def export_meeting(
     *, db: Database, memos_dir: Path, body: str, day: date, kind: str, clock: Clock,
-    first_paragraph: int = 1,
+    first_paragraph: int = 1, secrecy: SecrecyConfig | None = None, roles: Sequence[str] = (),
 ) -> Exported:  # fmt: skip
     """The meeting's kallelse or protokollsutdrag as .docx bytes; items numbered from
-    `first_paragraph` in agenda order.
+    `first_paragraph` in agenda order; produced for `roles` (masked by `secrecy` unless they
+    may see marked fields; `secrecy=None`: unmasked, for a holder of the database).
 
     Raises:
         NotFoundError (no such meeting), InputError (unknown kind, a cancelled meeting, a
@@ -219,11 +268,16 @@ def export_meeting(
         if after and meeting.day > local_date(clock.now()):
             raise InputError(f"sammanträdet {body} {day} har inte hållits än; protokollsutdrag "
                              "skrivs efter sammanträdet")  # fmt: skip
-        items = _items(session, meeting, board, first=first_paragraph, with_decisions=after)
+        items = _items(session, meeting, board, first=first_paragraph, with_decisions=after,
+                       secrecy=secrecy, roles=roles)  # fmt: skip
         here = f"{meeting.body} {meeting.day.isoformat()}"
         decisions = [(d, _name(session, d.signed_by, "okänd beslutsfattare"))
                      for d in _delegation_decisions(db, meeting)
                      if not after or d.meeting == here]  # fmt: skip
+        if secrecy is not None and not secrecy.may_see(tuple(roles)):
+            titles = marked_titles(session=session)
+            decisions = [(dataclasses.replace(d, title=MASK) if d.diarienummer in titles else d,
+                          signer) for d, signer in decisions]  # fmt: skip
     if after:
         markdown = protokollsutdrag_markdown(board, meeting, items, decisions)
         title = f"Protokollsutdrag {meeting.body} {meeting.day.isoformat()}"

@@ -1,6 +1,10 @@
 """Case fields under a secrecy mark, masked for those who may not see them, in every output that
 shows a case: the case page and its history, the case JSON of the API and `case show --public`,
-the case lists and their csv/xlsx, the portfolio report.
+the case lists and their csv/xlsx, the portfolio report; elsewhere with these functions: the
+list's search and filters (`cases.caselist`, `masked`), the kallelse and protokollsutdrag
+(`meetings.export`), `case history --public` and the history's mark reasons (`mask_history`),
+the results report's suggestions (`results.prefill`), portfolio snapshots in a public diff
+(`mask_stored_docs`), the calendar feed (`meetings.calendar`).
 
 A masked text, long text or e-mail field reads `[sekretess]`, a list field `["[sekretess]"]`,
 an amount or a date is left out (null), so a masked value is never mistaken for a real one and a
@@ -27,7 +31,7 @@ from caseflow.errors import PermissionDeniedError
 from caseflow.records.config import SecrecyConfig
 from caseflow.records.models import Handling, SecrecyMark
 from caseflow.records.rows import event_row
-from caseflow.records.secrecy import MARK, field_marks
+from caseflow.records.secrecy import LIFT, MARK, field_marks
 from caseflow.records.vocabulary import MASK, format_number
 from caseflow.store.casemap import case_to_dict
 from caseflow.store.db import Database
@@ -69,11 +73,16 @@ def mask_row(row: T, fields: Iterable[str]) -> T:
     return dataclasses.replace(row, **changes) if changes else row  # type: ignore[type-var]
 
 
-def mask_event(event: CaseEvent, fields: Iterable[str]) -> CaseEvent:
+def mask_event(event: CaseEvent, fields: Iterable[str], *, reasons: bool = False) -> CaseEvent:
     """A copy of `event` (detached; the row itself is untouched) with the values of `fields`
-    in its changes masked: the whole case of a create, before and after of an edit."""
+    in its changes masked: the whole case of a create, before and after of an edit; with
+    `reasons` (a role without access), the reason of a secrecy mark or its lifting too (it may
+    tell what the marked content is)."""
     hidden = set(fields)
     changes = event.changes
+    if reasons and event.kind in (MARK, LIFT) and changes and changes.get("reason"):
+        masked = {**changes, "reason": MASK}
+        return CaseEvent.model_validate({**event.model_dump(), "changes": masked})
     if not hidden or not changes or not hidden & set(changes):
         return event
     if event.kind in WHOLE_CASE_EVENTS:
@@ -85,6 +94,18 @@ def mask_event(event: CaseEvent, fields: Iterable[str]) -> CaseEvent:
             if isinstance(pair, list) and len(pair) == 2:
                 new[name] = [masked_value(name, pair[0]), masked_value(name, pair[1])]
     return CaseEvent.model_validate({**event.model_dump(), "changes": new})
+
+
+def mask_history(
+    *, session: Session, secrecy: SecrecyConfig, roles: Sequence[str], case_id: int,
+    events: Sequence[CaseEvent],
+) -> list[CaseEvent]:  # fmt: skip
+    """The case's history `events` as `roles` may see them: marked fields' values and the
+    reasons of secrecy marks masked for a role without access."""
+    if secrecy.may_see(tuple(roles)):
+        return list(events)
+    hidden = field_marks(session=session, case_ids=[case_id]).get(case_id, {})
+    return [mask_event(e, hidden, reasons=True) for e in events]
 
 
 def hidden_fields(
@@ -114,6 +135,27 @@ def case_docs(
     if not hidden:
         return docs
     return [mask_doc(d, hidden.get(c.id or 0, ())) for c, d in zip(cases, docs, strict=True)]
+
+
+def mask_stored_docs(
+    *, db: Database, secrecy: SecrecyConfig, roles: Sequence[str],
+    docs: Sequence[dict[str, Any]],
+) -> list[dict[str, Any]]:  # fmt: skip
+    """Case JSON kept apart from the case (a portfolio snapshot) masked by the marks in force on
+    the case of its `diarienummer` now, unless `roles` may see them."""
+    if secrecy.may_see(tuple(roles)):
+        return list(docs)
+    stmt = (
+        select(Case, SecrecyMark.field)
+        .join(SecrecyMark, col(SecrecyMark.case_id) == col(Case.id))
+        .where(col(SecrecyMark.handling_id).is_(None), col(SecrecyMark.lifted_at).is_(None))
+    )
+    marked: dict[str, set[str]] = {}
+    with db.read() as session:
+        for case, field in session.exec(stmt).all():
+            if field:
+                marked.setdefault(case.diarienummer, set()).add(field)
+    return [mask_doc(d, marked.get(str(d.get("diarienummer")), ())) for d in docs]
 
 
 def secret_values(

@@ -1,8 +1,13 @@
 """Use cases of drafting: read the cases as ProjectRows (two queries, no ORM), build the year's
-suggestions, and take a suggestion into an answer (appended, never overwriting)."""
+suggestions, and take a suggestion into an answer (appended, never overwriting).
+
+For a role without access to marked case fields (`masked=True`), a marked title, owner, area or
+priority reads `[sekretess]` and a marked start or end date is left out, so no suggestion quotes
+a value the role may not see (funding lines are not case fields and stay as they are)."""
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterable
 from datetime import date
 
@@ -11,6 +16,8 @@ from sqlmodel import SQLModel
 
 from caseflow.clock import Clock
 from caseflow.errors import InputError, NotFoundError
+from caseflow.records.models import SecrecyMark
+from caseflow.records.vocabulary import MASK
 from caseflow.results.defaults import DEFAULT_EDITION, DEFAULT_REGION
 from caseflow.results.draft import Draft, FunderLine, ProjectRow, build_draft
 from caseflow.results.drafting import DRAFTING_FILE, DraftingSpec, load_drafting
@@ -22,13 +29,40 @@ from caseflow.workflow.machine import CompiledWorkflow
 _TABLE = SQLModel.metadata.tables["cases"]
 _CASES = _TABLE.c
 _FUNDERS = SQLModel.metadata.tables["case_funders"].c
+_MARKS = SecrecyMark.__table__.c  # type: ignore[attr-defined]
+#: The ProjectRow fields a mark may cover: text read as `[sekretess]`, dates left out.
+_MASKED_TEXT = ("title", "owner", "area", "priority")
+_MASKED_DATES = ("start_date", "end_date")
+
+
+def _hidden(conn: Connection, ids: list[int]) -> dict[int, set[str]]:
+    """The fields of `ids` under a mark in force."""
+    found: dict[int, set[str]] = {}
+    if not ids:
+        return found
+    stmt = select(_MARKS.case_id, _MARKS.field).where(
+        _MARKS.case_id.in_(ids), _MARKS.handling_id.is_(None), _MARKS.lifted_at.is_(None)
+    )
+    for case_id, field in conn.execute(stmt):
+        if field:
+            found.setdefault(int(case_id), set()).add(str(field))
+    return found
+
+
+def _mask(row: ProjectRow, fields: set[str]) -> ProjectRow:
+    changes: dict[str, object] = {
+        name: MASK for name in _MASKED_TEXT if name in fields and getattr(row, name)
+    }
+    changes.update({name: None for name in _MASKED_DATES if name in fields})
+    return dataclasses.replace(row, **changes) if changes else row  # type: ignore[arg-type]
 
 
 def read_projects(
-    conn: Connection, *, year: int, running_stages: Iterable[str]
+    conn: Connection, *, year: int, running_stages: Iterable[str], masked: bool = False
 ) -> list[ProjectRow]:
     """Every case that could matter for `year`: its period overlaps the year, or it has an
-    anslag 1:1 line decided in the year (or undated). `ran`: in a running stage or completed."""
+    anslag 1:1 line decided in the year (or undated). `ran`: in a running stage or completed.
+    `masked`: marked fields masked (a role without access)."""
     running = set(running_stages)
     first, last = date(year, 1, 1), date(year, 12, 31)
     overlapping = (_CASES.start_date <= last) & (
@@ -60,13 +94,15 @@ def read_projects(
         .order_by(_FUNDERS.case_id, _FUNDERS.position)
     ):  # fmt: skip
         lines.setdefault(case_id, []).append(FunderLine(code, status, amount, decided))
+    hidden = _hidden(conn, [int(r[0]) for r in rows]) if masked else {}
     out = []
     for id_, prefix, serial, dnr_year, title, owner, own, priority, area, start, end, stage, \
             outcome in rows:  # fmt: skip
-        out.append(ProjectRow(
+        row = ProjectRow(
             f"{prefix}/{serial}/{dnr_year}", title, owner, own, priority, area, start, end,
             stage in running or outcome == "completed", tuple(lines.get(id_, ())),
-        ))  # fmt: skip
+        )  # fmt: skip
+        out.append(_mask(row, hidden[id_]) if id_ in hidden else row)
     return out
 
 
@@ -77,9 +113,11 @@ def prefill(
     running_stages: Iterable[str],
     region: str = DEFAULT_REGION,
     drafting: DraftingSpec | None = None,
+    masked: bool = False,
 ) -> Draft:
     """The year's suggestions from the cases, for the report's form edition (or the default
-    edition if the year has no report yet).
+    edition if the year has no report yet); `masked`: for a role without access to marked
+    fields.
 
     Raises:
         DraftingError: the drafting configuration does not fit the form.
@@ -90,7 +128,7 @@ def prefill(
         edition = DEFAULT_EDITION
     spec = drafting or load_drafting(DRAFTING_FILE, form=load_form(edition))
     with db.reading() as conn:
-        rows = read_projects(conn, year=year, running_stages=running_stages)
+        rows = read_projects(conn, year=year, running_stages=running_stages, masked=masked)
     return build_draft(rows, year=year, spec=spec, region=region)
 
 
@@ -104,6 +142,7 @@ def accept_suggestion(
     actor: str,
     clock: Clock,
     region: str = DEFAULT_REGION,
+    masked: bool = False,
 ) -> AnswerView:
     """Take the suggestion for `slot` into the answer: appended after what is there (a blank
     line between), never replacing it; a suggestion already in the answer is not added again.
@@ -112,7 +151,7 @@ def accept_suggestion(
         InputError: no suggestion for the slot, or it is already in the answer.
         And as `save_answer` (locked report, conflicts).
     """
-    draft = prefill(db=db, year=year, running_stages=running_stages, region=region)
+    draft = prefill(db=db, year=year, running_stages=running_stages, region=region, masked=masked)
     suggestion = draft.suggestions.get(slot)
     if suggestion is None:
         raise InputError(f"inget förslag till {slot} för {year}")

@@ -16,7 +16,7 @@ from caseflow.cases.notes import MAX_NOTE, add_note
 from caseflow.domain.dnr import parse_dnr
 from caseflow.domain.permissions import require
 from caseflow.records.config import SecrecyConfig
-from caseflow.records.fieldmask import hidden_fields, mask_doc, mask_event, refuse_hidden
+from caseflow.records.fieldmask import hidden_fields, mask_doc, mask_history, refuse_hidden
 from caseflow.store.casemap import case_to_dict
 from caseflow.store.db import Database
 from caseflow.store.models import Case
@@ -107,8 +107,9 @@ def list_cases(
         handlaggare=clean(handlaggare, "handlaggare"), sort=sort, descending=order == "desc",
         page=page, per_page=per_page,
     )  # fmt: skip
+    masked = not ctx.records.secrecy.may_see(tuple(user.roles))
     with ctx.db.reading() as conn:
-        result = find_cases(conn, f)
+        result = find_cases(conn, f, masked=masked)
     with ctx.db.read() as session:
         hidden = hidden_fields(session=session, secrecy=ctx.records.secrecy, roles=user.roles,
                                case_ids=[row.id for row in result.rows])  # fmt: skip
@@ -251,10 +252,9 @@ def history(
         case = require_case(session=session, dnr=dnr)
         assert case.id is not None
         events = list_events(session=session, case_id=case.id)
-        hidden = hidden_fields(session=session, secrecy=ctx.records.secrecy, roles=user.roles,
-                               case_ids=[case.id]).get(case.id, frozenset())  # fmt: skip
-        return [EventOut.model_validate(mask_event(e, hidden), from_attributes=True)
-                for e in events]  # fmt: skip
+        shown = mask_history(session=session, secrecy=ctx.records.secrecy, roles=user.roles,
+                             case_id=case.id, events=events)  # fmt: skip
+        return [EventOut.model_validate(e, from_attributes=True) for e in shown]
 
 
 class NoteBody(BaseModel):

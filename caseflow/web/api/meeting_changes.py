@@ -148,5 +148,6 @@ def export(
     protokollsutdrag, as a Word file."""
     name, when, _ = check_meeting(body, day, None, where="sammanträde")
     done = export_meeting(db=ctx.db, memos_dir=ctx.settings.memos_dir, body=name, day=when,
-                          kind=kind, clock=ctx.clock, first_paragraph=first_paragraph)  # fmt: skip
+                          kind=kind, clock=ctx.clock, first_paragraph=first_paragraph,
+                          secrecy=ctx.records.secrecy, roles=user.roles)  # fmt: skip
     return download(done.data, fmt="docx", filename=done.filename)

@@ -162,7 +162,7 @@ def accept(user: ApiUser, ctx: Context, year: YearPath, slot: SlotPath,
     saved = accept_suggestion(
         db=ctx.db, workflow=ctx.workflows.for_subject(SUBJECT), year=year, slot=slot,
         running_stages=ctx.workflows.running_stages(), actor=user.email, clock=ctx.clock,
-        region=region,
+        region=region, masked=not ctx.records.secrecy.may_see(tuple(user.roles)),
     )  # fmt: skip
     return _answer_out(ctx, year, saved, region)
 
@@ -205,7 +205,8 @@ def suggestions(user: ApiUser, ctx: Context, year: YearPath,
                 region: Region = DEFAULT_REGION) -> dict[str, Any]:  # fmt: skip
     """Suggestions per question from the year's cases, projects to place, anslag 1:1 sums."""
     draft = prefill(db=ctx.db, year=year, running_stages=ctx.workflows.running_stages(),
-                    region=region)  # fmt: skip
+                    region=region,
+                    masked=not ctx.records.secrecy.may_see(tuple(user.roles)))  # fmt: skip
     return {
         "year": year,
         "suggestions": [asdict(s) for s in draft.suggestions.values()],

@@ -81,6 +81,6 @@ def calendar_feed(request: Request, token: str) -> Response:
         return Response("Kalenderadressen finns inte eller är avstängd.\n", status_code=404,
                         media_type="text/plain; charset=utf-8", headers=headers)  # fmt: skip
     data, _ = calendar_for(db=context.db, base_url=context.settings.base_url,
-                           person=principal.email,
-                           today=local_date(context.clock.now()))  # fmt: skip
+                           person=principal.email, today=local_date(context.clock.now()),
+                           secrecy=context.records.secrecy)  # fmt: skip
     return Response(data, media_type="text/calendar; charset=utf-8", headers=headers)

@@ -202,6 +202,13 @@ async def memo(request: Request, user: FormUser, prefix: str, serial: str, year:
                     headers={"X-Memo-Warnings": str(len(rendered.warnings))})  # fmt: skip
 
 
+#: The case fields the Ärendebeskrivning's draft quotes, and the one it writes.
+DRAFT_READS = (
+    "title", "owner", "purpose", "start_date", "end_date", "total_budget_sek", "strategy",
+    "priority", "own_financing", "anchoring_body", "anchoring_date", "background",
+)  # fmt: skip
+
+
 @router.post(BASE + "/memo/draft")
 async def memo_draft(request: Request, user: FormUser, prefix: str, serial: str,
                      year: str) -> Response:  # fmt: skip
@@ -213,6 +220,9 @@ async def memo_draft(request: Request, user: FormUser, prefix: str, serial: str,
     memos_dir = context.settings.memos_dir
     try:
         require("render_memo", user.email, user.roles)
+        # the draft quotes the case's fields: a role that may not see a marked one gets none
+        refuse_hidden(db=context.db, secrecy=context.records.secrecy, roles=user.roles, dnr=dnr,
+                      names=DRAFT_READS)  # fmt: skip
         action = _text(form, "draft_as", limit=10) or "save"
         if action != "save":
             document = draft_document(db=context.db, memos_dir=memos_dir, dnr=dnr, fmt=action)

@@ -35,7 +35,7 @@ from caseflow.memo.store import renders_of, stored_hashes
 from caseflow.records.fieldmask import (
     hidden_fields,
     mask_doc,
-    mask_event,
+    mask_history,
     mask_row,
     secret_values,
 )
@@ -108,9 +108,10 @@ def case_list(
     context = web(request)
     f = _filter(q, stage, area, funder, owner, handlaggare, sort, order, page)
     partial = bool(request.headers.get("hx-request")) and not request.headers.get("hx-boosted")
+    masked = not context.records.secrecy.may_see(tuple(user.roles))
     with context.db.reading() as conn:
         try:
-            result = find_cases(conn, f)
+            result = find_cases(conn, f, masked=masked)
             error = None
         except InputError as err:
             result, error = find_cases(conn, CaseFilter()), str(err)
@@ -260,7 +261,8 @@ def load_case_view(
         hidden = hidden_fields(
             session=session, secrecy=context.records.secrecy, roles=user.roles, case_ids=[case.id]
         ).get(case.id, frozenset())
-        events = [mask_event(e, hidden) for e in events]  # fmt: skip
+        events = mask_history(session=session, secrecy=context.records.secrecy,
+                              roles=user.roles, case_id=case.id, events=events)  # fmt: skip
         renders = renders_of(session=session, case_id=case.id)
         agendas = agendas_of(session=session, case_id=case.id)
         stored = stored_hashes(session=session, hashes=[r.content_hash for r in renders])

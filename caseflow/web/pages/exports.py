@@ -40,7 +40,8 @@ async def export_list(
                    descending=order == "desc")  # fmt: skip
     context = web(request)
     with context.db.read() as session:
-        ids = matching_ids(session.connection(), f)
+        masked = not context.records.secrecy.may_see(tuple(user.roles))
+        ids = matching_ids(session.connection(), f, masked=masked)
         by_id = {c.id: c for c in _cases(session, ids)}
         cases = case_docs(session=session, cases=[by_id[i] for i in ids if i in by_id],
                           secrecy=context.records.secrecy, roles=user.roles)  # fmt: skip

@@ -139,7 +139,8 @@ def export(
     context = web(request)
     try:
         done = export_meeting(db=context.db, memos_dir=context.settings.memos_dir, body=name,
-                              day=when, kind=kind, clock=context.clock)  # fmt: skip
+                              day=when, kind=kind, clock=context.clock,
+                              secrecy=context.records.secrecy, roles=user.roles)  # fmt: skip
     except CaseflowError as err:
         return meeting_page(request, user, name, when.isoformat(), error=str(err),
                             status_code=status_of(err))  # fmt: skip

@@ -9,6 +9,7 @@ from starlette.responses import RedirectResponse, Response
 
 from caseflow.domain.permissions import require
 from caseflow.mail.outbox import STATUSES, count_messages, get_message, list_messages, resend
+from caseflow.web.api.common import RowNumber
 from caseflow.web.flash import done_message, done_query
 from caseflow.web.security import PageUser, form_user, page_user, web
 from caseflow.web.templating import render
@@ -44,7 +45,7 @@ def outbox(request: Request, user: User, status: Param = None) -> Response:
 
 @router.get("/outbox/{number}")
 def message_page(
-    request: Request, user: User, number: int, done: Param = None, sig: Param = None
+    request: Request, user: User, number: RowNumber, done: Param = None, sig: Param = None
 ) -> Response:
     """One message as it was (or will be) sent: recipient, subject, text, attempts, error."""
     require("view_outbox", user.email, user.roles)
@@ -55,7 +56,7 @@ def message_page(
 
 
 @router.post("/outbox/{number}/resend")
-async def resend_message(request: Request, user: FormUser, number: int) -> Response:
+async def resend_message(request: Request, user: FormUser, number: RowNumber) -> Response:
     """Queue the message again; the worker sends it on its next round."""
     require("view_outbox", user.email, user.roles)
     context = web(request)

@@ -105,7 +105,8 @@ def report_page(
     mine = [m for m in moves if set(m.roles) & set(user.roles)]
     today = local_date(context.clock.now())
     draft = prefill(db=context.db, year=year, running_stages=context.workflows.running_stages(),
-                    region=region)  # fmt: skip
+                    region=region,
+                    masked=not context.records.secrecy.may_see(tuple(user.roles)))  # fmt: skip
     by_section: dict[int, list[owners.SectionOwner]] = {}
     for owner in owners.list_owners(db=context.db, year=year, region=region):
         by_section.setdefault(owner.section, []).append(owner)
@@ -182,6 +183,7 @@ async def accept(request: Request, user: FormUser, year: str, slot: str,
             db=context.db, workflow=context.workflows.for_subject(SUBJECT), year=number,
             slot=slot[:8], running_stages=context.workflows.running_stages(),
             actor=user.email, clock=context.clock, region=where,
+            masked=not context.records.secrecy.may_see(tuple(user.roles)),
         )  # fmt: skip
     except CaseflowError as err:
         return report_page(request, user, number, region=where, error=str(err),
