@@ -74,3 +74,35 @@ def read_person_dict(*, tx: CursorTransaction, email: str) -> dict[str, Any] | N
     """The person with this e-mail as `Person.model_dump()` gives it, or None."""
     row = tx.first(_SELECT_PERSON, {"email": email})
     return None if row is None else dict(zip(_PERSON_NAMES, row, strict=True))
+
+
+_SELECT_SIGNERS = Prepared(
+    select(_PEOPLE.c.email, _PEOPLE.c.name, _PEOPLE.c.title, _PEOPLE.c.roles).order_by(
+        _PEOPLE.c.email
+    )
+)
+_SELECT_OFFICERS = Prepared(
+    select(_PEOPLE.c.email, _PEOPLE.c.name, _PEOPLE.c.roles).order_by(
+        _PEOPLE.c.name, _PEOPLE.c.email
+    )
+)
+
+
+def read_signatories(*, tx: CursorTransaction) -> list[tuple[str, str]]:
+    """(e-mail, "name, title") of every person with the beslutsfattare role and a title, by
+    e-mail: who may sign a memo (the case page's choices)."""
+    return [
+        (email, f"{name}, {title}")
+        for email, name, title, roles in tx.all(_SELECT_SIGNERS, {})
+        if "beslutsfattare" in roles and title
+    ]
+
+
+def read_officers(*, tx: CursorTransaction) -> list[tuple[str, str]]:
+    """(e-mail, name) of every person with the handläggare role, by name (as
+    `cases.people.officers`)."""
+    return [
+        (email, name)
+        for email, name, roles in tx.all(_SELECT_OFFICERS, {})
+        if "handlaggare" in roles
+    ]

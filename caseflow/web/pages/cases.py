@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request
@@ -41,13 +41,16 @@ from caseflow.records.fieldmask import (
 )
 from caseflow.records.vocabulary import MASK
 from caseflow.reminders.deadlines import DeadlineRow, list_deadlines, may_mark, overdue_counts
+from caseflow.retention.service import PlannedDocument
 from caseflow.store.casemap import case_to_dict
+from caseflow.store.caseread import read_officers, read_signatories
 from caseflow.store.models import CaseEvent, MemoRender
-from caseflow.store.repo import latest_events, list_people, require_case
+from caseflow.store.prepared import CursorTransaction
+from caseflow.store.repo import latest_events, require_case
 from caseflow.web.context import WebContext
 from caseflow.web.flash import done_message
 from caseflow.web.forms import KINDS, LABELS, MAX_LENGTHS, REQUIRED, TEXTAREAS, display
-from caseflow.web.retention import retention_rows
+from caseflow.web.retention import case_retention_rows
 from caseflow.web.security import PageUser, form_user, page_user, web
 from caseflow.web.templating import render
 from caseflow.workflow.machine import Move
@@ -226,6 +229,8 @@ class CaseView:
     officers: list[tuple[str, str]]  # (e-mail, name): the Handläggare the form offers
     offered: dict[str, list[str]]  # field → the values the form suggests (area, priority)
     hidden: frozenset[str] = frozenset()  # marked fields the user may not see (masked in `case`)
+    retention: list[PlannedDocument] = field(default_factory=list)  # the retention section
+    retention_error: str | None = None  # the plan cannot be read
 
 
 def form_choices(context: WebContext, conn: Connection) -> dict[str, list[str]]:
@@ -267,12 +272,18 @@ def load_case_view(
         deadlines = list_deadlines(session.connection(), today=local_date(context.clock.now()),
                                    case_id=case.id, include_done=True)  # fmt: skip
         decisions = decisions_of(session=session, case_id=case.id)
-        signatories = [(p.email, f"{p.name}, {p.title}") for p in list_people(session=session)
-                       if "beslutsfattare" in p.roles and p.title]  # fmt: skip
-        offered = form_choices(context, session.connection())
-        people = officers(session=session)
-        meetings = (list_meetings(db=context.db, conn=session.connection())
+        conn = session.connection()
+        cursor = conn.connection.cursor()  # the DBAPI connection, in the session's transaction
+        try:
+            tx = CursorTransaction(cursor, conn.dialect)
+            signatories = read_signatories(tx=tx)
+            people = read_officers(tx=tx)
+        finally:
+            cursor.close()
+        offered = form_choices(context, conn)
+        meetings = (list_meetings(db=context.db, conn=conn)
                     if allowed("schedule_case", user.roles) else [])  # fmt: skip
+        retention, retention_error = case_retention_rows(request, session, case.id, user.roles)
     memo_kinds, memo_default = kind_choices(context.settings.memos_dir, data)
     return CaseView(
         case=mask_doc(data, hidden), hidden=hidden, row_version=case.row_version,
@@ -281,7 +292,7 @@ def load_case_view(
         meetings=[m for m in meetings if not m.cancelled],
         decisions=decisions[::-1], signatories=signatories, stored=stored,
         memo_kinds=memo_kinds, memo_default=memo_default, agendas=agendas, officers=people,
-        offered=offered,
+        offered=offered, retention=retention, retention_error=retention_error,
     )  # fmt: skip
 
 
@@ -302,7 +313,6 @@ def case_page(
     if values:
         shown.update(values)
     shown.update({name: MASK for name in view.hidden if name in shown})
-    retention, retention_error = retention_rows(request, dnr, user.roles)
     return render(
         request, "case.html",
         {"user": user, "view": view, "c": view.case,
@@ -313,7 +323,7 @@ def case_page(
          "closed": view.case["outcome"] is not None,
          "history": [(e, describe(e, names)) for e in view.events],
          "error": error, "message": message,
-         "retention": retention, "retention_error": retention_error,
+         "retention": view.retention, "retention_error": view.retention_error,
          "can_edit": allowed("edit_case", user.roles), "note": note,
          "can_memo": allowed("render_memo", user.roles),
          "can_finalize": allowed("finalize_memo", user.roles),
