@@ -13,6 +13,7 @@ from sqlmodel import SQLModel
 import caseflow.store.models  # noqa: F401  (registers the tables)
 from caseflow.domain.casefields import CASE_FIELDS
 from caseflow.domain.dnr import Diarienummer
+from caseflow.domain.facts import CaseFacts, FunderFacts
 from caseflow.store.casemap import _json_value
 from caseflow.store.prepared import CursorTransaction, Prepared
 
@@ -44,20 +45,28 @@ def read_case_dict(
     *, tx: CursorTransaction, dnr: Diarienummer
 ) -> tuple[int, dict[str, Any]] | None:
     """The case's id and its documented JSON object (as `case_to_dict`), or None."""
+    found = read_case_facts(tx=tx, dnr=dnr)
+    return None if found is None else (found[0].id, found[1])
+
+
+def read_case_facts(
+    *, tx: CursorTransaction, dnr: Diarienummer
+) -> tuple[CaseFacts, dict[str, Any]] | None:
+    """The case's facts (for its moves' guards, with funders) and its documented JSON object
+    (as `case_to_dict`), from one read of the row and one of its funders; None: no such case."""
     row = tx.first(_SELECT_CASE, {"prefix": dnr.prefix, "serial": dnr.serial, "year": dnr.year})
     if row is None:
         return None
     columns = dict(zip(_CASE_NAMES, row, strict=True))
     case_id = int(columns["id"])
+    funders = tx.all(_SELECT_FUNDERS, {"case_id": case_id})
     out: dict[str, Any] = {}
     for spec in CASE_FIELDS:
         if spec.kind == "funders":
             out[spec.name] = [
                 {"code": code, "amount_sek": amount, "status": status,
                  "decision_date": _json_value(decided), "case_id": funder_case}
-                for code, amount, status, decided, funder_case in tx.all(
-                    _SELECT_FUNDERS, {"case_id": case_id}
-                )
+                for code, amount, status, decided, funder_case in funders
             ]  # fmt: skip
         elif spec.name == "diarienummer":
             out[spec.name] = (
@@ -67,7 +76,13 @@ def read_case_dict(
             out[spec.name] = list(columns[spec.name])
         else:
             out[spec.name] = _json_value(columns[spec.name])
-    return case_id, out
+    c = columns
+    facts = CaseFacts(
+        case_id, str(dnr), c["stage"], c["row_version"], c["workflow"], c["title"], c["purpose"],
+        c["start_date"], c["end_date"], c["total_budget_sek"], c["final_report_date"],
+        tuple(FunderFacts(code, status, decided) for code, _, status, decided, _ in funders),
+    )  # fmt: skip
+    return facts, out
 
 
 def read_person_dict(*, tx: CursorTransaction, email: str) -> dict[str, Any] | None:

@@ -25,7 +25,7 @@ from caseflow.domain.financing import financing_plan
 from caseflow.domain.history import describe, labels_of
 from caseflow.domain.permissions import allowed, require
 from caseflow.domain.workdays import local_date
-from caseflow.errors import CaseflowError, InputError
+from caseflow.errors import CaseflowError, InputError, UnknownCaseError
 from caseflow.meetings.agendas import agendas_of
 from caseflow.meetings.service import MeetingInfo, list_meetings
 from caseflow.memo.decisions import DecisionRow, decisions_of
@@ -42,11 +42,15 @@ from caseflow.records.fieldmask import (
 from caseflow.records.vocabulary import MASK
 from caseflow.reminders.deadlines import DeadlineRow, list_deadlines, may_mark, overdue_counts
 from caseflow.retention.service import PlannedDocument
-from caseflow.store.casemap import case_to_dict
-from caseflow.store.caseread import read_officers, read_signatories
+from caseflow.store.caseread import (
+    read_case_facts,
+    read_officers,
+    read_person_dict,
+    read_signatories,
+)
 from caseflow.store.models import CaseEvent, MemoRender
 from caseflow.store.prepared import CursorTransaction
-from caseflow.store.repo import latest_events, require_case
+from caseflow.store.repo import latest_events
 from caseflow.web.context import WebContext
 from caseflow.web.flash import done_message
 from caseflow.web.forms import KINDS, LABELS, MAX_LENGTHS, REQUIRED, TEXTAREAS, display
@@ -253,12 +257,24 @@ def load_case_view(
     """Everything the case page shows, read in one session; the latest HISTORY_PAGE history
     entries unless `history_all`."""
     context = web(request)
+    number = parse_dnr(dnr)
     with context.db.read() as session:
-        case = require_case(session=session, dnr=parse_dnr(dnr))
-        assert case.id is not None
+        conn = session.connection()
+        cursor = conn.connection.cursor()  # the DBAPI connection, in the session's transaction
+        try:  # the case, the user's roles and the people: prebuilt statements (store.prepared)
+            tx = CursorTransaction(cursor, conn.dialect)
+            found = read_case_facts(tx=tx, dnr=number)
+            if found is None:
+                raise UnknownCaseError(f"ärendet {number} finns inte")
+            case, data = found
+            person = read_person_dict(tx=tx, email=user.email)
+            roles = None if person is None else list(person["roles"])
+            signatories = read_signatories(tx=tx)
+            people = read_officers(tx=tx)
+        finally:
+            cursor.close()
         moves = moves_of(session=session, workflows=context.workflows, case=case,
-                         actor=user.email)  # fmt: skip
-        data = case_to_dict(case)
+                         actor=user.email, roles=roles)  # fmt: skip
         events, history_total = latest_events(
             session=session, case_id=case.id, limit=None if history_all else HISTORY_PAGE
         )
@@ -269,17 +285,9 @@ def load_case_view(
         renders = renders_of(session=session, case_id=case.id)
         agendas = agendas_of(session=session, case_id=case.id)
         stored = stored_hashes(session=session, hashes=[r.content_hash for r in renders])
-        deadlines = list_deadlines(session.connection(), today=local_date(context.clock.now()),
+        deadlines = list_deadlines(conn, today=local_date(context.clock.now()),
                                    case_id=case.id, include_done=True)  # fmt: skip
         decisions = decisions_of(session=session, case_id=case.id)
-        conn = session.connection()
-        cursor = conn.connection.cursor()  # the DBAPI connection, in the session's transaction
-        try:
-            tx = CursorTransaction(cursor, conn.dialect)
-            signatories = read_signatories(tx=tx)
-            people = read_officers(tx=tx)
-        finally:
-            cursor.close()
         offered = form_choices(context, conn)
         meetings = (list_meetings(db=context.db, conn=conn)
                     if allowed("schedule_case", user.roles) else [])  # fmt: skip
