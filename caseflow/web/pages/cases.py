@@ -26,8 +26,8 @@ from caseflow.domain.history import describe, labels_of
 from caseflow.domain.permissions import allowed, require
 from caseflow.domain.workdays import local_date
 from caseflow.errors import CaseflowError, InputError, UnknownCaseError
-from caseflow.meetings.agendas import agendas_of
-from caseflow.meetings.service import MeetingInfo, list_meetings
+from caseflow.meetings.agendas import read_agendas, read_open_meetings
+from caseflow.meetings.service import MeetingInfo
 from caseflow.memo.decisions import DecisionRow, decisions_of
 from caseflow.memo.service import board as board_config
 from caseflow.memo.service import kind_choices
@@ -271,6 +271,8 @@ def load_case_view(
             roles = None if person is None else list(person["roles"])
             signatories = read_signatories(tx=tx)
             people = read_officers(tx=tx)
+            agendas = read_agendas(tx=tx, case_id=case.id)
+            meetings = read_open_meetings(tx=tx) if allowed("schedule_case", user.roles) else []
         finally:
             cursor.close()
         moves = moves_of(session=session, workflows=context.workflows, case=case,
@@ -283,21 +285,18 @@ def load_case_view(
         ).get(case.id, frozenset())
         events = [mask_event(e, hidden) for e in events]  # fmt: skip
         renders = renders_of(session=session, case_id=case.id)
-        agendas = agendas_of(session=session, case_id=case.id)
         stored = stored_hashes(session=session, hashes=[r.content_hash for r in renders])
         deadlines = list_deadlines(conn, today=local_date(context.clock.now()),
                                    case_id=case.id, include_done=True)  # fmt: skip
         decisions = decisions_of(session=session, case_id=case.id)
         offered = form_choices(context, conn)
-        meetings = (list_meetings(db=context.db, conn=conn)
-                    if allowed("schedule_case", user.roles) else [])  # fmt: skip
         retention, retention_error = case_retention_rows(request, session, case.id, user.roles)
     memo_kinds, memo_default = kind_choices(context.settings.memos_dir, data)
     return CaseView(
         case=mask_doc(data, hidden), hidden=hidden, row_version=case.row_version,
         case_id=case.id, moves=moves,
         events=events, history_total=history_total, renders=renders[::-1], deadlines=deadlines,
-        meetings=[m for m in meetings if not m.cancelled],
+        meetings=meetings,
         decisions=decisions[::-1], signatories=signatories, stored=stored,
         memo_kinds=memo_kinds, memo_default=memo_default, agendas=agendas, officers=people,
         offered=offered, retention=retention, retention_error=retention_error,
