@@ -5,6 +5,7 @@ give from ORM rows, without loading ORM objects (the memo service reads them per
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import bindparam, select
@@ -51,9 +52,10 @@ def read_case_dict(
 
 def read_case_facts(
     *, tx: CursorTransaction, dnr: Diarienummer
-) -> tuple[CaseFacts, dict[str, Any]] | None:
-    """The case's facts (for its moves' guards, with funders) and its documented JSON object
-    (as `case_to_dict`), from one read of the row and one of its funders; None: no such case."""
+) -> tuple[CaseFacts, dict[str, Any], datetime] | None:
+    """The case's facts (for its moves' guards, with funders), its documented JSON object (as
+    `case_to_dict`) and its `updated_at`, from one read of the row and one of its funders;
+    None: no such case."""
     row = tx.first(_SELECT_CASE, {"prefix": dnr.prefix, "serial": dnr.serial, "year": dnr.year})
     if row is None:
         return None
@@ -82,7 +84,7 @@ def read_case_facts(
         c["start_date"], c["end_date"], c["total_budget_sek"], c["final_report_date"],
         tuple(FunderFacts(code, status, decided) for code, _, status, decided, _ in funders),
     )  # fmt: skip
-    return facts, out
+    return facts, out, columns["updated_at"]
 
 
 def read_person_dict(*, tx: CursorTransaction, email: str) -> dict[str, Any] | None:

@@ -49,7 +49,7 @@ from caseflow.store.caseread import (
     read_signatories,
 )
 from caseflow.store.models import CaseEvent, MemoRender
-from caseflow.store.prepared import CursorTransaction
+from caseflow.store.prepared import cursor_in
 from caseflow.store.repo import latest_events
 from caseflow.web.context import WebContext
 from caseflow.web.flash import done_message
@@ -260,21 +260,17 @@ def load_case_view(
     number = parse_dnr(dnr)
     with context.db.read() as session:
         conn = session.connection()
-        cursor = conn.connection.cursor()  # the DBAPI connection, in the session's transaction
-        try:  # the case, the user's roles and the people: prebuilt statements (store.prepared)
-            tx = CursorTransaction(cursor, conn.dialect)
+        with cursor_in(conn) as tx:  # prebuilt statements, in the session's transaction
             found = read_case_facts(tx=tx, dnr=number)
             if found is None:
                 raise UnknownCaseError(f"ärendet {number} finns inte")
-            case, data = found
+            case, data, _ = found
             person = read_person_dict(tx=tx, email=user.email)
             roles = None if person is None else list(person["roles"])
             signatories = read_signatories(tx=tx)
             people = read_officers(tx=tx)
             agendas = read_agendas(tx=tx, case_id=case.id)
             meetings = read_open_meetings(tx=tx) if allowed("schedule_case", user.roles) else []
-        finally:
-            cursor.close()
         moves = moves_of(session=session, workflows=context.workflows, case=case,
                          actor=user.email, roles=roles)  # fmt: skip
         events, history_total = latest_events(
