@@ -37,7 +37,7 @@ from caseflow.reminders.plan import cancel_planned_on, move_changes_plan, replan
 from caseflow.store import movestore
 from caseflow.store.casemap import case_to_dict, funder_row, new_case, plain_values
 from caseflow.store.db import Database
-from caseflow.store.models import Case, CaseEvent, Person
+from caseflow.store.models import Case, CaseEvent
 from caseflow.store.repo import get_case, require_case, require_person
 from caseflow.workflow.machine import CompiledWorkflow, Move
 from caseflow.workflow.registry import WorkflowRegistry
@@ -370,19 +370,21 @@ def possible_moves(
 
 
 def moves_of(
-    *, session: Session, workflows: WorkflowRegistry, case: Case, actor: str | None = None
-) -> list[Move]:
-    """As `possible_moves`, for a case loaded in the caller's session."""
+    *, session: Session, workflows: WorkflowRegistry, case: Case | CaseFacts,
+    actor: str | None = None, roles: Sequence[str] | None = None) -> list[Move]:  # fmt: skip
+    """As `possible_moves`, for a case read in the caller's session (`roles`: the actor's)."""
     moves = _workflow_for(workflows, case).moves(case, case.stage)
     if actor is not None:
-        person = require_person(session=session, email=actor)
-        moves = [_with_role_check(m, person) for m in moves]
+        if roles is None:
+            person = require_person(session=session, email=actor)
+            actor, roles = person.email, person.roles
+        moves = [_with_role_check(m, actor, roles) for m in moves]
     return moves
 
 
-def _with_role_check(move: Move, person: Person) -> Move:
+def _with_role_check(move: Move, email: str, roles: Sequence[str]) -> Move:
     try:
-        check_roles(person.email, person.roles, move.roles, f"göra {move.label!r}")
+        check_roles(email, roles, move.roles, f"göra {move.label!r}")
     except TransitionError as err:
         return Move(
             move.trigger, move.label, move.dest, move.roles, move.outcome, move.reason_required,

@@ -234,6 +234,18 @@ def secret_handlings(*, db: Database, secrecy: SecrecyConfig, roles: Sequence[st
         return {i for i in session.exec(stmt).all() if i is not None}
 
 
+def secret_handlings_of(
+    *, session: Session, secrecy: SecrecyConfig, roles: Sequence[str], handling_ids: list[int]
+) -> set[int]:
+    """As `secret_handlings`, among `handling_ids` only, read in the caller's session."""
+    if not handling_ids or secrecy.may_see(tuple(roles)):
+        return set()
+    stmt = select(SecrecyMark.handling_id).where(
+        col(SecrecyMark.handling_id).in_(handling_ids), col(SecrecyMark.lifted_at).is_(None)
+    )
+    return {i for i in session.exec(stmt).all() if i is not None}
+
+
 def refuse_hidden(
     *, db: Database, secrecy: SecrecyConfig, roles: Sequence[str], dnr: str,
     names: Iterable[str],

@@ -79,18 +79,28 @@ def plan_documents(
         return _planned(session=session, plan=plan, workflows=workflows, dnr=dnr)
 
 
-def _planned(
-    *, session: Session, plan: RetentionPlan, workflows: WorkflowRegistry, dnr: str | None
+def case_documents(
+    *, session: Session, plan: RetentionPlan, workflows: WorkflowRegistry, case_id: int
 ) -> list[PlannedDocument]:
+    """As `plan_documents` for one case, read in the caller's session (the case page's)."""
+    return _planned(session=session, plan=plan, workflows=workflows, dnr=None, case_id=case_id)
+
+
+def _planned(
+    *, session: Session, plan: RetentionPlan, workflows: WorkflowRegistry, dnr: str | None,
+    case_id: int | None = None,
+) -> list[PlannedDocument]:  # fmt: skip
     stmt = select(Handling, Case).join(Case, col(Case.id) == col(Handling.case_id))
     if dnr is not None:  # one indexed read of the id (the case page asks for every view)
-        stmt = stmt.where(Case.id == require_case_id(session=session, dnr=parse_dnr(dnr)))
+        case_id = require_case_id(session=session, dnr=parse_dnr(dnr))
+    if case_id is not None:
+        stmt = stmt.where(Case.id == case_id)
     rows = session.exec(stmt.order_by(col(Case.id), col(Handling.number))).all()
-    if dnr is not None and not rows:
+    if case_id is not None and not rows:
         return []
     holds_stmt = select(RetentionHold).where(col(RetentionHold.lifted_at).is_(None))
     disposed_stmt = select(DisposalLog)
-    if dnr is not None:  # one case's: not the whole log on every case page
+    if case_id is not None:  # one case's: not the whole log on every case page
         holds_stmt = holds_stmt.where(col(RetentionHold.case_id) == rows[0][1].id)
         disposed_stmt = disposed_stmt.where(
             col(DisposalLog.handling_id).in_([h.id for h, _ in rows])

@@ -5,6 +5,7 @@ give from ORM rows, without loading ORM objects (the memo service reads them per
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import bindparam, select
@@ -13,6 +14,7 @@ from sqlmodel import SQLModel
 import caseflow.store.models  # noqa: F401  (registers the tables)
 from caseflow.domain.casefields import CASE_FIELDS
 from caseflow.domain.dnr import Diarienummer
+from caseflow.domain.facts import CaseFacts, FunderFacts
 from caseflow.store.casemap import _json_value
 from caseflow.store.prepared import CursorTransaction, Prepared
 
@@ -44,20 +46,29 @@ def read_case_dict(
     *, tx: CursorTransaction, dnr: Diarienummer
 ) -> tuple[int, dict[str, Any]] | None:
     """The case's id and its documented JSON object (as `case_to_dict`), or None."""
+    found = read_case_facts(tx=tx, dnr=dnr)
+    return None if found is None else (found[0].id, found[1])
+
+
+def read_case_facts(
+    *, tx: CursorTransaction, dnr: Diarienummer
+) -> tuple[CaseFacts, dict[str, Any], datetime] | None:
+    """The case's facts (for its moves' guards, with funders), its documented JSON object (as
+    `case_to_dict`) and its `updated_at`, from one read of the row and one of its funders;
+    None: no such case."""
     row = tx.first(_SELECT_CASE, {"prefix": dnr.prefix, "serial": dnr.serial, "year": dnr.year})
     if row is None:
         return None
     columns = dict(zip(_CASE_NAMES, row, strict=True))
     case_id = int(columns["id"])
+    funders = tx.all(_SELECT_FUNDERS, {"case_id": case_id})
     out: dict[str, Any] = {}
     for spec in CASE_FIELDS:
         if spec.kind == "funders":
             out[spec.name] = [
                 {"code": code, "amount_sek": amount, "status": status,
                  "decision_date": _json_value(decided), "case_id": funder_case}
-                for code, amount, status, decided, funder_case in tx.all(
-                    _SELECT_FUNDERS, {"case_id": case_id}
-                )
+                for code, amount, status, decided, funder_case in funders
             ]  # fmt: skip
         elif spec.name == "diarienummer":
             out[spec.name] = (
@@ -67,10 +78,48 @@ def read_case_dict(
             out[spec.name] = list(columns[spec.name])
         else:
             out[spec.name] = _json_value(columns[spec.name])
-    return case_id, out
+    c = columns
+    facts = CaseFacts(
+        case_id, str(dnr), c["stage"], c["row_version"], c["workflow"], c["title"], c["purpose"],
+        c["start_date"], c["end_date"], c["total_budget_sek"], c["final_report_date"],
+        tuple(FunderFacts(code, status, decided) for code, _, status, decided, _ in funders),
+    )  # fmt: skip
+    return facts, out, columns["updated_at"]
 
 
 def read_person_dict(*, tx: CursorTransaction, email: str) -> dict[str, Any] | None:
     """The person with this e-mail as `Person.model_dump()` gives it, or None."""
     row = tx.first(_SELECT_PERSON, {"email": email})
     return None if row is None else dict(zip(_PERSON_NAMES, row, strict=True))
+
+
+_SELECT_SIGNERS = Prepared(
+    select(_PEOPLE.c.email, _PEOPLE.c.name, _PEOPLE.c.title, _PEOPLE.c.roles).order_by(
+        _PEOPLE.c.email
+    )
+)
+_SELECT_OFFICERS = Prepared(
+    select(_PEOPLE.c.email, _PEOPLE.c.name, _PEOPLE.c.roles).order_by(
+        _PEOPLE.c.name, _PEOPLE.c.email
+    )
+)
+
+
+def read_signatories(*, tx: CursorTransaction) -> list[tuple[str, str]]:
+    """(e-mail, "name, title") of every person with the beslutsfattare role and a title, by
+    e-mail: who may sign a memo (the case page's choices)."""
+    return [
+        (email, f"{name}, {title}")
+        for email, name, title, roles in tx.all(_SELECT_SIGNERS, {})
+        if "beslutsfattare" in roles and title
+    ]
+
+
+def read_officers(*, tx: CursorTransaction) -> list[tuple[str, str]]:
+    """(e-mail, name) of every person with the handläggare role, by name (as
+    `cases.people.officers`)."""
+    return [
+        (email, name)
+        for email, name, roles in tx.all(_SELECT_OFFICERS, {})
+        if "handlaggare" in roles
+    ]

@@ -11,11 +11,12 @@ from the statement compiled for the connection's dialect — and skips the per-c
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any, cast
 
-from sqlalchemy.engine import Dialect
+from sqlalchemy.engine import Connection, Dialect
 from sqlalchemy.sql import ClauseElement, Select
 from sqlalchemy.sql.compiler import SQLCompiler
 
@@ -127,3 +128,14 @@ class CursorTransaction:
         compiled = statement.compiled(self.dialect)
         self.cursor.execute(compiled.sql, compiled.arguments(params))
         return [compiled.row(row) for row in self.cursor.fetchall()]
+
+
+@contextmanager
+def cursor_in(conn: Connection) -> Iterator[CursorTransaction]:
+    """A `CursorTransaction` on `conn`'s DBAPI connection, inside `conn`'s own transaction (a
+    page's ORM session and its prebuilt statements then read the same snapshot)."""
+    cursor = conn.connection.cursor()
+    try:
+        yield CursorTransaction(cursor, conn.dialect)
+    finally:
+        cursor.close()

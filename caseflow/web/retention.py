@@ -7,13 +7,14 @@ from dataclasses import replace
 from functools import lru_cache
 from pathlib import Path
 
+from sqlmodel import Session
 from starlette.requests import Request
 
 from caseflow.errors import CaseflowError
-from caseflow.records.fieldmask import secret_handlings
+from caseflow.records.fieldmask import secret_handlings, secret_handlings_of
 from caseflow.records.vocabulary import MASK
 from caseflow.retention.plan import RetentionPlan, load_plan
-from caseflow.retention.service import PlannedDocument, plan_documents
+from caseflow.retention.service import PlannedDocument, case_documents, plan_documents
 from caseflow.web.security import web
 
 
@@ -51,6 +52,22 @@ def retention_rows(
         return [], str(err)
     rows = plan_documents(db=context.db, plan=plan, workflows=context.workflows, dnr=dnr)
     return masked_subjects(request, rows, roles), None
+
+
+def case_retention_rows(
+    request: Request, session: Session, case_id: int, roles: Sequence[str]
+) -> tuple[list[PlannedDocument], str | None]:
+    """As `retention_rows`, for the case with this id, read in the caller's session (the case
+    page's one read transaction)."""
+    context = web(request)
+    try:
+        plan = web_plan(request)
+    except CaseflowError as err:
+        return [], str(err)
+    rows = case_documents(session=session, plan=plan, workflows=context.workflows, case_id=case_id)
+    secret = secret_handlings_of(session=session, secrecy=context.records.secrecy, roles=roles,
+                                 handling_ids=[r.handling_id for r in rows])  # fmt: skip
+    return [replace(r, subject=MASK) if r.handling_id in secret else r for r in rows], None
 
 
 def masked_subjects(

@@ -15,11 +15,14 @@ from caseflow.cases.funding import remove_funder
 from caseflow.cases.notes import MAX_NOTE, add_note
 from caseflow.domain.dnr import parse_dnr
 from caseflow.domain.permissions import require
+from caseflow.errors import UnknownCaseError
 from caseflow.records.config import SecrecyConfig
 from caseflow.records.fieldmask import hidden_fields, mask_doc, mask_history, refuse_hidden
 from caseflow.store.casemap import case_to_dict
+from caseflow.store.caseread import read_case_facts
 from caseflow.store.db import Database
 from caseflow.store.models import Case
+from caseflow.store.prepared import cursor_in
 from caseflow.store.repo import list_events, require_case
 from caseflow.web.api.common import (
     CASE,
@@ -76,11 +79,19 @@ def case_out(case: Case, hidden: frozenset[str] = frozenset()) -> CaseOut:
 
 def read_case(db: Database, dnr: str, *, secrecy: SecrecyConfig, roles: Sequence[str]) -> CaseOut:
     """The case JSON, its marked fields masked unless `roles` may see them."""
+    number = parse_dnr(dnr)
     with db.read() as session:
-        case = require_case(session=session, dnr=parse_dnr(dnr))
-        assert case.id is not None
-        hidden = hidden_fields(session=session, secrecy=secrecy, roles=roles, case_ids=[case.id])
-        return case_out(case, hidden.get(case.id, frozenset()))
+        with cursor_in(session.connection()) as tx:  # prebuilt statements, no ORM load
+            found = read_case_facts(tx=tx, dnr=number)
+        if found is None:
+            raise UnknownCaseError(f"ärendet {number} finns inte")
+        facts, data, updated_at = found
+        hidden = hidden_fields(session=session, secrecy=secrecy, roles=roles, case_ids=[facts.id])
+    masked = hidden.get(facts.id, frozenset())
+    return CaseOut.model_validate(
+        {**mask_doc(data, masked), "row_version": facts.row_version, "updated_at": updated_at,
+         "masked": sorted(masked)}
+    )  # fmt: skip
 
 
 @router.get("/cases", tags=[CASES], summary="Sök och lista ärenden", responses=errors(400))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request
@@ -25,9 +25,9 @@ from caseflow.domain.financing import financing_plan
 from caseflow.domain.history import describe, labels_of
 from caseflow.domain.permissions import allowed, require
 from caseflow.domain.workdays import local_date
-from caseflow.errors import CaseflowError, InputError
-from caseflow.meetings.agendas import agendas_of
-from caseflow.meetings.service import MeetingInfo, list_meetings
+from caseflow.errors import CaseflowError, InputError, UnknownCaseError
+from caseflow.meetings.agendas import read_agendas, read_open_meetings
+from caseflow.meetings.service import MeetingInfo
 from caseflow.memo.decisions import DecisionRow, decisions_of
 from caseflow.memo.service import board as board_config
 from caseflow.memo.service import kind_choices
@@ -41,13 +41,20 @@ from caseflow.records.fieldmask import (
 )
 from caseflow.records.vocabulary import MASK
 from caseflow.reminders.deadlines import DeadlineRow, list_deadlines, may_mark, overdue_counts
-from caseflow.store.casemap import case_to_dict
+from caseflow.retention.service import PlannedDocument
+from caseflow.store.caseread import (
+    read_case_facts,
+    read_officers,
+    read_person_dict,
+    read_signatories,
+)
 from caseflow.store.models import CaseEvent, MemoRender
-from caseflow.store.repo import latest_events, list_people, require_case
+from caseflow.store.prepared import cursor_in
+from caseflow.store.repo import latest_events
 from caseflow.web.context import WebContext
 from caseflow.web.flash import done_message
 from caseflow.web.forms import KINDS, LABELS, MAX_LENGTHS, REQUIRED, TEXTAREAS, display
-from caseflow.web.retention import retention_rows
+from caseflow.web.retention import case_retention_rows
 from caseflow.web.security import PageUser, form_user, page_user, web
 from caseflow.web.templating import render
 from caseflow.workflow.machine import Move
@@ -227,6 +234,8 @@ class CaseView:
     officers: list[tuple[str, str]]  # (e-mail, name): the Handläggare the form offers
     offered: dict[str, list[str]]  # field → the values the form suggests (area, priority)
     hidden: frozenset[str] = frozenset()  # marked fields the user may not see (masked in `case`)
+    retention: list[PlannedDocument] = field(default_factory=list)  # the retention section
+    retention_error: str | None = None  # the plan cannot be read
 
 
 def form_choices(context: WebContext, conn: Connection) -> dict[str, list[str]]:
@@ -249,12 +258,22 @@ def load_case_view(
     """Everything the case page shows, read in one session; the latest HISTORY_PAGE history
     entries unless `history_all`."""
     context = web(request)
+    number = parse_dnr(dnr)
     with context.db.read() as session:
-        case = require_case(session=session, dnr=parse_dnr(dnr))
-        assert case.id is not None
+        conn = session.connection()
+        with cursor_in(conn) as tx:  # prebuilt statements, in the session's transaction
+            found = read_case_facts(tx=tx, dnr=number)
+            if found is None:
+                raise UnknownCaseError(f"ärendet {number} finns inte")
+            case, data, _ = found
+            person = read_person_dict(tx=tx, email=user.email)
+            roles = None if person is None else list(person["roles"])
+            signatories = read_signatories(tx=tx)
+            people = read_officers(tx=tx)
+            agendas = read_agendas(tx=tx, case_id=case.id)
+            meetings = read_open_meetings(tx=tx) if allowed("schedule_case", user.roles) else []
         moves = moves_of(session=session, workflows=context.workflows, case=case,
-                         actor=user.email)  # fmt: skip
-        data = case_to_dict(case)
+                         actor=user.email, roles=roles)  # fmt: skip
         events, history_total = latest_events(
             session=session, case_id=case.id, limit=None if history_all else HISTORY_PAGE
         )
@@ -264,26 +283,21 @@ def load_case_view(
         events = mask_history(session=session, secrecy=context.records.secrecy,
                               roles=user.roles, case_id=case.id, events=events)  # fmt: skip
         renders = renders_of(session=session, case_id=case.id)
-        agendas = agendas_of(session=session, case_id=case.id)
         stored = stored_hashes(session=session, hashes=[r.content_hash for r in renders])
-        deadlines = list_deadlines(session.connection(), today=local_date(context.clock.now()),
+        deadlines = list_deadlines(conn, today=local_date(context.clock.now()),
                                    case_id=case.id, include_done=True)  # fmt: skip
         decisions = decisions_of(session=session, case_id=case.id)
-        signatories = [(p.email, f"{p.name}, {p.title}") for p in list_people(session=session)
-                       if "beslutsfattare" in p.roles and p.title]  # fmt: skip
-        offered = form_choices(context, session.connection())
-        people = officers(session=session)
-        meetings = (list_meetings(db=context.db, conn=session.connection())
-                    if allowed("schedule_case", user.roles) else [])  # fmt: skip
+        offered = form_choices(context, conn)
+        retention, retention_error = case_retention_rows(request, session, case.id, user.roles)
     memo_kinds, memo_default = kind_choices(context.settings.memos_dir, data)
     return CaseView(
         case=mask_doc(data, hidden), hidden=hidden, row_version=case.row_version,
         case_id=case.id, moves=moves,
         events=events, history_total=history_total, renders=renders[::-1], deadlines=deadlines,
-        meetings=[m for m in meetings if not m.cancelled],
+        meetings=meetings,
         decisions=decisions[::-1], signatories=signatories, stored=stored,
         memo_kinds=memo_kinds, memo_default=memo_default, agendas=agendas, officers=people,
-        offered=offered,
+        offered=offered, retention=retention, retention_error=retention_error,
     )  # fmt: skip
 
 
@@ -304,7 +318,6 @@ def case_page(
     if values:
         shown.update(values)
     shown.update({name: MASK for name in view.hidden if name in shown})
-    retention, retention_error = retention_rows(request, dnr, user.roles)
     return render(
         request, "case.html",
         {"user": user, "view": view, "c": view.case,
@@ -315,7 +328,7 @@ def case_page(
          "closed": view.case["outcome"] is not None,
          "history": [(e, describe(e, names)) for e in view.events],
          "error": error, "message": message,
-         "retention": retention, "retention_error": retention_error,
+         "retention": view.retention, "retention_error": view.retention_error,
          "can_edit": allowed("edit_case", user.roles), "note": note,
          "can_memo": allowed("render_memo", user.roles),
          "can_finalize": allowed("finalize_memo", user.roles),
