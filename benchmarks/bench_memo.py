@@ -62,7 +62,6 @@ def service_vs_pure(renders: int, rounds: int = 5) -> dict[str, float]:
     from caseflow.cli.db import upgrade_database
     from caseflow.clock import SystemClock
     from caseflow.memo.service import render_memo
-    from caseflow.records.config import load_records_config
     from caseflow.records.context import Records
     from caseflow.records.storage import FolderStore
     from caseflow.settings import Settings
@@ -92,8 +91,9 @@ def service_vs_pure(renders: int, rounds: int = 5) -> dict[str, float]:
             return render_markdown(case, officer, "delegationsbeslut", board, DAY,
                                    templates=TEMPLATES)  # fmt: skip
 
-        config = load_records_config(Settings().records_dir)
-        records = Records(files=FolderStore(Path(tmp) / "files"), config=config, max_bytes=10**7)
+        records = Records(
+            files=FolderStore(Path(tmp) / "files"), folder=Settings().records_dir, max_bytes=10**7
+        )
 
         def registered() -> object:  # as the web page and the CLI run it: records registered
             return render_memo(db=db, memos_dir=MEMOS_DIR, clock=clock, dnr=case["diarienummer"],

@@ -63,9 +63,10 @@ async def page_user(request: Request) -> PageUser:
     """The logged-in user of a page request, else LoginRequired.
 
     Async on purpose: one prebuilt indexed read (`resolve_token`), cheaper than a thread hop.
-    The case page and the case list themselves are sync handlers (the thread pool): on a loaded
-    2-CPU machine (bench_web, 8 connections) that gave 16 → 61 req/s for the case page and
-    18 → 27 for a filtered list, where blocking the event loop had queued every request."""
+    The case page and the case list are async too: on a quiet 2-CPU machine (bench_web, 8
+    connections, docs/benchmarks.md "quiet-machine re-measure") the thread pool doubled their CPU
+    per request (case page 7.3 → 13.4 ms, mixed load 149 → 71 req/s); an A/B on the loaded
+    machine had pointed the other way."""
     raw = request.cookies.get(SESSION_COOKIE, "")
     context = web(request)
     principal = resolve_token(db=context.db, raw=raw, kinds=("session",), now=_now(request))

@@ -105,7 +105,7 @@ Text = Annotated[str | None, Query(max_length=300)]
 
 
 @router.get("/cases")
-def case_list(
+async def case_list(
     request: Request, user: User, q: Text = None, stage: Text = None, area: Text = None,
     funder: Text = None, owner: Text = None, handlaggare: Text = None,
     sort: Annotated[str, Query(max_length=20)] = "diarienummer",
@@ -346,7 +346,7 @@ def dnr_of(prefix: str, serial: str, year: str) -> str:
 
 
 @router.get("/cases/{prefix}/{serial}/{year}")
-def case_detail(
+async def case_detail(
     request: Request, user: User, prefix: str, serial: str, year: str, created: int = 0,
     done: Annotated[str | None, Query(max_length=300)] = None,
     sig: Annotated[str | None, Query(max_length=64)] = None,
