@@ -13,6 +13,7 @@ expressions; the driver's tuples become `RegisterRow`s without a Python step per
 from __future__ import annotations
 
 import csv
+import gc
 import io
 import json
 from datetime import date
@@ -202,11 +203,15 @@ def _fetch(conn: Connection, stmt: Select[Any]) -> list[RegisterRow]:
         params = {k: v.isoformat() if isinstance(v, date) else v for k, v in params.items()}
     args: Any = [params[k] for k in compiled.positiontup or ()] if compiled.positional else params
     cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
+    collecting = gc.isenabled()
+    gc.disable()  # tens of thousands of new tuples and strings, no cycles: no collection passes
     try:
         cursor.execute(str(compiled), args)
         return list(map(RegisterRow._make, cursor.fetchall()))
     finally:
         cursor.close()
+        if collecting:
+            gc.enable()
 
 
 def _iso(column: Any) -> Any:
