@@ -145,8 +145,10 @@ def meetings_edit(
 
 
 def _told(notified: int) -> None:
+    from caseflow.meetings.notices import told
+
     if notified:
-        out(f"{notified} handläggare har fått e-post om ändringen")
+        out(told(notified).strip().rstrip("."))
 
 
 @meetings_app.command("cancel")

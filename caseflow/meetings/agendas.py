@@ -4,27 +4,10 @@ from __future__ import annotations
 
 from sqlalchemy import bindparam
 from sqlalchemy import select as sa_select
-from sqlmodel import Session, col, select
 
 from caseflow.meetings.service import MeetingInfo
 from caseflow.store.models import AgendaItem, Meeting
 from caseflow.store.prepared import CursorTransaction, Prepared
-
-
-def agendas_of(*, session: Session, case_id: int) -> list[MeetingInfo]:
-    """The meetings whose agenda has the case, by day, cancelled ones included (`cases` is 0:
-    not counted here)."""
-    stmt = (
-        select(Meeting)
-        .join(AgendaItem, col(AgendaItem.meeting_id) == col(Meeting.id))
-        .where(AgendaItem.case_id == case_id)
-        .order_by(col(Meeting.day), col(Meeting.body))
-    )
-    return [
-        MeetingInfo(m.body, m.day, m.time, 0, m.created_at, m.cancelled_at, m.cancel_reason)
-        for m in session.exec(stmt).all()
-    ]
-
 
 _MEETINGS = Meeting.__table__  # type: ignore[attr-defined]
 _ITEMS = AgendaItem.__table__  # type: ignore[attr-defined]
@@ -43,7 +26,8 @@ _OPEN_MEETINGS = Prepared(
 
 
 def read_agendas(*, tx: CursorTransaction, case_id: int) -> list[MeetingInfo]:
-    """As `agendas_of`, on a prebuilt statement in `tx` (the case page's read)."""
+    """The meetings whose agenda has the case, by day, cancelled ones included (`cases` is 0:
+    not counted here), on a prebuilt statement in `tx` (the case page's read)."""
     return [MeetingInfo(b, d, t, 0, c, x, r, p)
             for b, d, t, c, x, r, p in tx.all(_CASE_AGENDAS, {"case_id": case_id})]  # fmt: skip
 
