@@ -9,7 +9,9 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlmodel import Session, col, select
+from sqlalchemy import bindparam
+from sqlalchemy import select as sa_select
+from sqlmodel import Session, SQLModel, col, select
 
 from caseflow.clock import Clock
 from caseflow.domain.checks import check_text
@@ -23,6 +25,7 @@ from caseflow.retention.models import DisposalLog, RetentionHold
 from caseflow.retention.plan import RetentionPlan, Rule, disposal_date
 from caseflow.store.db import Database
 from caseflow.store.models import Case, CaseEvent
+from caseflow.store.prepared import CursorTransaction, Prepared
 from caseflow.store.repo import require_case, require_case_id
 from caseflow.workflow.registry import WorkflowRegistry
 
@@ -79,10 +82,21 @@ def plan_documents(
         return _planned(session=session, plan=plan, workflows=workflows, dnr=dnr)
 
 
+_HANDLINGS = SQLModel.metadata.tables["handlings"]
+_ANY_HANDLING = Prepared(
+    sa_select(_HANDLINGS.c.id).where(_HANDLINGS.c.case_id == bindparam("case_id")).limit(1)
+)
+
+
 def case_documents(
-    *, session: Session, plan: RetentionPlan, workflows: WorkflowRegistry, case_id: int
-) -> list[PlannedDocument]:
-    """As `plan_documents` for one case, read in the caller's session (the case page's)."""
+    *, session: Session, tx: CursorTransaction, plan: RetentionPlan, workflows: WorkflowRegistry,
+    case_id: int,
+) -> list[PlannedDocument]:  # fmt: skip
+    """As `plan_documents` for one case, read in the caller's session (the case page's); `tx`
+    runs in the same transaction and answers first, on one prebuilt statement, whether the case
+    has any documents (most case views: none, and nothing more is read)."""
+    if tx.first(_ANY_HANDLING, {"case_id": case_id}) is None:
+        return []
     return _planned(session=session, plan=plan, workflows=workflows, dnr=None, case_id=case_id)
 
 

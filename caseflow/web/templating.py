@@ -74,9 +74,9 @@ class PeopleNames:
     """`name_of(email)` in a template: the registered person's name, else the address itself.
     The people are read once per page, on the first call (most pages never ask)."""
 
-    def __init__(self, request: Request) -> None:
+    def __init__(self, request: Request, names: dict[str, str] | None = None) -> None:
         self.request = request
-        self.names: dict[str, str] | None = None
+        self.names = names  # e-mail (lower case) → name, when the page read them already
 
     def __call__(self, email: str | None) -> str:
         if not email:
