@@ -343,6 +343,8 @@ def case_page(
          "can_schedule": allowed("schedule_case", user.roles),
          "today": local_date(web(request).clock.now()),
          "name_of": PeopleNames(request, view.names),
+         "meeting_choices": [(f"{m.body} {m.day}", f"{m.body} {m.day}"
+                              + (f" {m.time}" if m.time else "")) for m in view.meetings],
          "can_mark": may_mark(email=user.email, roles=user.roles,
                               handlaggare=view.case.get("handlaggare"))},
         status_code=status_code,
