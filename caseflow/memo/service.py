@@ -45,10 +45,13 @@ def board(memos_dir: Path) -> BoardConfig:
     return cached_board(memos_dir / "board.yaml")
 
 
-def kind_choices(memos_dir: Path, case: dict[str, Any]) -> tuple[list[tuple[str, str]], str | None]:
+def kind_choices(
+    memos_dir: Path, case: dict[str, Any], *, config: BoardConfig | None = None
+) -> tuple[list[tuple[str, str]], str | None]:
     """The board's memo kinds as (kind, Swedish title), and the one its `choose` rules pick for
-    the case JSON `case` (None: no rule holds, the user must pick one)."""
-    config = board(memos_dir)
+    the case JSON `case` (None: no rule holds, the user must pick one); `config`: the board
+    configuration already read (else `memos_dir`'s)."""
+    config = config or board(memos_dir)
     try:
         chosen: str | None = choose_kind(case, config)
     except InputError:

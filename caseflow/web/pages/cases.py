@@ -29,7 +29,6 @@ from caseflow.errors import CaseflowError, InputError, UnknownCaseError
 from caseflow.meetings.agendas import read_agendas, read_open_meetings
 from caseflow.meetings.service import MeetingInfo
 from caseflow.memo.decisions import DecisionRow, read_decisions
-from caseflow.memo.service import board as board_config
 from caseflow.memo.service import kind_choices
 from caseflow.memo.store import RenderLine, read_render_lines
 from caseflow.records.fieldmask import (
@@ -246,7 +245,7 @@ class CaseView:
 def form_choices(context: WebContext, conn: Connection) -> dict[str, list[str]]:
     """Område and Prioritering as the case form suggests them: memos/board.yaml's, then those
     the cases hold."""
-    config = board_config(context.settings.memos_dir)
+    config = context.board()
     return {"area": list(dict.fromkeys([*config.areas, *_choices(context, conn, "area")])),
             "priority": list(dict.fromkeys([*config.priorities,
                                             *_choices(context, conn, "priority")]))}  # fmt: skip
@@ -295,7 +294,8 @@ def load_case_view(
         events = mask_history(session=session, secrecy=secrecy, roles=user.roles,
                               case_id=case.id, events=events)  # fmt: skip
         offered = form_choices(context, conn)
-    memo_kinds, memo_default = kind_choices(context.settings.memos_dir, data)
+    memo_kinds, memo_default = kind_choices(context.settings.memos_dir, data,
+                                            config=context.board())  # fmt: skip
     return CaseView(
         case=mask_doc(data, hidden), hidden=hidden, row_version=case.row_version,
         case_id=case.id, moves=moves,
