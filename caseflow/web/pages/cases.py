@@ -26,7 +26,7 @@ from caseflow.domain.history import describe, labels_of
 from caseflow.domain.permissions import allowed, require
 from caseflow.domain.workdays import local_date
 from caseflow.errors import CaseflowError, InputError, UnknownCaseError
-from caseflow.meetings.agendas import read_agendas, read_open_meetings
+from caseflow.meetings.agendas import read_agendas, read_meeting_choices
 from caseflow.meetings.service import MeetingInfo
 from caseflow.memo.decisions import DecisionRow, read_decisions
 from caseflow.memo.service import kind_choices
@@ -227,7 +227,7 @@ class CaseView:
     events: list[HistoryEvent]
     renders: list[RenderLine]  # newest first
     deadlines: list[DeadlineRow]
-    meetings: list[MeetingInfo]
+    meetings: list[tuple[str, str]]  # (value, text): the meetings the case may be put on
     decisions: list[DecisionRow]
     signatories: list[tuple[str, str]]  # (e-mail, "name, title") of who may sign a memo
     memo_kinds: list[tuple[str, str]]  # (kind, Swedish title) from memos/board.yaml
@@ -275,7 +275,7 @@ def load_case_view(
             case, data, _ = found
             people = read_people(tx=tx)
             agendas = read_agendas(tx=tx, case_id=case.id)
-            meetings = read_open_meetings(tx=tx) if allowed("schedule_case", user.roles) else []
+            meetings = read_meeting_choices(tx=tx) if allowed("schedule_case", user.roles) else []
             events, history_total = read_history(
                 tx=tx, case_id=case.id, limit=None if history_all else HISTORY_PAGE
             )
@@ -343,8 +343,6 @@ def case_page(
          "can_schedule": allowed("schedule_case", user.roles),
          "today": local_date(web(request).clock.now()),
          "name_of": PeopleNames(request, view.names),
-         "meeting_choices": [(f"{m.body} {m.day}", f"{m.body} {m.day}"
-                              + (f" {m.time}" if m.time else "")) for m in view.meetings],
          "can_mark": may_mark(email=user.email, roles=user.roles,
                               handlaggare=view.case.get("handlaggare"))},
         status_code=status_code,
