@@ -88,15 +88,16 @@ _ANY_HANDLING = Prepared(
 )
 
 
+def has_documents(*, tx: CursorTransaction, case_id: int) -> bool:
+    """Whether the case has any registered document (one prebuilt statement: most case views
+    have none, and then need nothing more read for their retention section)."""
+    return tx.first(_ANY_HANDLING, {"case_id": case_id}) is not None
+
+
 def case_documents(
-    *, session: Session, tx: CursorTransaction, plan: RetentionPlan, workflows: WorkflowRegistry,
-    case_id: int,
-) -> list[PlannedDocument]:  # fmt: skip
-    """As `plan_documents` for one case, read in the caller's session (the case page's); `tx`
-    runs in the same transaction and answers first, on one prebuilt statement, whether the case
-    has any documents (most case views: none, and nothing more is read)."""
-    if tx.first(_ANY_HANDLING, {"case_id": case_id}) is None:
-        return []
+    *, session: Session, plan: RetentionPlan, workflows: WorkflowRegistry, case_id: int
+) -> list[PlannedDocument]:
+    """As `plan_documents` for one case, read in the caller's session (the case page's)."""
     return _planned(session=session, plan=plan, workflows=workflows, dnr=None, case_id=case_id)
 
 

@@ -15,7 +15,6 @@ from caseflow.records.fieldmask import secret_handlings, secret_handlings_of
 from caseflow.records.vocabulary import MASK
 from caseflow.retention.plan import RetentionPlan, load_plan
 from caseflow.retention.service import PlannedDocument, case_documents, plan_documents
-from caseflow.store.prepared import CursorTransaction
 from caseflow.web.security import web
 
 
@@ -56,7 +55,7 @@ def retention_rows(
 
 
 def case_retention_rows(
-    request: Request, session: Session, tx: CursorTransaction, case_id: int, roles: Sequence[str]
+    request: Request, session: Session, case_id: int, roles: Sequence[str]
 ) -> tuple[list[PlannedDocument], str | None]:
     """As `retention_rows`, for the case with this id, read in the caller's session (the case
     page's one read transaction)."""
@@ -65,10 +64,7 @@ def case_retention_rows(
         plan = web_plan(request)
     except CaseflowError as err:
         return [], str(err)
-    rows = case_documents(session=session, tx=tx, plan=plan, workflows=context.workflows,
-                          case_id=case_id)  # fmt: skip
-    if not rows:
-        return [], None
+    rows = case_documents(session=session, plan=plan, workflows=context.workflows, case_id=case_id)
     secret = secret_handlings_of(session=session, secrecy=context.records.secrecy, roles=roles,
                                  handling_ids=[r.handling_id for r in rows])  # fmt: skip
     return [replace(r, subject=MASK) if r.handling_id in secret else r for r in rows], None

@@ -45,7 +45,7 @@ from caseflow.reminders.deadlines import (
     overdue_counts,
     read_case_deadlines,
 )
-from caseflow.retention.service import PlannedDocument
+from caseflow.retention.service import PlannedDocument, has_documents
 from caseflow.store.caseread import (
     HistoryEvent,
     officers_of,
@@ -54,7 +54,6 @@ from caseflow.store.caseread import (
     read_people,
     signatories_of,
 )
-from caseflow.store.prepared import cursor_in
 from caseflow.web.context import WebContext
 from caseflow.web.flash import done_message
 from caseflow.web.forms import KINDS, LABELS, MAX_LENGTHS, REQUIRED, TEXTAREAS, display
@@ -242,13 +241,21 @@ class CaseView:
     names: dict[str, str] = field(default_factory=dict)  # e-mail → name of everyone registered
 
 
-def form_choices(context: WebContext, conn: Connection) -> dict[str, list[str]]:
+def form_choices(context: WebContext) -> dict[str, list[str]]:
     """Område and Prioritering as the case form suggests them: memos/board.yaml's, then those
-    the cases hold."""
+    the cases hold (from the per-process choices cache; a connection is opened only when a
+    list is due to be read again)."""
+
+    def held(column: str) -> list[str]:
+        cached = context.choices.get(column)
+        if cached is not None and time.monotonic() - cached[0] <= CHOICES_TTL:
+            return cached[1]
+        with context.db.reading() as conn:
+            return _choices(context, conn, column)
+
     config = context.board()
-    return {"area": list(dict.fromkeys([*config.areas, *_choices(context, conn, "area")])),
-            "priority": list(dict.fromkeys([*config.priorities,
-                                            *_choices(context, conn, "priority")]))}  # fmt: skip
+    return {"area": list(dict.fromkeys([*config.areas, *held("area")])),
+            "priority": list(dict.fromkeys([*config.priorities, *held("priority")]))}  # fmt: skip
 
 
 #: History entries the case page shows until "visa alla" is asked for (a case's history grows
@@ -259,41 +266,46 @@ HISTORY_PAGE = 50
 def load_case_view(
     request: Request, dnr: str, user: PageUser, *, history_all: bool = False
 ) -> CaseView:
-    """Everything the case page shows, read in one read transaction, on prebuilt statements
-    but for the rare parts (a role without access: the secrecy marks; a case with documents:
-    their retention plan); the latest HISTORY_PAGE history entries unless `history_all`."""
+    """Everything the case page shows, read in one read transaction on prebuilt statements (the
+    latest HISTORY_PAGE history entries unless `history_all`). Two rarer parts read through the
+    ORM afterwards: for a role without access to marked fields, the marks (then masked by the
+    marks in force after the case was read); for a case with documents, their retention."""
     context = web(request)
     number = parse_dnr(dnr)
     secrecy = context.records.secrecy
     today = local_date(context.clock.now())
-    with context.db.read() as session:
-        conn = session.connection()
-        with cursor_in(conn) as tx:  # prebuilt statements, in the session's transaction
-            found = read_case_facts(tx=tx, dnr=number)
-            if found is None:
-                raise UnknownCaseError(f"ärendet {number} finns inte")
-            case, data, _ = found
-            people = read_people(tx=tx)
-            agendas = read_agendas(tx=tx, case_id=case.id)
-            meetings = read_meeting_choices(tx=tx) if allowed("schedule_case", user.roles) else []
-            events, history_total = read_history(
-                tx=tx, case_id=case.id, limit=None if history_all else HISTORY_PAGE
-            )
-            renders = read_render_lines(tx=tx, case_id=case.id)
-            deadlines = read_case_deadlines(tx=tx, case_id=case.id, today=today)
-            decisions = read_decisions(tx=tx, case_id=case.id)
-            retention, retention_error = case_retention_rows(
-                request, session, tx, case.id, user.roles
-            )
-        roles = next((p.roles for p in people if p.email == user.email), None)
-        moves = moves_of(session=session, workflows=context.workflows, case=case,
-                         actor=user.email, roles=roles)  # fmt: skip
-        hidden = hidden_fields(
-            session=session, secrecy=secrecy, roles=user.roles, case_ids=[case.id]
-        ).get(case.id, frozenset())
-        events = mask_history(session=session, secrecy=secrecy, roles=user.roles,
-                              case_id=case.id, events=events)  # fmt: skip
-        offered = form_choices(context, conn)
+    with context.db.cursor_reading() as tx:
+        found = read_case_facts(tx=tx, dnr=number)
+        if found is None:
+            raise UnknownCaseError(f"ärendet {number} finns inte")
+        case, data, _ = found
+        people = read_people(tx=tx)
+        agendas = read_agendas(tx=tx, case_id=case.id)
+        meetings = read_meeting_choices(tx=tx) if allowed("schedule_case", user.roles) else []
+        events, history_total = read_history(
+            tx=tx, case_id=case.id, limit=None if history_all else HISTORY_PAGE
+        )
+        renders = read_render_lines(tx=tx, case_id=case.id)
+        deadlines = read_case_deadlines(tx=tx, case_id=case.id, today=today)
+        decisions = read_decisions(tx=tx, case_id=case.id)
+        documents = has_documents(tx=tx, case_id=case.id)
+    roles = next((p.roles for p in people if p.email == user.email), user.roles)
+    moves = moves_of(session=None, workflows=context.workflows, case=case, actor=user.email,
+                     roles=roles)  # fmt: skip
+    hidden: frozenset[str] = frozenset()
+    retention: list[PlannedDocument] = []
+    retention_error = None
+    if documents or not secrecy.may_see(user.roles):
+        with context.db.read() as session:
+            hidden = hidden_fields(
+                session=session, secrecy=secrecy, roles=user.roles, case_ids=[case.id]
+            ).get(case.id, frozenset())
+            events = mask_history(session=session, secrecy=secrecy, roles=user.roles,
+                                  case_id=case.id, events=events)  # fmt: skip
+            if documents:
+                retention, retention_error = case_retention_rows(
+                    request, session, case.id, user.roles
+                )
     memo_kinds, memo_default = kind_choices(context.settings.memos_dir, data,
                                             config=context.board())  # fmt: skip
     return CaseView(
@@ -303,7 +315,7 @@ def load_case_view(
         meetings=meetings,
         decisions=decisions[::-1], signatories=signatories_of(people),
         memo_kinds=memo_kinds, memo_default=memo_default, agendas=agendas,
-        officers=officers_of(people), offered=offered, retention=retention,
+        officers=officers_of(people), offered=form_choices(context), retention=retention,
         retention_error=retention_error, names={p.email.lower(): p.name for p in people},
     )  # fmt: skip
 
