@@ -61,6 +61,9 @@ class Case(SQLModel, table=True):
         sa.Index("ix_cases_owner_stage", "owner", "stage"),
         sa.Index("ix_cases_handlaggare_stage", "handlaggare", "stage"),
         sa.Index("ix_cases_stage_updated", "stage", "updated_at"),
+        # The list's sorts by project name and end date (migration 0031).
+        sa.Index("ix_cases_title", "title", "id"),
+        sa.Index("ix_cases_end_date", "end_date", "id"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
