@@ -61,9 +61,13 @@ class Case(SQLModel, table=True):
         sa.Index("ix_cases_owner_stage", "owner", "stage"),
         sa.Index("ix_cases_handlaggare_stage", "handlaggare", "stage"),
         sa.Index("ix_cases_stage_updated", "stage", "updated_at"),
-        # The list's sorts by project name and end date (migration 0031).
-        sa.Index("ix_cases_title", "title", "id"),
-        sa.Index("ix_cases_end_date", "end_date", "id"),
+        # The list's sorts within a stage (migration 0031: without them a stage filter either
+        # sorted every match or walked an order index past most cases to find its own).
+        sa.Index("ix_cases_stage_dnr", "stage", "dnr_year", "dnr_prefix", "dnr_serial"),
+        sa.Index("ix_cases_stage_title", "stage", "title", "id"),
+        sa.Index("ix_cases_stage_end_date", "stage", "end_date", "id"),
+        sa.Index("ix_cases_stage_handlaggare", "stage", "handlaggare", "id"),
+        sa.Index("ix_cases_stage", "stage", "id"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -99,7 +103,7 @@ class Case(SQLModel, table=True):
     )
     anchoring_body: str | None = Field(default=None, max_length=300)
     anchoring_date: date | None = None
-    stage: str = Field(max_length=64, index=True)
+    stage: str = Field(max_length=64)  # indexed with id (ix_cases_stage, above)
     outcome: str | None = Field(default=None, max_length=32)
     workflow: str = Field(max_length=64)
     workflow_version: int
