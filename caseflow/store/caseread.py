@@ -5,11 +5,13 @@ give from ORM rows, without loading ORM objects (the memo service reads them per
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import bindparam, func, select
+from sqlalchemy import String, bindparam, func, select, type_coerce
 from sqlmodel import SQLModel
 
 import caseflow.store.models  # noqa: F401  (registers the tables)
@@ -95,11 +97,22 @@ def read_person_dict(*, tx: CursorTransaction, email: str) -> dict[str, Any] | N
     return None if row is None else dict(zip(_PERSON_NAMES, row, strict=True))
 
 
+# The roles as the database gives them (SQLite: JSON text, parsed by `_roles` once per distinct
+# text; PostgreSQL: a list): a page reads every person, and few role sets exist.
 _SELECT_PEOPLE = Prepared(
-    select(_PEOPLE.c.email, _PEOPLE.c.name, _PEOPLE.c.title, _PEOPLE.c.roles).order_by(
-        _PEOPLE.c.name, _PEOPLE.c.email
-    )
+    select(
+        _PEOPLE.c.email, _PEOPLE.c.name, _PEOPLE.c.title, type_coerce(_PEOPLE.c.roles, String)
+    ).order_by(_PEOPLE.c.name, _PEOPLE.c.email)
 )
+
+
+@lru_cache(maxsize=64)
+def _parsed_roles(text: str) -> tuple[str, ...]:
+    return tuple(json.loads(text))
+
+
+def _roles(value: str | list[str]) -> tuple[str, ...]:
+    return _parsed_roles(value) if isinstance(value, str) else tuple(value)
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,7 +129,7 @@ def read_people(*, tx: CursorTransaction) -> list[PersonLine]:
     """Every person (e-mail, name, title, roles), by name: one read for a page that names
     people, offers signatories and handläggare and checks its user's roles."""
     return [
-        PersonLine(email, name, title, tuple(roles))
+        PersonLine(email, name, title, _roles(roles))
         for email, name, title, roles in tx.all(_SELECT_PEOPLE, {})
     ]
 
