@@ -11,7 +11,18 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Integer, Select, and_, bindparam, exists, func, select
+from sqlalchemy import (
+    ColumnElement,
+    Integer,
+    Select,
+    and_,
+    bindparam,
+    case,
+    exists,
+    func,
+    literal,
+    select,
+)
 from sqlalchemy.engine import Connection
 
 from caseflow.cases.search import WORD_COLUMNS, parse_query, search_condition, words_match
@@ -36,6 +47,10 @@ SORTS: dict[str, tuple[Any, ...]] = {
     "end_date": (CASES.c.end_date, CASES.c.id),
     "updated": (CASES.c.updated_at, CASES.c.id),
 }
+#: The sorts on a column a secrecy mark may cover: for a searcher who may not see marked fields
+#: (`masked=True`) a case whose sort column is marked sorts as if its value were the mask — all
+#: such cases last, in diarienummer order — and not where its hidden value would place it.
+MARKABLE_SORTS = ("title", "handlaggare", "end_date")
 PER_PAGE = 50
 #: Counting stops this many rows past the current page: an exact count of a broad filter over
 #: 100,000 cases costs more than the page itself; beyond it the total is a lower bound.
@@ -119,6 +134,24 @@ def _marked(names: Sequence[str]) -> ColumnElement[bool]:
         MARKS.c.case_id == CASES.c.id, MARKS.c.handling_id.is_(None),
         MARKS.c.lifted_at.is_(None), MARKS.c.field.in_(list(names)),
     )  # fmt: skip
+
+
+def _order(f: CaseFilter, *, masked: bool) -> list[Any]:
+    """The ORDER BY of `f`'s sort (see `MARKABLE_SORTS` for `masked`)."""
+    columns = SORTS[f.sort]
+    if not (masked and f.sort in MARKABLE_SORTS):
+        return [c.desc() if f.descending else c.asc() for c in columns]
+    hidden = CASES.c.id.in_(  # not correlated: the few marked ids are looked up once
+        select(MARKS.c.case_id).where(
+            MARKS.c.handling_id.is_(None), MARKS.c.lifted_at.is_(None), MARKS.c.field == f.sort
+        )
+    )
+    value, tiebreak = columns
+    shown_value = case((hidden, None), else_=value)
+    shown = shown_value.desc() if f.descending else shown_value.asc()
+    dnr = [case((hidden, c), else_=None).asc() for c in SORTS["diarienummer"]]
+    last = case((hidden, literal(1)), else_=literal(0)).asc()
+    return [last, shown, *dnr, tiebreak.desc() if f.descending else tiebreak.asc()]
 
 
 def _unseen_matches(conn: Connection, q: str, match: ColumnElement[bool]) -> list[int]:
@@ -210,9 +243,9 @@ def find_cases(conn: Connection, f: CaseFilter, *, masked: bool = False) -> Case
     f = f.checked()
     guarded = masked and any(getattr(f, name) for name in MARKABLE_FILTERS)
     if not (f.q or "").strip() and not guarded:
-        return _find_prepared(conn, f)
+        return _find_prepared(conn, f, masked=masked and f.sort in MARKABLE_SORTS)
     where = _conditions(f, conn, masked=masked)
-    order = [c.desc() if f.descending else c.asc() for c in SORTS[f.sort]]
+    order = _order(f, masked=masked)
     stmt: Select[Any] = (
         select(*_COLUMNS)
         .where(*where)
@@ -236,19 +269,20 @@ def _page(rows: list[CaseRow], total: int, cap: int, f: CaseFilter) -> CasePage:
 
 
 _PLAIN_FILTERS = ("stage", "area", "owner", "handlaggare")
-#: (filters given, funder given, sort, descending) → (page statement, capped count statement)
-_PREPARED: dict[tuple[tuple[str, ...], bool, str, bool], tuple[Prepared, Prepared]] = {}
+#: (filters given, funder given, sort, descending, masked sort) → (page statement, capped count)
+_Key = tuple[tuple[str, ...], bool, str, bool, bool]
+_PREPARED: dict[_Key, tuple[Prepared, Prepared]] = {}
 
 
-def _statements(key: tuple[tuple[str, ...], bool, str, bool]) -> tuple[Prepared, Prepared]:
+def _statements(key: _Key) -> tuple[Prepared, Prepared]:
     found = _PREPARED.get(key)
     if found is None:
-        names, funder, sort, descending = key
+        names, funder, sort, descending, masked = key
         where: list[ColumnElement[bool]] = [CASES.c[n] == bindparam(n) for n in names]
         if funder:
             where.append(exists().where(and_(FUNDERS.c.case_id == CASES.c.id,
                                              FUNDERS.c.code == bindparam("funder"))))  # fmt: skip
-        order = [c.desc() if descending else c.asc() for c in SORTS[sort]]
+        order = _order(CaseFilter(sort=sort, descending=descending), masked=masked)
         page = (
             select(*_COLUMNS).where(*where).order_by(*order)
             .limit(bindparam("limit", type_=Integer)).offset(bindparam("offset", type_=Integer))
@@ -259,9 +293,9 @@ def _statements(key: tuple[tuple[str, ...], bool, str, bool]) -> tuple[Prepared,
     return found
 
 
-def _find_prepared(conn: Connection, f: CaseFilter) -> CasePage:
+def _find_prepared(conn: Connection, f: CaseFilter, *, masked: bool) -> CasePage:
     names = tuple(n for n in _PLAIN_FILTERS if getattr(f, n))
-    page_stmt, count_stmt = _statements((names, bool(f.funder), f.sort, f.descending))
+    page_stmt, count_stmt = _statements((names, bool(f.funder), f.sort, f.descending, masked))
     params: dict[str, Any] = {n: getattr(f, n) for n in names}
     if f.funder:
         params["funder"] = f.funder
@@ -299,7 +333,7 @@ def matching_ids(
         InputError: see `CaseFilter.checked`.
     """
     f = f.checked()
-    order = [c.desc() if f.descending else c.asc() for c in SORTS[f.sort]]
+    order = _order(f, masked=masked)
     where = _conditions(f, conn, masked=masked)
     stmt = select(CASES.c.id).where(*where).order_by(*order).limit(limit)
     return [int(i) for i in conn.execute(stmt).scalars()]
