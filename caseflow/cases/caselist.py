@@ -294,6 +294,24 @@ def _statements(key: _Key) -> tuple[Prepared, Prepared]:
     return found
 
 
+def _rows(tx: CursorTransaction, stmt: Prepared, params: dict[str, Any]) -> list[CaseRow]:
+    """The page's rows, each converted once: only the end date and the last change have result
+    processors (on SQLite; none on PostgreSQL), applied in place of `Prepared.row`'s copy."""
+    compiled = stmt.compiled(tx.dialect)
+    end, changed = compiled.results[10], compiled.results[12]
+    if {i for i, _ in compiled.converted} - {10, 12}:
+        found = tx.all(stmt, params)  # another column converted: the general way
+        end = changed = None
+    else:
+        tx.cursor.execute(compiled.sql, compiled.arguments(params))
+        found = tx.cursor.fetchall()
+    return [
+        CaseRow(r[0], f"{r[1]}/{r[2]}/{r[3]}", r[4], r[5], r[6], r[7], r[8], r[9],
+                end(r[10]) if end else r[10], r[11], changed(r[12]) if changed else r[12])
+        for r in found
+    ]  # fmt: skip
+
+
 def _find_prepared(conn: Connection, f: CaseFilter, *, masked: bool) -> CasePage:
     names = tuple(n for n in _PLAIN_FILTERS if getattr(f, n))
     page_stmt, count_stmt = _statements((names, bool(f.funder), f.sort, f.descending, masked))
@@ -303,13 +321,8 @@ def _find_prepared(conn: Connection, f: CaseFilter, *, masked: bool) -> CasePage
     cursor = conn.connection.cursor()  # the DBAPI connection, in `conn`'s transaction
     try:
         tx = CursorTransaction(cursor, conn.dialect)
-        found = tx.all(page_stmt, {**params, "limit": f.per_page,
-                                   "offset": (f.page - 1) * f.per_page})  # fmt: skip
-        rows = [
-            CaseRow(r[0], f"{r[1]}/{r[2]}/{r[3]}", r[4], r[5], r[6], r[7], r[8], r[9], r[10],
-                    r[11], r[12])
-            for r in found
-        ]  # fmt: skip
+        rows = _rows(tx, page_stmt, {**params, "limit": f.per_page,
+                                     "offset": (f.page - 1) * f.per_page})  # fmt: skip
         if f.page == 1 and len(rows) < f.per_page:
             return CasePage(rows, len(rows), f)
         cap = (f.page - 1) * f.per_page + COUNT_AHEAD + 1
