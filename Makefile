@@ -53,6 +53,9 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_reminders.py --only-replan && \
 	$(BIN)/python benchmarks/bench_web.py --ceiling && \
 	$(BIN)/python benchmarks/bench_search.py && \
+	$(BIN)/python benchmarks/bench_caselist.py && \
+	$(BIN)/python benchmarks/bench_bulk_import.py --cases 100000 --rounds 1 && \
+	$(BIN)/python benchmarks/bench_scaleout.py --cases 1000000 --rounds 2 --duration 10 && \
 	$(BIN)/python benchmarks/harness.py table $$out
 
 clean:

@@ -262,3 +262,41 @@ def test_the_api_creates_many_or_none(web_any: Web) -> None:
     assert counts(web_any.db) == before
     denied = web_any.api("sara@example.se").post("/api/v1/cases/bulk", json=body[:1])
     assert denied.status_code == 403
+
+
+def _planner_rows(db: Database, table: str) -> float | None:
+    """The row count the planner's statistics give `table` (None: no statistics)."""
+    with db.engine.connect() as conn:
+        if db.is_sqlite:
+            found = conn.execute(text("SELECT name FROM sqlite_master WHERE name = 'sqlite_stat1'"))
+            if found.first() is None:
+                return None
+            stat = conn.execute(text("SELECT stat FROM sqlite_stat1 WHERE tbl = :t"), {"t": table})
+            row = stat.first()
+            return None if row is None else float(str(row[0]).split()[0])
+        tuples = conn.execute(
+            text("SELECT reltuples FROM pg_class WHERE relname = :t"), {"t": table}
+        )
+        value = float(tuples.scalar_one())
+        return None if value < 0 else value
+
+
+def test_a_large_import_refreshes_the_planner_statistics(
+    database: Database, workflows: WorkflowRegistry, clock: FakeClock,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:  # fmt: skip
+    """After an import of ANALYZE_AFTER cases or more the planner knows the tables' sizes at
+    once (PostgreSQL's autovacuum would get there later; until then its plans guess)."""
+    monkeypatch.setattr(bulk, "ANALYZE_AFTER", 30)
+    monkeypatch.setattr(bulk_import, "__kwdefaults__", {**bulk_import.__kwdefaults__,
+                                                        "analyze_after": 30})  # fmt: skip
+    items = [CaseItem(CaseDoc.model_validate(case(i)), f"rad {i}") for i in range(1, 30)]
+    people = [bulk.PersonItem(PERSON, "rad 0")]
+    bulk_import(db=database, workflows=workflows, source=lambda: [*people, *items],
+                actor="test", clock=clock)  # fmt: skip
+    if database.is_sqlite:  # 29 cases: under the line, no statistics made
+        assert _planner_rows(database, "cases") is None
+    more = [CaseItem(CaseDoc.model_validate(case(i)), f"rad {i}") for i in range(30, 90)]
+    bulk_import(db=database, workflows=workflows, source=lambda: more, actor="test", clock=clock)
+    assert _planner_rows(database, "cases") == 89
+    assert _planner_rows(database, "case_funders") == 178

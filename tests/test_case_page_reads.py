@@ -1,57 +1,77 @@
-"""The case page's prebuilt reads give what the ORM reads they replace (SQLite, PostgreSQL)."""
+"""The case page reads everything it shows in one transaction on prebuilt statements (issue 15):
+its history, memo renders, decisions, deadlines, agendas, the meetings it may be put on and the
+people it names, on SQLite and PostgreSQL, from a partner case with a decision (not the seed)."""
 
 from __future__ import annotations
 
-from caseflow.cases.engine import moves_of
-from caseflow.cases.people import add_person, officers
-from caseflow.clock import FakeClock
+import html
+import re
+from datetime import date
+
+from caseflow.cases.engine import edit_case
 from caseflow.domain.dnr import parse_dnr
-from caseflow.store.casemap import case_to_dict
-from caseflow.store.caseread import read_case_facts, read_officers, read_signatories
-from caseflow.store.db import Database
-from caseflow.store.prepared import cursor_in
-from caseflow.store.repo import list_people, require_case
-from caseflow.workflow.registry import WorkflowRegistry
-from tests.factories import CLERK, OFFICER, add_people, complete_fields, make_case
+from caseflow.meetings.changes import cancel_meeting
+from caseflow.meetings.service import add_meetings, schedule_case
+from caseflow.reminders.deadlines import list_deadlines
+from caseflow.store.repo import require_case_id
+from tests.test_decisions import DECIDER, DNR, OFFICER, decide, partner_case, people, render
+from tests.webkit import Web
+
+ANNA = "anna@example.se"
 
 
-def test_the_case_its_moves_and_the_people_read_as_through_the_orm(
-    database: Database, workflows: WorkflowRegistry, clock: FakeClock
-) -> None:
-    add_people(database, clock)
-    for email, name, title in (("ob@regionjh.se", "Örjan Ordförande", "ordförande"),
-                               ("ab@regionjh.se", "Åsa Berg", None),
-                               ("zz@regionjh.se", "Åke Zetterlund", "chef")):  # fmt: skip
-        add_person(db=database, email=email, name=name, title=title, clock=clock,
-                   roles=["beslutsfattare", "handlaggare"])  # fmt: skip
-    make_case(database, workflows, clock, "RUN/7/2025", **complete_fields(handlaggare=OFFICER))
-    make_case(database, workflows, clock, "RUN/8/2025")  # no funders, nothing filled in
-    for dnr in ("RUN/7/2025", "RUN/8/2025"):
-        with database.read() as session:
-            case = require_case(session=session, dnr=parse_dnr(dnr))
-            with cursor_in(session.connection()) as tx:
-                found = read_case_facts(tx=tx, dnr=parse_dnr(dnr))
-                signatories = read_signatories(tx=tx)
-                people = read_officers(tx=tx)
-            assert found is not None
-            facts, data, updated_at = found
-            assert data == case_to_dict(case)
-            assert (facts.id, facts.row_version, updated_at) == (
-                case.id,
-                case.row_version,
-                case.updated_at,
-            )
-            for actor in (OFFICER, CLERK):
-                by_orm = moves_of(session=session, workflows=workflows, case=case, actor=actor)
-                roles = next(p.roles for p in list_people(session=session) if p.email == actor)
-                by_facts = moves_of(session=session, workflows=workflows, case=facts,
-                                    actor=actor, roles=roles)  # fmt: skip
-                assert by_facts == by_orm
-            assert people == officers(session=session) and len(people) == 4
-            assert len(signatories) == 2
-            assert signatories == [
-                (p.email, f"{p.name}, {p.title}") for p in list_people(session=session)
-                if "beslutsfattare" in p.roles and p.title
-            ]  # fmt: skip
-    with database.read() as session, cursor_in(session.connection()) as tx:
-        assert read_case_facts(tx=tx, dnr=parse_dnr("RUN/9/2025")) is None
+def _options(page: str, select_id: str) -> list[tuple[str, str]]:
+    found = re.search(rf'<select id="{select_id}"[^>]*>(.*?)</select>', page, re.S)
+    assert found is not None, f"no select {select_id}"
+    pairs = re.findall(r'<option value="([^"]*)"[^>]*>([^<]*)</option>', found[1])
+    return [(html.unescape(v), html.unescape(t)) for v, t in pairs]
+
+
+def test_the_case_page_shows_what_it_reads(web_any: Web) -> None:
+    web = web_any
+    people(web.db, web.clock)
+    partner_case(web.db, web.workflows, web.clock)
+    add_meetings(db=web.db, clock=web.clock, meetings=[
+        ("RUN", date(2025, 1, 5), None), ("RUN", date(2025, 2, 12), "09:00"),
+        ("RUN", date(2025, 3, 12), None)])  # fmt: skip
+    cancel_meeting(db=web.db, body="RUN", day=date(2025, 3, 12), actor=ANNA, clock=web.clock,
+                   reason="Inga ärenden")  # fmt: skip
+    schedule_case(db=web.db, dnr=DNR, body="RUN", day=date(2025, 2, 12), actor=ANNA,
+                  clock=web.clock, rules_for=web.workflows.deadline_rules())  # fmt: skip
+    for title in ("Kompetens i glesbygd 2", "Kompetens i glesbygd <3>"):
+        edit_case(db=web.db, dnr=DNR, changes={"title": title}, actor=OFFICER, clock=web.clock,
+                  workflows=web.workflows)  # fmt: skip
+    render(web.db, web.clock)
+    decided = decide(web.db, web.clock, date(2025, 1, 3))
+
+    page = web.client(ANNA).get(f"/cases/{DNR}").text
+
+    # The meetings it may be put on: not the cancelled one; the time where there is one.
+    assert _options(page, "meeting") == [("RUN 2025-01-05", "RUN 2025-01-05"),
+                                         ("RUN 2025-02-12", "RUN 2025-02-12 09:00")]  # fmt: skip
+    assert 'href="/meetings/RUN/2025-02-12">RUN 2025-02-12 kl. 09:00</a>' in page  # its agenda
+    # People: the handläggare chosen, the signatories, names instead of addresses.
+    assert (OFFICER, "Ola Handläggare") in _options(page, "f-handlaggare")
+    assert 'value="ola@region.se" selected>Ola Handläggare' in page
+    assert (DECIDER, "Dora Beslut, Områdeschef") in _options(page, "memo-signatory")
+    # The memo render, downloadable, by its author's name; the decision, by its signer's.
+    memos = page[page.index('id="memo-tabell"') :]
+    assert "<td>Ola Handläggare</td>" in memos and "Ladda ner</a>" in memos
+    decisions = page[page.index('id="beslut-tabell"') :]
+    assert f'<td class="num">{decided}</td>' in decisions and "<td>Dora Beslut</td>" in decisions
+    # The history, newest first, escaped; its length.
+    history = page[page.index('id="historik"') :]
+    assert "Kompetens i glesbygd &lt;3&gt;" in history
+    with web.db.read() as session:
+        case_id = require_case_id(session=session, dnr=parse_dnr(DNR))
+        total = len(session.connection().exec_driver_sql(
+            f"SELECT id FROM case_events WHERE case_id = {case_id}").all())  # fmt: skip
+        deadlines = list_deadlines(session.connection(), today=date(2025, 1, 6),
+                                   case_id=case_id, include_done=True)  # fmt: skip
+    assert f'<ol class="history" reversed start="{total}">' in page
+    assert total == len(re.findall(r'<li(?: class="note")?><span class="when">', history))
+    # The deadlines: the same ones the deadlines list gives.
+    section = page[page.index('id="frister"') : page.index('id="historik"')]
+    assert deadlines, "the partner case scheduled on a meeting has deadlines"
+    for row in deadlines:
+        assert html.escape(row.label, quote=False) in section

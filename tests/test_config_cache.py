@@ -129,3 +129,42 @@ def test_records_configuration_follows_its_files(tmp_path: Path) -> None:
     yaml.write_text(original, "utf-8")
     _touch_later(yaml)
     assert records.types.codes == first.codes
+
+
+def test_the_web_app_looks_at_board_and_records_files_at_most_once_a_second(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A page asks for the board configuration and the secrecy rules several times; the web app
+    looks at their files at most once a second and then follows an edit."""
+    from caseflow.records.context import build_records
+    from caseflow.settings import Settings
+    from caseflow.store.db import Database
+    from caseflow.web.context import WebContext
+
+    memos = tmp_path / "memos"
+    shutil.copytree(MEMOS_DIR, memos)
+    records_dir = tmp_path / "records"
+    shutil.copytree(PROJECT_ROOT / "records", records_dir)
+    settings = Settings(database_url=f"sqlite:///{tmp_path / 'x.db'}", memos_dir=memos,
+                        records_dir=records_dir)  # fmt: skip
+    db = Database(settings.database_url)
+    context = WebContext(settings=settings, db=db, fixed_workflows=None,
+                         records=build_records(settings, recheck_every=1.0))  # fmt: skip
+    clock = [1000.0]
+    monkeypatch.setattr("caseflow.web.context.time.monotonic", lambda: clock[0])
+    monkeypatch.setattr("caseflow.records.context.time.monotonic", lambda: clock[0])
+    board, types = context.board(), context.records.types
+    assert "utredning" not in types.codes
+    board_file = memos / "board.yaml"
+    board_file.write_text(board_file.read_text("utf-8") + "\n# ändrad\n", "utf-8")
+    _touch_later(board_file)
+    types_file = records_dir / "document_types.yaml"
+    types_file.write_text(types_file.read_text("utf-8").replace(
+        "types:\n", "types:\n  - code: utredning\n    label: Utredning\n", 1), "utf-8")  # fmt: skip
+    _touch_later(types_file)
+    assert context.board() is board  # within the second: not looked at
+    assert context.records.types is types
+    clock[0] += 1.5
+    assert context.board() is not board
+    assert "utredning" in context.records.types.codes
+    db.dispose()

@@ -32,7 +32,7 @@ needs_seed = pytest.mark.skipif(
 )
 #: Table rows per section read from the seed (reviewed by hand against the text: see the module
 #: docstring of caseflow/results/national.py for what is read as a row).
-SEED_ROWS = {1: 82, 2: 87, 3: 94, 4: 85, 5: 47, 6: 43, 7: 87}
+SEED_ROWS = {1: 82, 2: 87, 3: 94, 4: 86, 5: 47, 6: 43, 7: 87}
 
 
 def small() -> str:
@@ -148,6 +148,9 @@ def test_the_seed_compilation_has_all_21_regions() -> None:
     }
     own = [r for r in parsed.table_rows if r.region == "Jämtland Härjedalen" and r.section == 1]
     assert own[0].insats.startswith("Arbete med Service-Z")
+    # After a cell ending in a stray comma ("… och tillgänglighet,"): a row of its own.
+    osn = next(r for r in parsed.table_rows if r.line == 18120)
+    assert (osn.section, osn.region, osn.insats) == (4, "Norrbotten", "OSN IT Norrbotten")
     assert parsed.notes == []
 
 
@@ -262,3 +265,30 @@ def test_a_section_whose_header_is_lost_is_noted() -> None:
     assert sorted(parsed.sections) == [1, 8]
     assert parsed.notes[0].startswith("avsnitt 2 hittades inte")
     assert "avsnitt 5 hittades inte" in " ".join(parsed.notes)
+
+
+def test_a_stray_comma_ends_a_cell_but_a_broken_list_goes_on() -> None:
+    """A line "Region …" after a line ending in a comma, with a row of that region open: a list
+    broken off (a name before the comma, or the line listing on) is cell text; a cell that merely
+    ends in a comma lets the next row start (the seed's "Norrbotten OSN IT Norrbotten")."""
+    parsed = parse_compilation(
+        (Path(__file__).parent / "fixtures" / "national_listing.txt").read_text(encoding="utf-8"),
+        source="national_listing.txt",
+    )
+    rows = parsed.table_rows
+    assert [(r.region, r.insats.split(" Påbörjat")[0]) for r in rows[:2]] == [
+        ("Norrbotten", "Hamnens kapacitet"), ("Norrbotten", "Bredband mellan orter"),
+    ]  # fmt: skip
+    assert rows[0].text.endswith("Hållbara transporter och tillgänglighet,")
+    assert rows[1].line == 28 and rows[1].text.startswith("Bredband mellan orter\nBygga")
+    # "…, Energimyndigheten," then "Stockholm Exergi, …" and "…, länsstyrelsen," then
+    # "Stockholm Stad och …": the lists go on in their rows.
+    stockholm = [r for r in rows if r.region == "Stockholm"]
+    assert [r.line for r in stockholm] == [36, 46, 54, 58]
+    assert "Stockholm Exergi, Svenska kraftnät och\nVattenfall." in stockholm[0].text
+    assert stockholm[0].mal == "Mål i RUS: En tillgänglig region."
+    assert "Stockholm Stad och Trafikverket." in stockholm[1].text
+    # A goal ending in a stray comma before a row titled without a list: a row of its own.
+    assert stockholm[2].text.endswith("En tillgänglig region,")
+    assert stockholm[3].insats.startswith("Tågpendel")
+    assert len(rows) == 6

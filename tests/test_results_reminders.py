@@ -270,3 +270,65 @@ def test_two_workers_at_once_queue_each_reminder_once(report: Database, smtp: Sm
     with report.read() as session:
         assert len(session.exec(select(OutboxMessage)).all()) == 2
         assert len(session.exec(select(ResultsReminder)).all()) == 2
+
+
+OTHER = "Region Västernorrland"
+
+
+def test_digest_mode_sends_one_mail_per_recipient(
+    report: Database, smtp: Smtp, clock: FakeClock
+) -> None:
+    create_report(db=report, year=2025, actor=OFFICER, clock=clock, region=OTHER)  # no owners
+    digest = settings(smtp).model_copy(update={"digest": True})
+    ready, ready_due = deadline(report, "results_draft_ready")
+    queued = queue_report_reminders(db=report, settings=digest, workflow=WF, clock=at(ready))
+    # Anna owns sections 1–2 here and created the other region's report: two reminders, one
+    # e-mail; Dag owns section 3: one of each.
+    assert (queued.reminders, queued.messages) == (3, 2)
+    assert str(queued) == "3 påminnelser om resultatredovisningen köade som 2 e-brev"
+    assert send_due(db=report, mailer=smtp.mailer, mail_from="caseflow@region.se",
+                    clock=at(ready)).sent == 2  # fmt: skip
+    assert smtp.to(OFFICER) == [f"Påminnelser {ready}: resultatredovisningen, 2 frister"]
+    assert smtp.to(SECOND) == [f"Påminnelser {ready}: resultatredovisningen, 1 frist"]
+    body = next(m for m in smtp.sink.messages if str(m["To"]) == OFFICER).get_content()
+    assert body.count(f"- {ready_due}: Resultatredovisningen klar") == 2
+    assert f"resultatredovisning 2025, {REGION}" in body and f"2025, {OTHER}" in body
+    assert "1. Likvärdiga möjligheter" in body and "3. Innovation" not in body
+    assert "https://caseflow.region.se/results/2025\n" in body
+    assert "https://caseflow.region.se/results/2025?region=Region%20V%C3%A4sternorrland" in body
+    # Each (report, deadline, recipient) is recorded: the next run, digest or not, sends nothing.
+    again = queue_report_reminders(db=report, settings=digest, workflow=WF, clock=at(ready))
+    assert (again.reminders, again.messages) == (0, 0)
+    assert run(report, smtp, at(ready)) == (0, 0)
+    assert len(queued_reminders(db=report, year=2025, region=REGION)) == 2
+    assert len(queued_reminders(db=report, year=2025, region=OTHER)) == 1
+    # The board's meeting: adoption and the submission's notice for both reports, one e-mail
+    # each to Anna, Dag and the secretary.
+    later = queue_report_reminders(db=report, settings=digest, workflow=WF, clock=at(MEETING))
+    assert later.messages == 3 and later.reminders > later.messages
+
+
+def test_results_remind_takes_now_and_honours_digest(
+    report: Database, smtp: Smtp, capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:  # fmt: skip
+    monkeypatch.setenv("CASEFLOW_SMTP_PORT", str(smtp.port))
+    monkeypatch.setenv("CASEFLOW_MAIL_FROM", "caseflow@region.se")
+    cli = cli_runner(report.url, capsys)
+    code, _, err = cli("results", "remind", "--now", "2026-13-01T08:00")
+    assert code == 1 and "fel: --now: ogiltig tidpunkt '2026-13-01T08:00'" in err
+    code, out, err = cli("results", "remind", "--now", "2026-01-02T08:00")
+    assert code == 0, err
+    assert out.startswith("0 påminnelser om resultatredovisningen köade") and smtp.count() == 0
+    ready, _ = deadline(report, "results_draft_ready")
+    monkeypatch.setenv("CASEFLOW_DIGEST", "true")
+    code, out, err = cli("results", "remind", "--now", f"{ready}T08:00", "--no-send")
+    assert code == 0, err
+    assert out.strip() == "2 påminnelser om resultatredovisningen köade"  # one each: 2 mails
+    rows = queued_reminders(db=report, year=2025, region=REGION)
+    assert [rule for rule, *_ in rows] == ["results_draft_ready"] * 2
+    code, out, err = cli("results", "remind", "--now", f"{MEETING}T08:00")
+    assert code == 0, err
+    assert "påminnelser om resultatredovisningen köade som 3 e-brev" in out
+    assert "skickade 5" in out and smtp.count() == 5
+    assert smtp.to(CLERK) == [f"Påminnelser {MEETING}: resultatredovisningen, 2 frister"]

@@ -140,3 +140,43 @@ def test_a_region_with_control_characters_is_refused(web_any: Web) -> None:
     assert anna.get(URL, params={"region": "Region\x00X"}).status_code == 422
     page = web_any.client(ANNA).get("/results/2025", params={"region": "Region\x00X"})
     assert page.status_code == 400 and "ogiltig region" in page.text
+
+
+def test_the_page_creates_another_regions_report(web_any: Web) -> None:
+    from caseflow.results.service import list_reports
+
+    anna = web_any.client(ANNA)
+    listing = anna.get("/results").text
+    assert (
+        'name="region" list="regions" maxlength="200" required value="Region Jämtland ' in listing
+    )
+    assert f'<option value="{OTHER}">' in listing and listing.count("<option ") == 21
+    token = csrf_of(anna, "/results")
+    created = anna.post("/results", data={"csrf_token": token, "year": "2025",
+                                          "region": f"  {OTHER} "})  # fmt: skip
+    assert created.status_code == 303
+    query = f"?region={quote(OTHER)}"
+    assert created.headers["location"].startswith(f"/results/2025{query}&done=")
+    assert [(r.year, r.region) for r in list_reports(db=web_any.db)] == [(2025, OTHER)]
+    page = anna.get(created.headers["location"])
+    assert page.status_code == 200 and f"Redovisningen för {OTHER} är skapad." in page.text
+    assert f"Resultatredovisning 2025 – {OTHER}" in page.text
+    # The same year and region again: refused, the typed region kept in the form.
+    again = anna.post("/results", data={"csrf_token": token, "year": "2025", "region": OTHER})
+    assert again.status_code == 409
+    assert alert_of(again.text) == f"Fel: det finns redan en resultatredovisning för 2025 ({OTHER})"
+    assert f'required value="{OTHER}">' in again.text
+    for bad in ("   ", "Region\x01X", "R" * 201):
+        refused = anna.post("/results", data={"csrf_token": token, "year": "2025", "region": bad})
+        assert refused.status_code == 400 and "ogiltig region: skriv regionens namn" in alert_of(
+            refused.text
+        )
+    # A form without the field (an older page) makes the default region's report.
+    default = anna.post("/results", data={"csrf_token": token, "year": "2025"})
+    assert default.status_code == 303 and default.headers["location"].startswith(
+        "/results/2025?done="
+    )
+    assert sorted(r.region for r in list_reports(db=web_any.db)) == [
+        "Region Jämtland Härjedalen",
+        OTHER,
+    ]

@@ -45,6 +45,10 @@ from caseflow.workflow.registry import WorkflowRegistry
 BATCH = 2000
 KINDS = ("created", "updated", "unchanged")
 
+#: Cases written by one import from which the planner's statistics are refreshed right away.
+ANALYZE_AFTER = 10_000
+#: The tables an import writes to (cases, their funders, history and planned reminders).
+LOADED_TABLES = ("cases", "case_funders", "case_events", "reminders", "reminder_plans")
 _cases = Case.__table__  # type: ignore[attr-defined]
 _funders = CaseFunder.__table__  # type: ignore[attr-defined]
 _events = CaseEvent.__table__  # type: ignore[attr-defined]
@@ -139,6 +143,7 @@ def bulk_import(
     batch: int = BATCH,
     progress: Callable[[int], None] | None = None,
     numbers: bool = False,
+    analyze_after: int = ANALYZE_AFTER,
 ) -> BulkSummary:
     """Import the cases (and people) `source()` yields, in one transaction: all or nothing.
 
@@ -146,7 +151,8 @@ def bulk_import(
     unless `update` (then its differences are applied as an `import` event). `source` is called
     again from the start if the transaction loses a race to a concurrent import (PostgreSQL),
     which then finds the winner's cases unchanged. `progress(n)` is called after each batch
-    with the number of cases done.
+    with the number of cases done. After `analyze_after` cases or more were written, the
+    planner's statistics of the tables written are refreshed (`Database.analyze`).
 
     Raises:
         InputError: `WHERE: …` naming the row and field: invalid, duplicated in the input, differs
@@ -180,10 +186,13 @@ def bulk_import(
     collecting = gc.isenabled()
     gc.disable()
     try:
-        return db.write_retrying(work)
+        summary = db.write_retrying(work)
     finally:
         if collecting:
             gc.enable()
+    if summary.total("created") + summary.total("updated") >= analyze_after:
+        db.analyze(LOADED_TABLES)
+    return summary
 
 
 class _Run:

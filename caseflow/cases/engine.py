@@ -370,12 +370,15 @@ def possible_moves(
 
 
 def moves_of(
-    *, session: Session, workflows: WorkflowRegistry, case: Case | CaseFacts,
+    *, session: Session | None, workflows: WorkflowRegistry, case: Case | CaseFacts,
     actor: str | None = None, roles: Sequence[str] | None = None) -> list[Move]:  # fmt: skip
-    """As `possible_moves`, for a case read in the caller's session (`roles`: the actor's)."""
+    """As `possible_moves`, for a case read in the caller's session (`roles`: the actor's; read
+    in `session` when not given)."""
     moves = _workflow_for(workflows, case).moves(case, case.stage)
     if actor is not None:
         if roles is None:
+            if session is None:
+                raise ValueError("moves_of: the actor's roles, or a session to read them in")
             person = require_person(session=session, email=actor)
             actor, roles = person.email, person.roles
         moves = [_with_role_check(m, actor, roles) for m in moves]

@@ -78,7 +78,8 @@ def memo_render(
     dnr: str,
     output: Annotated[Path, typer.Option("-o", "--output", help="Filen som skrivs.")],
     fmt: Annotated[
-        str | None, typer.Option("--format", help="docx, md eller html (annars filändelsen).")
+        str | None,
+        typer.Option("--format", help="docx, pdf, md eller html (annars filändelsen)."),
     ] = None,
     kind: Annotated[
         str | None, typer.Option("--kind", help="Memotyp (annars vald från ärendet).")
@@ -89,22 +90,32 @@ def memo_render(
     ] = None,
     actor: ActorOpt = "cli",
 ) -> None:
-    """Skriv ett beslutsmemo från ärendets uppgifter (docx, md eller html)."""
+    """Skriv ett beslutsmemo från ärendets uppgifter (docx, pdf, md eller html). PDF: memot
+    skrivs och sparas som Word och omvandlas av LibreOffice."""
+    from caseflow.errors import InputError, UnavailableError
+    from caseflow.memo.pdf import NOT_INSTALLED, docx_to_pdf, office_program
     from caseflow.memo.service import render_memo
 
     context = obj(ctx)
     check_output(output)  # before the render is stored
     chosen = (fmt or output.suffix.lstrip(".")).lower()
+    if chosen not in ("docx", "pdf", "md", "html"):
+        raise InputError(f"okänt format {chosen!r}; välj ett av docx, pdf, md, html")
+    pdf = chosen == "pdf"
+    if pdf and office_program() is None:  # before the render is stored
+        raise UnavailableError(NOT_INSTALLED)
     given = parse_date_option("--date", on)
     memo = render_memo(
         db=context.db, memos_dir=context.settings.memos_dir, clock=context.clock, dnr=dnr,
-        fmt=chosen, memo_date=date.fromisoformat(given) if given else today(context),
+        fmt="docx" if pdf else chosen,
+        memo_date=date.fromisoformat(given) if given else today(context),
         actor=actor, kind=kind, signatory_email=signatory, records=context.records,
     )  # fmt: skip
-    write_output(output, memo.data)
+    data = docx_to_pdf(memo.data, name=memo.kind) if pdf else memo.data
+    write_output(output, data)
     for warning in memo.warnings:
         typer.echo(f"varning: {warning}", err=True)
-    out(f"skrev {output} ({memo.kind}, {chosen}, {len(memo.data):,} byte)")
+    out(f"skrev {output} ({memo.kind}, {chosen}, {len(data):,} byte)")
 
 
 @memo_app.command("list")

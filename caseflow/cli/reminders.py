@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 
 from caseflow.cli.app import app, obj, out
-from caseflow.cli.options import ActorOpt, parse_date_option
+from caseflow.cli.options import ActorOpt, NowOpt, clock_at, parse_date_option
 from caseflow.domain.textformat import count_of
 
 reminders_app = typer.Typer(help="Påminnelser om frister.", no_args_is_help=True)
@@ -131,33 +131,14 @@ def reminders_plan(ctx: typer.Context) -> None:
 
 
 @reminders_app.command("run-once")
-def reminders_run_once(
-    ctx: typer.Context,
-    now: Annotated[
-        str | None,
-        typer.Option("--now", help="Kör som om klockan vore detta (ÅÅÅÅ-MM-DDTTT:MM, test)."),
-    ] = None,
-) -> None:
+def reminders_run_once(ctx: typer.Context, now: NowOpt = None) -> None:
     """En körning för cron: köa påminnelser som ska skickas och skicka utkorgen."""
-    from datetime import datetime
-
     from caseflow.cli.mailer import build_mailer
-    from caseflow.clock import Clock, FakeClock
-    from caseflow.domain.checks import check_day
-    from caseflow.domain.textformat import STOCKHOLM
-    from caseflow.errors import InputError
     from caseflow.mail.delivery import send_due
     from caseflow.reminders.mail import queue_due
 
     context = obj(ctx)
-    clock: Clock = context.clock
-    if now is not None:
-        try:
-            moment = datetime.fromisoformat(now)
-        except ValueError:
-            raise InputError(f"--now: ogiltig tidpunkt {now!r}, skriv ÅÅÅÅ-MM-DDTTT:MM") from None
-        check_day(moment.date(), field="--now")  # 0001-01-01 has no UTC moment to become
-        clock = FakeClock(moment if moment.tzinfo else moment.replace(tzinfo=STOCKHOLM))
+    clock = clock_at(context.clock, now)
     queued = queue_due(db=context.db, settings=context.settings, workflows=context.workflows,
                        clock=clock)  # fmt: skip
     lonely = f" ({queued.without_recipient} utan mottagare)" if queued.without_recipient else ""

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from caseflow.cli.app import obj, out
-from caseflow.cli.options import ActorOpt
+from caseflow.cli.options import ActorOpt, NowOpt, clock_at
 from caseflow.cli.results import RegionOpt, YearArg, results_app
 from caseflow.results.defaults import DEFAULT_REGION
 
@@ -64,19 +64,22 @@ def results_remind(
     send: Annotated[
         bool, typer.Option("--send/--no-send", help="Skicka utkorgen efteråt (standard).")
     ] = True,
+    now: NowOpt = None,
 ) -> None:
-    """Köa redovisningarnas förfallna påminnelser (en gång per frist och mottagare) och skicka."""
+    """Köa redovisningarnas förfallna påminnelser (en gång per frist och mottagare) och skicka;
+    med sammandrag påslaget ett e-brev per mottagare."""
     from caseflow.cli.mailer import build_mailer
     from caseflow.mail.delivery import send_due
     from caseflow.results.reminders import queue_report_reminders
 
     context = obj(ctx)
+    clock = clock_at(context.clock, now)
     summary = queue_report_reminders(
-        db=context.db, settings=context.settings, clock=context.clock,
+        db=context.db, settings=context.settings, clock=clock,
         workflow=context.workflows.for_subject("results_report"),
     )  # fmt: skip
     out(str(summary))
     if send:
         sent = send_due(db=context.db, mailer=build_mailer(context.settings),
-                        mail_from=context.settings.mail_from, clock=context.clock)  # fmt: skip
+                        mail_from=context.settings.mail_from, clock=clock)  # fmt: skip
         out(str(sent))

@@ -68,7 +68,10 @@ _SWEDISH = Locale.parse("sv_SE")
 
 
 def format_number(value: int) -> str:
-    """`16602` → `16 602` (non-breaking space)."""
+    """`16602` → `16 602` (non-breaking space), as Babel's Swedish decimal format; a whole
+    number without Babel (a page shows a dozen amounts; Babel's formatter costs ~15 µs each)."""
+    if type(value) is int:
+        return f"{value:,}".replace(",", "\u00a0")
     return format_decimal(value, locale=_SWEDISH)
 
 

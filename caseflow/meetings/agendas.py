@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import bindparam
+from sqlalchemy import String, bindparam, type_coerce
 from sqlalchemy import select as sa_select
 
 from caseflow.meetings.service import MeetingInfo
@@ -20,9 +20,12 @@ _CASE_AGENDAS = Prepared(
     .where(_I.case_id == bindparam("case_id"))
     .order_by(_M.day, _M.body)
 )
-_OPEN_MEETINGS = Prepared(
-    sa_select(*_COLUMNS).where(_M.cancelled_at.is_(None)).order_by(_M.day, _M.body)
-)
+# The day as the database gives it (SQLite: ISO text, PostgreSQL: a date; `str` of either is
+# the ISO day): the choices need no date objects, and SQLite's date parsing was most of this read.
+_MEETING_CHOICES = Prepared(
+    sa_select(_M.body, type_coerce(_M.day, String), _M.time)
+    .where(_M.cancelled_at.is_(None)).order_by(_M.day, _M.body)
+)  # fmt: skip
 
 
 def read_agendas(*, tx: CursorTransaction, case_id: int) -> list[MeetingInfo]:
@@ -32,8 +35,8 @@ def read_agendas(*, tx: CursorTransaction, case_id: int) -> list[MeetingInfo]:
             for b, d, t, c, x, r, p in tx.all(_CASE_AGENDAS, {"case_id": case_id})]  # fmt: skip
 
 
-def read_open_meetings(*, tx: CursorTransaction) -> list[MeetingInfo]:
-    """The meetings not cancelled, by day (as `list_meetings` without its agenda counts,
-    `cases` is 0): the case page's choices for putting the case on an agenda."""
-    return [MeetingInfo(b, d, t, 0, c, x, r, p)
-            for b, d, t, c, x, r, p in tx.all(_OPEN_MEETINGS, {})]  # fmt: skip
+def read_meeting_choices(*, tx: CursorTransaction) -> list[tuple[str, str]]:
+    """The meetings not cancelled, by day, as (value, text) for the case page's choices of
+    putting the case on an agenda: ("RUN 2025-02-12", "RUN 2025-02-12 09:00")."""
+    return [(f"{body} {day}", f"{body} {day} {time}" if time else f"{body} {day}")
+            for body, day, time in tx.all(_MEETING_CHOICES, {})]  # fmt: skip

@@ -5,11 +5,14 @@ Each change is one transaction that also appends the event to the case's history
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlmodel import Session, col, select
+from sqlalchemy import Select, bindparam
+from sqlalchemy import select as sa_select
+from sqlmodel import Session, SQLModel, col, select
 
 from caseflow.clock import Clock
 from caseflow.domain.checks import check_text
@@ -27,7 +30,8 @@ from caseflow.errors import InputError, NotFoundError
 from caseflow.meetings.service import require_meeting
 from caseflow.memo.store import decision_event
 from caseflow.store.db import Database
-from caseflow.store.models import Case, Decision, Meeting
+from caseflow.store.models import Case, Decision
+from caseflow.store.prepared import CursorTransaction, Prepared
 from caseflow.store.repo import require_case, require_person
 
 
@@ -93,34 +97,77 @@ class DecisionRow:
         return data
 
 
-def _rows(session: Session, *filters: Any) -> list[DecisionRow]:
-    stmt = (
-        select(Decision, Case, Meeting)
-        .join(Case, col(Case.id) == col(Decision.case_id))
-        .outerjoin(Meeting, col(Meeting.id) == col(Decision.reported_meeting_id))
+_D = SQLModel.metadata.tables["decisions"]
+_C = SQLModel.metadata.tables["cases"]
+_M = SQLModel.metadata.tables["meetings"]
+
+
+def _select(*filters: Any) -> Select[Any]:
+    return (
+        sa_select(_D.c.id, _C.c.dnr_prefix, _C.c.dnr_serial, _C.c.dnr_year, _C.c.title,
+                  _D.c.kind, _D.c.delegation_point, _D.c.decided_on, _D.c.signed_by,
+                  _D.c.memo_id, _D.c.reported_on, _M.c.body, _M.c.day, _D.c.reported_paragraph,
+                  _D.c.annulled_at, _D.c.annulled_by, _D.c.annul_reason, _M.c.minutes_posted_on)
+        .join(_C, _C.c.id == _D.c.case_id)
+        .outerjoin(_M, _M.c.id == _D.c.reported_meeting_id)
         .where(*filters)
-        .order_by(col(Decision.decided_on), col(Decision.id))
-    )
+        .order_by(_D.c.decided_on, _D.c.id)
+    )  # fmt: skip
+
+
+def _decision_rows(rows: Sequence[Sequence[Any]]) -> list[DecisionRow]:
     return [
         DecisionRow(
-            id=d.id or 0,
-            diarienummer=c.diarienummer,
-            title=c.title,
-            kind=d.kind,
-            delegation_point=d.delegation_point,
-            decided_on=d.decided_on,
-            signed_by=d.signed_by,
-            memo_id=d.memo_id,
-            reported_on=d.reported_on,
-            meeting=f"{m.body} {m.day.isoformat()}" if m is not None else None,
-            paragraph=d.reported_paragraph,
-            annulled_at=d.annulled_at,
-            annulled_by=d.annulled_by,
-            annul_reason=d.annul_reason,
-            minutes_posted_on=m.minutes_posted_on if m is not None else None,
+            id=d_id,
+            diarienummer=f"{prefix}/{serial}/{year}",
+            title=title,
+            kind=kind,
+            delegation_point=point,
+            decided_on=decided_on,
+            signed_by=signed_by,
+            memo_id=memo_id,
+            reported_on=reported_on,
+            meeting=f"{body} {day.isoformat()}" if body is not None else None,
+            paragraph=paragraph,
+            annulled_at=annulled_at,
+            annulled_by=annulled_by,
+            annul_reason=annul_reason,
+            minutes_posted_on=posted,
         )  # fmt: skip
-        for d, c, m in session.exec(stmt).all()
+        for (
+            d_id,
+            prefix,
+            serial,
+            year,
+            title,
+            kind,
+            point,
+            decided_on,
+            signed_by,
+            memo_id,
+            reported_on,
+            body,
+            day,
+            paragraph,
+            annulled_at,
+            annulled_by,
+            annul_reason,
+            posted,
+        ) in rows  # fmt: skip
     ]
+
+
+def _rows(session: Session, *filters: Any) -> list[DecisionRow]:
+    return _decision_rows(session.connection().execute(_select(*filters)).all())
+
+
+_CASE_DECISIONS = Prepared(_select(_D.c.case_id == bindparam("case_id")))
+
+
+def read_decisions(*, tx: CursorTransaction, case_id: int) -> list[DecisionRow]:
+    """A case's decisions, oldest first, on one prebuilt statement in the caller's transaction
+    (the case page's)."""
+    return _decision_rows(tx.all(_CASE_DECISIONS, {"case_id": case_id}))
 
 
 def list_decisions(*, db: Database, unreported_only: bool = False) -> list[DecisionRow]:
@@ -134,11 +181,6 @@ def list_decisions(*, db: Database, unreported_only: bool = False) -> list[Decis
         ]
     with db.read() as session:
         return _rows(session, *filters)
-
-
-def decisions_of(*, session: Session, case_id: int) -> list[DecisionRow]:
-    """A case's decisions, oldest first, in the caller's session."""
-    return _rows(session, col(Decision.case_id) == case_id)
 
 
 def annul(

@@ -13,6 +13,7 @@ from pathlib import Path
 from caseflow.errors import UnavailableError
 
 TIMEOUT = 180  # seconds; a first start of LibreOffice with a fresh profile takes a few
+NOT_INSTALLED = "PDF kräver LibreOffice (soffice), som inte finns på den här datorn"
 
 
 def office_program() -> str | None:
@@ -29,7 +30,7 @@ def docx_to_pdf(data: bytes, *, name: str = "dokument") -> bytes:
     """
     program = office_program()
     if program is None:
-        raise UnavailableError("PDF kräver LibreOffice (soffice), som inte finns på den här datorn")
+        raise UnavailableError(NOT_INSTALLED)
     with tempfile.TemporaryDirectory() as tmp:
         source = Path(tmp) / f"{name}.docx"
         source.write_bytes(data)

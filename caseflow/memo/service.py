@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -9,7 +10,7 @@ from typing import Any
 
 from caseflow.clock import Clock
 from caseflow.domain.dnr import parse_dnr
-from caseflow.errors import InputError, UnknownCaseError
+from caseflow.errors import InputError, NotFoundError, UnknownCaseError
 from caseflow.memo.compose import (
     FORMATS,
     BoardConfig,
@@ -45,10 +46,13 @@ def board(memos_dir: Path) -> BoardConfig:
     return cached_board(memos_dir / "board.yaml")
 
 
-def kind_choices(memos_dir: Path, case: dict[str, Any]) -> tuple[list[tuple[str, str]], str | None]:
+def kind_choices(
+    memos_dir: Path, case: dict[str, Any], *, config: BoardConfig | None = None
+) -> tuple[list[tuple[str, str]], str | None]:
     """The board's memo kinds as (kind, Swedish title), and the one its `choose` rules pick for
-    the case JSON `case` (None: no rule holds, the user must pick one)."""
-    config = board(memos_dir)
+    the case JSON `case` (None: no rule holds, the user must pick one); `config`: the board
+    configuration already read (else `memos_dir`'s)."""
+    config = config or board(memos_dir)
     try:
         chosen: str | None = choose_kind(case, config)
     except InputError:
@@ -170,6 +174,34 @@ def stored_memo(*, db: Database, dnr: str, memo_id: int) -> RenderedMemo | None:
         return None
     name = memo_filename(row.kind, str(parse_dnr(dnr)), row.format)
     return RenderedMemo(data, row.kind, row.format, tuple(row.warnings), name)
+
+
+#: The formats a memo is written in, as a user calls them.
+FORMAT_NAMES = {"docx": "Word", "md": "Markdown", "html": "HTML"}
+
+
+def memo_download(
+    *, db: Database, dnr: str, memo_id: int, to_pdf: Callable[[bytes], bytes] | None = None
+) -> RenderedMemo:
+    """A stored render to download: its bytes as they were produced, or with `to_pdf` (the
+    entry point's Word → PDF conversion, `memo/pdf`) the Word render converted to PDF. Only a
+    Word render has a PDF: Markdown and HTML are other documents than the one the board gets.
+
+    Raises:
+        UnknownCaseError; NotFoundError: no such render, or rendered before the bytes were
+        kept; InputError: PDF of a render that is not Word; UnavailableError (from `to_pdf`).
+    """
+    stored = stored_memo(db=db, dnr=dnr, memo_id=memo_id)
+    if stored is None:
+        raise NotFoundError(f"memo nr {memo_id} skrevs innan memon sparades och kan inte "
+                            "laddas ner; skriv det på nytt")  # fmt: skip
+    if to_pdf is None:
+        return stored
+    if stored.fmt != "docx":
+        raise InputError(f"memo nr {memo_id} skrevs som {FORMAT_NAMES.get(stored.fmt, stored.fmt)}"
+                         "; PDF görs av memon skrivna som Word")  # fmt: skip
+    name = memo_filename(stored.kind, str(parse_dnr(dnr)), "pdf")
+    return RenderedMemo(to_pdf(stored.data), stored.kind, "pdf", stored.warnings, name)
 
 
 @dataclass(frozen=True, slots=True)

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import bindparam, insert
+from sqlalchemy import exists as sa_exists
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, SQLModel, col, select
 
@@ -20,7 +21,7 @@ from caseflow.records.auto import decision_signed, memo_rendered
 from caseflow.records.context import Records
 from caseflow.store.db import Database
 from caseflow.store.models import Case, CaseEvent, Decision, MemoFile, MemoRender
-from caseflow.store.prepared import Prepared
+from caseflow.store.prepared import CursorTransaction, Prepared
 from caseflow.store.repo import require_case, require_person
 
 
@@ -132,12 +133,40 @@ def render_file(*, db: Database, dnr: str, memo_id: int) -> tuple[MemoRender, by
         return row, stored.data if stored else None
 
 
-def stored_hashes(*, session: Session, hashes: list[str]) -> set[str]:
-    """Which of `hashes` have their bytes stored."""
-    if not hashes:
-        return set()
-    stmt = select(MemoFile.content_hash).where(col(MemoFile.content_hash).in_(hashes))
-    return set(session.exec(stmt).all())
+@dataclass(frozen=True, slots=True)
+class RenderLine:
+    """A rendered memo as the case page lists it; `stored`: its bytes are kept (renders made
+    before revision 0016 have none)."""
+
+    id: int
+    created_at: datetime
+    kind: str
+    format: str
+    memo_date: date
+    created_by: str
+    warnings: list[str]
+    content_hash: str
+    stored: bool
+
+
+_R, _F = _RENDERS, _FILES
+_SELECT_RENDER_LINES = Prepared(
+    sa_select(_R.c.id, _R.c.created_at, _R.c.kind, _R.c.format, _R.c.memo_date,
+              _R.c.created_by, _R.c.warnings, _R.c.content_hash,
+              sa_exists().where(_F.c.content_hash == _R.c.content_hash))
+    .where(_R.c.case_id == bindparam("case_id")).order_by(_R.c.id)
+)  # fmt: skip
+
+
+def read_render_lines(*, tx: CursorTransaction, case_id: int) -> list[RenderLine]:
+    """A case's rendered memos, oldest first, with whether each one's bytes are kept: one
+    prebuilt statement in the caller's transaction (the case page's)."""
+    return [
+        RenderLine(r_id, at, kind, fmt, memo_date, by, warnings, content_hash, bool(kept))
+        for r_id, at, kind, fmt, memo_date, by, warnings, content_hash, kept in tx.all(
+            _SELECT_RENDER_LINES, {"case_id": case_id}
+        )
+    ]
 
 
 def renders_of(*, session: Session, case_id: int) -> list[MemoRender]:

@@ -4,7 +4,8 @@ configuration and the size limit."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import time
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from caseflow.records.config import (
@@ -25,11 +26,22 @@ class Records:
     files: FileStore
     folder: Path  # CASEFLOW_RECORDS_DIR
     max_bytes: int
+    # Seconds between looks at the folder's files (0: at every use). The web app looks at most
+    # once a second: a page asks for the secrecy rules several times.
+    recheck_every: float = 0.0
+    _seen: list[tuple[float, RecordsConfig]] = field(default_factory=list, compare=False)
 
     @property
     def config(self) -> RecordsConfig:
         """The folder's configuration, read again when a file changes (`cached_records_config`)."""
-        return cached_records_config(self.folder)
+        if not self.recheck_every:
+            return cached_records_config(self.folder)
+        now = time.monotonic()
+        if self._seen and now - self._seen[0][0] < self.recheck_every:
+            return self._seen[0][1]
+        config = cached_records_config(self.folder)
+        self._seen[:] = [(now, config)]
+        return config
 
     @property
     def types(self) -> DocumentTypes:
@@ -70,9 +82,11 @@ def build_files(settings: Settings) -> FileStore:
     return FolderStore(storage_folder(settings))
 
 
-def build_records(settings: Settings, *, files: FileStore | None = None) -> Records:
+def build_records(
+    settings: Settings, *, files: FileStore | None = None, recheck_every: float = 0.0
+) -> Records:
     """The records context from settings (the store `build_files` chooses unless `files` is
-    given).
+    given; `recheck_every`: see `Records`).
 
     Raises:
         RecordsConfigError: a records configuration file is invalid.
@@ -82,4 +96,5 @@ def build_records(settings: Settings, *, files: FileStore | None = None) -> Reco
         files=files or build_files(settings),
         folder=settings.records_dir,
         max_bytes=settings.max_file_bytes,
+        recheck_every=recheck_every,
     )

@@ -34,11 +34,13 @@ from caseflow.records.rows import event_row
 from caseflow.records.secrecy import LIFT, MARK, field_marks
 from caseflow.records.vocabulary import MASK, format_number
 from caseflow.store.casemap import case_to_dict
+from caseflow.store.caseread import HistoryEvent
 from caseflow.store.db import Database
 from caseflow.store.models import Case, CaseEvent
 from caseflow.store.repo import require_case
 
 T = TypeVar("T")
+E = TypeVar("E", CaseEvent, HistoryEvent)
 
 #: Event kinds whose `changes` hold the whole case JSON (not field → [before, after]).
 WHOLE_CASE_EVENTS = ("create", "import")
@@ -73,7 +75,13 @@ def mask_row(row: T, fields: Iterable[str]) -> T:
     return dataclasses.replace(row, **changes) if changes else row  # type: ignore[type-var]
 
 
-def mask_event(event: CaseEvent, fields: Iterable[str], *, reasons: bool = False) -> CaseEvent:
+def _with_changes(event: E, changes: dict[str, Any]) -> E:
+    if isinstance(event, HistoryEvent):
+        return dataclasses.replace(event, changes=changes)
+    return CaseEvent.model_validate({**event.model_dump(), "changes": changes})
+
+
+def mask_event(event: E, fields: Iterable[str], *, reasons: bool = False) -> E:
     """A copy of `event` (detached; the row itself is untouched) with the values of `fields`
     in its changes masked: the whole case of a create, before and after of an edit; with
     `reasons` (a role without access), the reason of a secrecy mark or its lifting too (it may
@@ -81,8 +89,7 @@ def mask_event(event: CaseEvent, fields: Iterable[str], *, reasons: bool = False
     hidden = set(fields)
     changes = event.changes
     if reasons and event.kind in (MARK, LIFT) and changes and changes.get("reason"):
-        masked = {**changes, "reason": MASK}
-        return CaseEvent.model_validate({**event.model_dump(), "changes": masked})
+        return _with_changes(event, {**changes, "reason": MASK})
     if not hidden or not changes or not hidden & set(changes):
         return event
     if event.kind in WHOLE_CASE_EVENTS:
@@ -93,13 +100,13 @@ def mask_event(event: CaseEvent, fields: Iterable[str], *, reasons: bool = False
             pair = changes[name]
             if isinstance(pair, list) and len(pair) == 2:
                 new[name] = [masked_value(name, pair[0]), masked_value(name, pair[1])]
-    return CaseEvent.model_validate({**event.model_dump(), "changes": new})
+    return _with_changes(event, new)
 
 
 def mask_history(
     *, session: Session, secrecy: SecrecyConfig, roles: Sequence[str], case_id: int,
-    events: Sequence[CaseEvent],
-) -> list[CaseEvent]:  # fmt: skip
+    events: Sequence[E],
+) -> list[E]:  # fmt: skip
     """The case's history `events` as `roles` may see them: marked fields' values and the
     reasons of secrecy marks masked for a role without access."""
     if secrecy.may_see(tuple(roles)):

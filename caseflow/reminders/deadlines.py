@@ -8,8 +8,9 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from typing import Any
 
-from sqlalchemy import Connection, func, select, update
+from sqlalchemy import Connection, Select, bindparam, func, select, update
 
 from caseflow.clock import Clock
 from caseflow.domain.dnr import parse_dnr
@@ -18,6 +19,7 @@ from caseflow.errors import InputError, PermissionDeniedError
 from caseflow.reminders.plan import ENTERED_KIND, replan
 from caseflow.store.db import Database
 from caseflow.store.models import Case, CaseEvent, Reminder
+from caseflow.store.prepared import CursorTransaction, Prepared
 from caseflow.store.repo import require_case
 from caseflow.workflow.deadlines import STATE_LABELS, DeadlineRule, deadline_state
 
@@ -68,6 +70,35 @@ class DeadlineRow:
         }  # fmt: skip
 
 
+def _deadlines_select() -> Select[Any]:
+    r, c = _reminders.c, _cases.c
+    return (
+        select(c.dnr_prefix, c.dnr_serial, c.dnr_year, c.title, c.handlaggare, c.outcome, r.rule,
+               r.occurrence, r.label, r.due_on, r.remind_on, r.status, r.late, r.mark, r.done_on,
+               r.marked_by, r.marked_at, r.mark_reason, r.updated_at)
+        .join(_cases, c.id == r.case_id)
+        .where(r.status != "cancelled")
+        .order_by(r.due_on, r.id)
+    )  # fmt: skip
+
+
+def _deadline_rows(rows: Sequence[Sequence[Any]], today: date) -> list[DeadlineRow]:
+    """`_deadlines_select`'s rows as DeadlineRows (a closed case's unmarked ones left out)."""
+    out = []
+    for (prefix, serial, year, title, handlaggare, outcome, rule, occurrence, label, due_on,
+         remind_on, status, late, mark, done_on, marked_by, marked_at, reason,
+         updated_at) in rows:  # fmt: skip
+        if mark is None and outcome is not None:
+            continue  # a closed case has no open deadlines
+        out.append(DeadlineRow(
+            f"{prefix}/{serial}/{year}", title, handlaggare, rule, occurrence, label, due_on,
+            remind_on, deadline_state(due_on=due_on, remind_on=remind_on, mark=mark, today=today),
+            status, bool(late), done_on, marked_by, _aware(marked_at) if marked_at else None,
+            reason, _aware(updated_at),
+        ))  # fmt: skip
+    return out
+
+
 def list_deadlines(
     conn: Connection, *, today: date, case_id: int | None = None, handlaggare: str | None = None,
     include_done: bool = False, due_before: date | None = None,
@@ -77,14 +108,7 @@ def list_deadlines(
     its marked ones show with `include_done`). `due_before` keeps those whose reminder day is on
     or before it."""
     r, c = _reminders.c, _cases.c
-    stmt = (
-        select(c.dnr_prefix, c.dnr_serial, c.dnr_year, c.title, c.handlaggare, c.outcome, r.rule,
-               r.occurrence, r.label, r.due_on, r.remind_on, r.status, r.late, r.mark, r.done_on,
-               r.marked_by, r.marked_at, r.mark_reason, r.updated_at)
-        .join(_cases, c.id == r.case_id)
-        .where(r.status != "cancelled")
-        .order_by(r.due_on, r.id)
-    )  # fmt: skip
+    stmt = _deadlines_select()
     if not include_done:
         stmt = stmt.where(r.mark.is_(None), c.outcome.is_(None))
     if case_id is not None:
@@ -93,20 +117,16 @@ def list_deadlines(
         stmt = stmt.where(c.handlaggare == handlaggare)
     if due_before is not None:
         stmt = stmt.where(r.remind_on <= due_before)
-    rows = []
-    for row in conn.execute(stmt).all():
-        if row.mark is None and row.outcome is not None:
-            continue  # a closed case has no open deadlines
-        rows.append(DeadlineRow(
-            f"{row.dnr_prefix}/{row.dnr_serial}/{row.dnr_year}", row.title, row.handlaggare,
-            row.rule, row.occurrence, row.label, row.due_on, row.remind_on,
-            deadline_state(due_on=row.due_on, remind_on=row.remind_on, mark=row.mark,
-                           today=today),
-            row.status, bool(row.late), row.done_on, row.marked_by,
-            _aware(row.marked_at) if row.marked_at else None,
-            row.mark_reason, _aware(row.updated_at),
-        ))  # fmt: skip
-    return rows
+    return _deadline_rows(conn.execute(stmt).all(), today)
+
+
+_CASE_DEADLINES = Prepared(_deadlines_select().where(_reminders.c.case_id == bindparam("case_id")))
+
+
+def read_case_deadlines(*, tx: CursorTransaction, case_id: int, today: date) -> list[DeadlineRow]:
+    """As `list_deadlines(case_id=…, include_done=True)`, on one prebuilt statement in the
+    caller's transaction (the case page's)."""
+    return _deadline_rows(tx.all(_CASE_DEADLINES, {"case_id": case_id}), today)
 
 
 def overdue_counts(conn: Connection, *, today: date) -> dict[int, int]:

@@ -15,7 +15,9 @@ How the flattened text is read:
   or after a line ending in a joining word ("… och") is cell text. The compilation lists the
   regions in Swedish alphabetical order, so of the candidates the longest run that never goes
   back in that order is taken (a goal line "Östergötland Bygger …" between Örebro's rows is
-  text); each candidate left out is reported in `notes`.
+  text); each candidate left out is reported in `notes`. After a line ending in a comma, a
+  line of the open row's region that goes on a list of names ("…, Energimyndigheten," then
+  "Stockholm Exergi, Svenska kraftnät och") is text (`_continues_list`).
 - Column splitting is **unreliable**: the PDF-to-text flattening writes each row's cells one
   after another, sometimes two cells on one line, with no mark between them. Every row keeps
   its full `text`; the split beside it is a best effort: `insats` is the first line(s) up to a
@@ -86,6 +88,8 @@ _JOINING = re.compile(
     r"(?:\b(?:och|samt|i|av|för|med|till|inom|mellan|från|på|om|Region|regionerna)|[–-])\s*$"
 )
 _LISTING = re.compile(r",\s*$")  # "…, Energimyndigheten," then "Stockholm Exergi, …": a list
+_NAME_LISTED = re.compile(r"(?:^|[\s(”\"“])[A-ZÅÄÖ][\w&.-]*,\s*$")  # "…, Energimyndigheten,"
+_LIST_GOES_ON = re.compile(r",|\b(?:och|samt|eller)\b")  # "Exergi, Svenska kraftnät och"
 _CELL_MARK = set('(”"“•-–0123456789')
 _Q_PREFIX = (
     ("8.1", re.compile(r"^beskrivning av varför regionen har fördelat", re.IGNORECASE)),
@@ -295,8 +299,11 @@ def _read_rows(
             and match.group(2)
             and _starts_cell(match.group(2))
             and not _JOINING.search(previous)
-            and not (_LISTING.search(previous) and candidates and candidates[-1][1] == match[1])
-        ):
+            and not (
+                candidates and candidates[-1][1] == match[1]
+                and _continues_list(previous, match.group(2))
+            )
+        ):  # fmt: skip
             candidates.append((i, " ".join(match.group(1).split()), match.group(2)))
         previous = line.rstrip()
     if not candidates:
@@ -316,6 +323,19 @@ def _read_rows(
         stop = chosen[k + 1][0] if k + 1 < len(chosen) else end
         cells = [rest.strip(), *_clean(lines[index + 1 : stop])]
         result.rows.append(_row(number, region, index + 1, cells))
+
+
+def _continues_list(previous: str, rest: str) -> bool:
+    """Whether a line "Region …" after `previous` (a row of the same region is open) goes on
+    with a list that `previous` broke off after a comma ("…, Energimyndigheten," then "Stockholm
+    Exergi, Svenska kraftnät och"). A list of names is read on when the item before the comma
+    is a name or the line itself goes on listing (a comma, "och", "samt", "eller": a Swedish
+    list closes with one of them, so a list broken off before its end has it still to come).
+    A cell that merely ends in a stray comma ("… och tillgänglighet,") before a row titled
+    without either ("Norrbotten OSN IT Norrbotten") lets that row start."""
+    if not _LISTING.search(previous):
+        return False
+    return bool(_NAME_LISTED.search(previous) or _LIST_GOES_ON.search(rest))
 
 
 def _starts_cell(rest: str) -> bool:

@@ -3,13 +3,16 @@ whose reminder day has come (draft ready for the board's meeting, adoption, subm
 21 February) goes once to each of its recipients — the section owners (`handlaggare` in the
 rule), the people holding a `role:`, an `address:` — in the transaction that records it in
 `results_reminders`, so it is never queued twice nor lost. A meeting moved after its reminder
-was sent sends nothing new."""
+was sent sends nothing new. With `CASEFLOW_DIGEST=true` each person gets one e-mail per run
+(`results_digest`) listing every report deadline due for them, as the cases' reminders do."""
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
+from urllib.parse import quote
 
 from sqlmodel import Session, col, select
 
@@ -19,6 +22,7 @@ from caseflow.mail.outbox import Mail, enqueue_many, mail_domain
 from caseflow.reminders.mail import render
 from caseflow.results.count import count_form
 from caseflow.results.deadlines import report_deadlines
+from caseflow.results.defaults import DEFAULT_REGION
 from caseflow.results.facts import thousands
 from caseflow.results.form import load_form
 from caseflow.results.owners import SectionOwner, owners_of
@@ -29,6 +33,7 @@ from caseflow.workflow.deadlines import Deadline, DeadlineRule
 from caseflow.workflow.machine import CompiledWorkflow
 
 TEMPLATE = "results_deadline"
+DIGEST = "results_digest"
 
 
 @dataclass(frozen=True)
@@ -39,7 +44,8 @@ class ReportReminderSummary:
 
     def __str__(self) -> str:
         lonely = f", {self.without_recipient} utan mottagare" if self.without_recipient else ""
-        return f"{self.messages} påminnelser om resultatredovisningen köade{lonely}"
+        mails = f" som {self.messages} e-brev" if self.messages != self.reminders else ""
+        return f"{self.reminders} påminnelser om resultatredovisningen köade{mails}{lonely}"
 
 
 def _recipients(
@@ -159,7 +165,8 @@ def queue_report_reminders(
     """Queue the due reminders of every open report. A read finds whether anything is new (the
     usual tick: nothing, and no write transaction); if so, one write transaction locks the open
     reports, finds it again and writes each e-mail with its `results_reminders` row, so two
-    workers never queue the same reminder."""
+    workers never queue the same reminder. With `settings.digest`, one e-mail per recipient
+    lists all of theirs (each still recorded per deadline and recipient)."""
     now = clock.now()
     today = local_date(now)
     with db.read() as session:
@@ -169,6 +176,7 @@ def queue_report_reminders(
     base = settings.base_url.rstrip("/")
     rules = {r.name: r for r in workflow.spec.deadlines}
     mails: list[Mail] = []
+    digests: dict[tuple[str, str], list[dict[str, Any]]] = {}
     with db.write() as session:
         pending, lonely = _find_due(session, workflow, today=today, body=body, lock=True)
         sections: dict[int, list[dict[str, Any]]] = {}
@@ -184,13 +192,32 @@ def queue_report_reminders(
                 context = _context(report, deadline, today, name, base,
                                    [s for s in sections[report.id or 0] if s["number"] in owned],
                                    state.label if state else report.status)  # fmt: skip
-                subject, text, html = render(settings.notifications_dir, template, context)
-                key = f"results-reminder:{report.region}:{report.year}:{deadline.rule}:{address}"
-                mails.append(Mail(address, subject, text, html, key))
                 session.add(_row(report, deadline, address, today, now))
+                key = f"results-reminder:{report.region}:{report.year}:{deadline.rule}:{address}"
+                if settings.digest:
+                    digests.setdefault((address, name), []).append({**context, "key": key})
+                    continue
+                subject, text, html = render(settings.notifications_dir, template, context)
+                mails.append(Mail(address, subject, text, html, key))
+        pairs = len(mails) + sum(len(items) for items in digests.values())
+        for (address, name), items in digests.items():
+            mails.append(_digest(settings, address, name, items, today))
         session.flush()
         enqueue_many(session=session, mails=mails, now=now, domain=mail_domain(settings.mail_from))
-    return ReportReminderSummary(len(mails), len(mails), lonely)
+    return ReportReminderSummary(pairs, len(mails), lonely)
+
+
+def _digest(
+    settings: Settings, address: str, name: str, items: list[dict[str, Any]], today: date
+) -> Mail:
+    """One recipient's due report deadlines in one e-mail, ordered by their day; its key names
+    every (report, deadline) in it, so the same set is never queued twice."""
+    ordered = sorted(items, key=lambda item: (item["due_on"], item["report"]["region"]))
+    context = {"recipient_name": name, "today": today.isoformat(), "items": ordered}
+    subject, text, html = render(settings.notifications_dir, DIGEST, context)
+    keys = "\n".join(sorted(item["key"] for item in items))
+    digest = hashlib.sha256(keys.encode()).hexdigest()[:16]
+    return Mail(address, subject, text, html, f"results-digest:{address}:{today}:{digest}")
 
 
 def _row(
@@ -217,7 +244,10 @@ def _context(
         "report": {"year": report.year, "region": report.region, "status": status},
         "label": deadline.label, "due_on": deadline.on.isoformat(),
         "remind_on": deadline.remind_on.isoformat(), "recipient_name": name,
-        "link": f"{base}/results/{report.year}", "sections": sections,
+        "link": f"{base}/results/{report.year}" + (
+            "" if report.region == DEFAULT_REGION else f"?region={quote(report.region)}"
+        ),
+        "sections": sections,
         "late": deadline.remind_on < today, "overdue": deadline.on < today,
     }  # fmt: skip
 

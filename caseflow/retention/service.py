@@ -9,7 +9,9 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlmodel import Session, col, select
+from sqlalchemy import bindparam
+from sqlalchemy import select as sa_select
+from sqlmodel import Session, SQLModel, col, select
 
 from caseflow.clock import Clock
 from caseflow.domain.checks import check_text
@@ -23,6 +25,7 @@ from caseflow.retention.models import DisposalLog, RetentionHold
 from caseflow.retention.plan import RetentionPlan, Rule, disposal_date
 from caseflow.store.db import Database
 from caseflow.store.models import Case, CaseEvent
+from caseflow.store.prepared import CursorTransaction, Prepared
 from caseflow.store.repo import require_case, require_case_id
 from caseflow.workflow.registry import WorkflowRegistry
 
@@ -77,6 +80,18 @@ def plan_documents(
     """Every registered document (of one case, or all) with its rule and disposal date."""
     with db.read() as session:
         return _planned(session=session, plan=plan, workflows=workflows, dnr=dnr)
+
+
+_HANDLINGS = SQLModel.metadata.tables["handlings"]
+_ANY_HANDLING = Prepared(
+    sa_select(_HANDLINGS.c.id).where(_HANDLINGS.c.case_id == bindparam("case_id")).limit(1)
+)
+
+
+def has_documents(*, tx: CursorTransaction, case_id: int) -> bool:
+    """Whether the case has any registered document (one prebuilt statement: most case views
+    have none, and then need nothing more read for their retention section)."""
+    return tx.first(_ANY_HANDLING, {"case_id": case_id}) is not None
 
 
 def case_documents(

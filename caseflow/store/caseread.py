@@ -5,10 +5,11 @@ give from ORM rows, without loading ORM objects (the memo service reads them per
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import bindparam, func, select
 from sqlmodel import SQLModel
 
 import caseflow.store.models  # noqa: F401  (registers the tables)
@@ -21,6 +22,7 @@ from caseflow.store.prepared import CursorTransaction, Prepared
 _CASES = SQLModel.metadata.tables["cases"]
 _FUNDERS = SQLModel.metadata.tables["case_funders"]
 _PEOPLE = SQLModel.metadata.tables["people"]
+_EVENTS = SQLModel.metadata.tables["case_events"]
 
 _CASE_NAMES = tuple(column.name for column in _CASES.columns)
 _SELECT_CASE = Prepared(
@@ -93,33 +95,88 @@ def read_person_dict(*, tx: CursorTransaction, email: str) -> dict[str, Any] | N
     return None if row is None else dict(zip(_PERSON_NAMES, row, strict=True))
 
 
-_SELECT_SIGNERS = Prepared(
+_SELECT_PEOPLE = Prepared(
     select(_PEOPLE.c.email, _PEOPLE.c.name, _PEOPLE.c.title, _PEOPLE.c.roles).order_by(
-        _PEOPLE.c.email
-    )
-)
-_SELECT_OFFICERS = Prepared(
-    select(_PEOPLE.c.email, _PEOPLE.c.name, _PEOPLE.c.roles).order_by(
         _PEOPLE.c.name, _PEOPLE.c.email
     )
 )
 
 
-def read_signatories(*, tx: CursorTransaction) -> list[tuple[str, str]]:
+@dataclass(frozen=True, slots=True)
+class PersonLine:
+    """A person as pages name and offer them."""
+
+    email: str
+    name: str
+    title: str | None
+    roles: tuple[str, ...]
+
+
+def read_people(*, tx: CursorTransaction) -> list[PersonLine]:
+    """Every person (e-mail, name, title, roles), by name: one read for a page that names
+    people, offers signatories and handläggare and checks its user's roles."""
+    return [
+        PersonLine(email, name, title, tuple(roles))
+        for email, name, title, roles in tx.all(_SELECT_PEOPLE, {})
+    ]
+
+
+def signatories_of(people: list[PersonLine]) -> list[tuple[str, str]]:
     """(e-mail, "name, title") of every person with the beslutsfattare role and a title, by
     e-mail: who may sign a memo (the case page's choices)."""
-    return [
-        (email, f"{name}, {title}")
-        for email, name, title, roles in tx.all(_SELECT_SIGNERS, {})
-        if "beslutsfattare" in roles and title
-    ]
+    return sorted((p.email, f"{p.name}, {p.title}") for p in people
+                  if "beslutsfattare" in p.roles and p.title)  # fmt: skip
 
 
-def read_officers(*, tx: CursorTransaction) -> list[tuple[str, str]]:
+def officers_of(people: list[PersonLine]) -> list[tuple[str, str]]:
     """(e-mail, name) of every person with the handläggare role, by name (as
     `cases.people.officers`)."""
-    return [
-        (email, name)
-        for email, name, roles in tx.all(_SELECT_OFFICERS, {})
-        if "handlaggare" in roles
-    ]
+    return [(p.email, p.name) for p in people if "handlaggare" in p.roles]
+
+
+@dataclass(frozen=True, slots=True)
+class HistoryEvent:
+    """A history entry as the case page shows it: `CaseEvent`'s columns, read without the ORM
+    (history is append-only: database triggers refuse updates and deletes)."""
+
+    id: int
+    case_id: int
+    at: datetime
+    actor: str
+    kind: str
+    trigger: str | None
+    from_stage: str | None
+    to_stage: str | None
+    reason: str | None
+    changes: dict[str, Any] | None
+    row_version: int
+
+
+_EVENT_COLUMNS = [getattr(_EVENTS.c, name) for name in HistoryEvent.__slots__]
+_SELECT_HISTORY = Prepared(
+    select(*_EVENT_COLUMNS).where(_EVENTS.c.case_id == bindparam("case_id"))
+    .order_by(_EVENTS.c.id.desc()).limit(bindparam("limit"))
+)  # fmt: skip
+_SELECT_ALL_HISTORY = Prepared(
+    select(*_EVENT_COLUMNS).where(_EVENTS.c.case_id == bindparam("case_id"))
+    .order_by(_EVENTS.c.id.desc())
+)  # fmt: skip
+_COUNT_HISTORY = Prepared(
+    select(func.count()).select_from(_EVENTS).where(_EVENTS.c.case_id == bindparam("case_id"))
+)
+
+
+def read_history(
+    *, tx: CursorTransaction, case_id: int, limit: int | None
+) -> tuple[list[HistoryEvent], int]:
+    """The case's latest `limit` history entries (None: all), newest first, and how many it
+    has."""
+    if limit is None:
+        rows = tx.all(_SELECT_ALL_HISTORY, {"case_id": case_id})
+    else:
+        rows = tx.all(_SELECT_HISTORY, {"case_id": case_id, "limit": limit})
+    events = [HistoryEvent(*row) for row in rows]
+    if limit is None or len(events) < limit:
+        return events, len(events)
+    found = tx.first(_COUNT_HISTORY, {"case_id": case_id})
+    return events, int(found[0]) if found else len(events)

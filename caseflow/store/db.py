@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import random
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, TypeVar
@@ -246,6 +246,18 @@ class Database:
             # `serve` from starting (the server answers what it can, and says what it cannot).
             if describe_database_error(err) is None:
                 raise
+
+    def analyze(self, tables: Sequence[str]) -> None:
+        """Refresh the query planner's statistics of `tables` now, after a bulk load: until
+        PostgreSQL's autovacuum gets to them its plans guess (the register of a year took 885 ms
+        instead of ~40 ms right after 100,000 cases were loaded), and SQLite has none at all."""
+        with self.engine.connect() as conn:
+            if self.is_sqlite:
+                for table in tables:
+                    conn.exec_driver_sql(f'ANALYZE "{table}"')
+            else:
+                conn.exec_driver_sql("ANALYZE " + ", ".join(f'"{t}"' for t in tables))
+            conn.commit()
 
     def dispose(self) -> None:
         self._disposed = True

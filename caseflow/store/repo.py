@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from sqlalchemy.orm import selectinload
-from sqlmodel import Session, col, func, select
+from sqlmodel import Session, col, select
 
 from caseflow.domain.dnr import Diarienummer
 from caseflow.errors import UnknownCaseError, UnknownPersonError
@@ -75,18 +75,6 @@ def list_events(*, session: Session, case_id: int) -> Sequence[CaseEvent]:
     """A case's history, oldest first."""
     stmt = select(CaseEvent).where(CaseEvent.case_id == case_id).order_by(col(CaseEvent.id))
     return session.exec(stmt).all()
-
-
-def latest_events(
-    *, session: Session, case_id: int, limit: int | None
-) -> tuple[list[CaseEvent], int]:
-    """A case's latest `limit` history entries (None: all), newest first, and how many it has."""
-    stmt = select(CaseEvent).where(CaseEvent.case_id == case_id).order_by(col(CaseEvent.id).desc())
-    events = list(session.exec(stmt if limit is None else stmt.limit(limit)).all())
-    if limit is None or len(events) < limit:
-        return events, len(events)
-    count = select(func.count()).select_from(CaseEvent).where(CaseEvent.case_id == case_id)
-    return events, int(session.exec(count).one())
 
 
 def get_person(*, session: Session, email: str) -> Person | None:

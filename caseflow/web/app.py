@@ -213,7 +213,7 @@ def create_app(
         settings=settings,
         db=db or Database(settings.database_url),
         fixed_workflows=workflows,
-        records=records or build_records(settings),
+        records=records or build_records(settings, recheck_every=1.0),
         clock=clock or SystemClock(),
         secure_cookies=secure_cookies or settings.secure_cookies,
     )

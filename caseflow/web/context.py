@@ -6,6 +6,8 @@ import time
 from dataclasses import dataclass, field
 
 from caseflow.clock import Clock, SystemClock
+from caseflow.memo.compose.config import BoardConfig
+from caseflow.memo.service import board
 from caseflow.records.context import Records
 from caseflow.settings import Settings
 from caseflow.store.db import Database
@@ -25,6 +27,21 @@ class WebContext:
 
     # (monotonic time of the last look at the folder, the registry found then)
     _workflows_seen: tuple[float, WorkflowRegistry] | None = field(default=None, init=False)
+    _board_seen: tuple[float, BoardConfig] | None = field(default=None, init=False)
+
+    def board(self) -> BoardConfig:
+        """`memos/board.yaml`, validated again when it changes (`memo.service.board`; the file
+        is looked at most once a second, as the workflows' folder).
+
+        Raises:
+            InputError: the file is invalid (not cached: a fixed file is read again).
+        """
+        now, seen = time.monotonic(), self._board_seen
+        if seen is not None and now - seen[0] < 1.0:
+            return seen[1]
+        config = board(self.settings.memos_dir)
+        self._board_seen = (now, config)
+        return config
 
     @property
     def workflows(self) -> WorkflowRegistry:

@@ -41,10 +41,7 @@ def web(request: Request) -> WebContext:
 class PageUser:
     principal: Principal
     token: str
-
-    @property
-    def csrf(self) -> str:
-        return csrf_token(self.token)
+    csrf: str  # the session's form token (`csrf_token(token)`; a page writes it in every form)
 
     @property
     def email(self) -> str:
@@ -73,7 +70,7 @@ async def page_user(request: Request) -> PageUser:
     if principal is None:
         target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
         raise LoginRequired(target)
-    return PageUser(principal, raw)
+    return PageUser(principal, raw, csrf_token(raw))
 
 
 async def form_user(request: Request, user: PageUser = Depends(page_user)) -> PageUser:  # noqa: B008

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Body, Security
+from fastapi import APIRouter, Body, Query, Security
 from starlette.responses import Response
 
 from caseflow.domain.permissions import require
 from caseflow.domain.workdays import local_date
-from caseflow.errors import NotFoundError
 from caseflow.memo.compose import FORMATS
-from caseflow.memo.service import finalize_memo, render_memo, stored_memo
+from caseflow.memo.pdf import docx_to_pdf
+from caseflow.memo.service import finalize_memo, memo_download, render_memo
 from caseflow.memo.store import list_renders, unreported
 from caseflow.records.fieldmask import refuse_memo
 from caseflow.web.api.common import (
@@ -45,6 +45,12 @@ _FILE: dict[int | str, dict[str, Any]] = {
                     for media in (MEDIA_TYPES[fmt] for fmt in FORMATS)},
     }
 }  # fmt: skip
+_STORED: dict[int | str, dict[str, Any]] = {
+    200: {"description": "Memot som det skrevs, eller som PDF (`format=pdf`)",
+          "content": {**_FILE[200]["content"],
+                      MEDIA_TYPES["pdf"]: {"schema": {"type": "string", "format": "binary"}}}},
+    503: {"description": "PDF kräver LibreOffice"},
+}  # fmt: skip
 
 
 @router.get(CASE + "/memos", tags=[MEMOS], summary="Skrivna memon",
@@ -61,21 +67,24 @@ def memos(
     CASE + "/memos/{memo_id}", tags=[MEMOS], summary="Ladda ner ett skrivet memo",
     response_class=Response,
     description="Exakt de byte som skrevs (SHA-256 = memots `content_hash`). 404 också för "
-    "memon skrivna innan de sparades.",
-    responses={**errors(400, 403, 404), **_FILE},
+    "memon skrivna innan de sparades. `format=pdf`: ett Word-memo omvandlat till PDF av "
+    "LibreOffice (400 för andra memon, 503 utan LibreOffice).",
+    responses={**errors(400, 403, 404), **_STORED},
 )  # fmt: skip
 def memo_file(
-    user: ApiUser, ctx: Context, prefix: Prefix, serial: Serial, year: Year, memo_id: RowNumber
+    user: ApiUser, ctx: Context, prefix: Prefix, serial: Serial, year: Year, memo_id: RowNumber,
+    format: Annotated[
+        str | None, Query(pattern="^pdf$", description="pdf: Word-memot som PDF")
+    ] = None,
 ) -> Response:  # fmt: skip
-    """A stored render, exactly as it was produced; 403 for a role without access to secret
-    content when the memo may quote it (the case's field marks, the memo handling's mark)."""
+    """A stored render, exactly as it was produced, or a Word render as PDF; 403 for a role
+    without access to secret content when the memo may quote it (the case's field marks, the
+    memo handling's mark)."""
     dnr = dnr_of(prefix, serial, year)
     refuse_memo(db=ctx.db, secrecy=ctx.records.secrecy, roles=user.roles, dnr=dnr,
                 memo_id=memo_id)  # fmt: skip
-    stored = stored_memo(db=ctx.db, dnr=dnr, memo_id=memo_id)
-    if stored is None:
-        raise NotFoundError(f"memo nr {memo_id} skrevs innan memon sparades och kan inte "
-                            "laddas ner; skriv det på nytt")  # fmt: skip
+    stored = memo_download(db=ctx.db, dnr=dnr, memo_id=memo_id,
+                           to_pdf=docx_to_pdf if format == "pdf" else None)  # fmt: skip
     return download(stored.data, fmt=stored.fmt, filename=stored.filename,
                     headers={"X-Memo-Warnings": str(len(stored.warnings))})  # fmt: skip
 

@@ -12,6 +12,7 @@ from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request
+from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData
 from starlette.responses import RedirectResponse, Response
 
@@ -20,15 +21,16 @@ from caseflow.cases.funding import remove_funder
 from caseflow.domain.funders import FUNDERS
 from caseflow.domain.permissions import require
 from caseflow.domain.workdays import local_date
-from caseflow.errors import CaseflowError, InputError, NotFoundError
+from caseflow.errors import CaseflowError, InputError
 from caseflow.meetings.service import check_meeting, schedule_case, unschedule_case
 from caseflow.memo.decisions import annul
+from caseflow.memo.pdf import docx_to_pdf
 from caseflow.memo.service import (
     draft_description,
     draft_document,
     finalize_memo,
+    memo_download,
     render_memo,
-    stored_memo,
 )
 from caseflow.records.fieldmask import refuse_hidden, refuse_memo
 from caseflow.web.api.common import RowNumber
@@ -247,17 +249,21 @@ async def memo_draft(request: Request, user: FormUser, prefix: str, serial: str,
 
 @router.get(BASE + "/memos/{memo_id}")
 async def memo_file(request: Request, user: User, prefix: str, serial: str, year: str,
-                    memo_id: RowNumber) -> Response:  # fmt: skip
-    """A stored render, exactly the bytes that were produced then."""
+                    memo_id: RowNumber, format: str | None = None) -> Response:  # fmt: skip
+    """A stored render, exactly the bytes that were produced then; `?format=pdf`: a Word render
+    converted to PDF by LibreOffice (in a worker thread: the conversion takes seconds)."""
     dnr = dnr_of(prefix, serial, year)
     context = web(request)
     try:
+        if format not in (None, "pdf"):
+            raise InputError(f"okänt format {format[:10]!r}; välj PDF eller ange inget format")
         refuse_memo(db=context.db, secrecy=context.records.secrecy, roles=user.roles, dnr=dnr,
                     memo_id=memo_id)  # fmt: skip
-        stored = stored_memo(db=context.db, dnr=dnr, memo_id=memo_id)
-        if stored is None:
-            raise NotFoundError(f"memo nr {memo_id} skrevs innan memon sparades och kan inte "
-                                "laddas ner; skriv det på nytt")  # fmt: skip
+        if format == "pdf":
+            stored = await run_in_threadpool(memo_download, db=context.db, dnr=dnr,
+                                             memo_id=memo_id, to_pdf=docx_to_pdf)  # fmt: skip
+        else:
+            stored = memo_download(db=context.db, dnr=dnr, memo_id=memo_id)
     except CaseflowError as err:
         return _failed(request, user, dnr, err)
     return download(stored.data, fmt=stored.fmt, filename=stored.filename,

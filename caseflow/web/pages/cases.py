@@ -31,12 +31,11 @@ from caseflow.domain.history import describe, labels_of
 from caseflow.domain.permissions import allowed, require
 from caseflow.domain.workdays import local_date
 from caseflow.errors import CaseflowError, InputError, UnknownCaseError
-from caseflow.meetings.agendas import read_agendas, read_open_meetings
+from caseflow.meetings.agendas import read_agendas, read_meeting_choices
 from caseflow.meetings.service import MeetingInfo
-from caseflow.memo.decisions import DecisionRow, decisions_of
-from caseflow.memo.service import board as board_config
+from caseflow.memo.decisions import DecisionRow, read_decisions
 from caseflow.memo.service import kind_choices
-from caseflow.memo.store import renders_of, stored_hashes
+from caseflow.memo.store import RenderLine, read_render_lines
 from caseflow.records.fieldmask import (
     hidden_fields,
     mask_doc,
@@ -45,23 +44,27 @@ from caseflow.records.fieldmask import (
     secret_values,
 )
 from caseflow.records.vocabulary import MASK
-from caseflow.reminders.deadlines import DeadlineRow, list_deadlines, may_mark, overdue_counts
-from caseflow.retention.service import PlannedDocument
-from caseflow.store.caseread import (
-    read_case_facts,
-    read_officers,
-    read_person_dict,
-    read_signatories,
+from caseflow.reminders.deadlines import (
+    DeadlineRow,
+    may_mark,
+    overdue_counts,
+    read_case_deadlines,
 )
-from caseflow.store.models import CaseEvent, MemoRender
-from caseflow.store.prepared import cursor_in
-from caseflow.store.repo import latest_events
+from caseflow.retention.service import PlannedDocument, has_documents
+from caseflow.store.caseread import (
+    HistoryEvent,
+    officers_of,
+    read_case_facts,
+    read_history,
+    read_people,
+    signatories_of,
+)
 from caseflow.web.context import WebContext
 from caseflow.web.flash import done_message
 from caseflow.web.forms import KINDS, LABELS, MAX_LENGTHS, REQUIRED, TEXTAREAS, display
 from caseflow.web.retention import case_retention_rows
 from caseflow.web.security import PageUser, form_user, page_user, web
-from caseflow.web.templating import render, templates
+from caseflow.web.templating import PeopleNames, render, templates
 from caseflow.workflow.machine import Move
 
 router = APIRouter(include_in_schema=False)
@@ -120,7 +123,7 @@ async def case_list(
     context = web(request)
     f = _filter(q, stage, area, funder, owner, handlaggare, sort, order, page)
     partial = bool(request.headers.get("hx-request")) and not request.headers.get("hx-boosted")
-    secrecy = context.records.secrecy  # looked up once: each look stats the records files
+    secrecy = context.records.secrecy  # looked up once for the page
     roles = tuple(user.roles)
     masked = not secrecy.may_see(roles)
     with context.db.reading() as conn:
@@ -145,9 +148,7 @@ async def case_list(
         if hidden:
             result = replace(result, rows=[mask_row(r, hidden.get(r.id, ())) for r in result.rows])
 
-    def name_of(email: str | None) -> str:  # as templating.PeopleNames, without the ORM
-        return (names.get(email.lower()) or email) if email else ""
-
+    name_of = PeopleNames(request, names)  # read above on a prebuilt statement, not the ORM
     shown = result.filter if error else f
     labels = stage_labels(request)
     page_context = {
@@ -295,13 +296,12 @@ class CaseView:
     row_version: int
     case_id: int
     moves: list[Move]
-    events: list[CaseEvent]
-    renders: list[MemoRender]
+    events: list[HistoryEvent]
+    renders: list[RenderLine]  # newest first
     deadlines: list[DeadlineRow]
-    meetings: list[MeetingInfo]
+    meetings: list[tuple[str, str]]  # (value, text): the meetings the case may be put on
     decisions: list[DecisionRow]
     signatories: list[tuple[str, str]]  # (e-mail, "name, title") of who may sign a memo
-    stored: set[str]  # content hashes of the renders whose bytes are kept (downloadable)
     memo_kinds: list[tuple[str, str]]  # (kind, Swedish title) from memos/board.yaml
     memo_default: str | None  # the kind board.yaml's `choose` rules pick for this case
     agendas: list[MeetingInfo]  # the meetings whose agenda has the case, cancelled ones too
@@ -311,15 +311,24 @@ class CaseView:
     hidden: frozenset[str] = frozenset()  # marked fields the user may not see (masked in `case`)
     retention: list[PlannedDocument] = field(default_factory=list)  # the retention section
     retention_error: str | None = None  # the plan cannot be read
+    names: dict[str, str] = field(default_factory=dict)  # e-mail → name of everyone registered
 
 
-def form_choices(context: WebContext, conn: Connection) -> dict[str, list[str]]:
+def form_choices(context: WebContext) -> dict[str, list[str]]:
     """Område and Prioritering as the case form suggests them: memos/board.yaml's, then those
-    the cases hold."""
-    config = board_config(context.settings.memos_dir)
-    return {"area": list(dict.fromkeys([*config.areas, *_choices(context, conn, "area")])),
-            "priority": list(dict.fromkeys([*config.priorities,
-                                            *_choices(context, conn, "priority")]))}  # fmt: skip
+    the cases hold (from the per-process choices cache; a connection is opened only when a
+    list is due to be read again)."""
+
+    def held(column: str) -> list[str]:
+        cached = context.choices.get(column)
+        if cached is not None and time.monotonic() - cached[0] <= CHOICES_TTL:
+            return cached[1]
+        with context.db.reading() as conn:
+            return _choices(context, conn, column)
+
+    config = context.board()
+    return {"area": list(dict.fromkeys([*config.areas, *held("area")])),
+            "priority": list(dict.fromkeys([*config.priorities, *held("priority")]))}  # fmt: skip
 
 
 #: History entries the case page shows until "visa alla" is asked for (a case's history grows
@@ -330,49 +339,57 @@ HISTORY_PAGE = 50
 def load_case_view(
     request: Request, dnr: str, user: PageUser, *, history_all: bool = False
 ) -> CaseView:
-    """Everything the case page shows, read in one session; the latest HISTORY_PAGE history
-    entries unless `history_all`."""
+    """Everything the case page shows, read in one read transaction on prebuilt statements (the
+    latest HISTORY_PAGE history entries unless `history_all`). Two rarer parts read through the
+    ORM afterwards: for a role without access to marked fields, the marks (then masked by the
+    marks in force after the case was read); for a case with documents, their retention."""
     context = web(request)
     number = parse_dnr(dnr)
-    with context.db.read() as session:
-        conn = session.connection()
-        with cursor_in(conn) as tx:  # prebuilt statements, in the session's transaction
-            found = read_case_facts(tx=tx, dnr=number)
-            if found is None:
-                raise UnknownCaseError(f"ärendet {number} finns inte")
-            case, data, _ = found
-            person = read_person_dict(tx=tx, email=user.email)
-            roles = None if person is None else list(person["roles"])
-            signatories = read_signatories(tx=tx)
-            people = read_officers(tx=tx)
-            agendas = read_agendas(tx=tx, case_id=case.id)
-            meetings = read_open_meetings(tx=tx) if allowed("schedule_case", user.roles) else []
-        moves = moves_of(session=session, workflows=context.workflows, case=case,
-                         actor=user.email, roles=roles)  # fmt: skip
-        events, history_total = latest_events(
-            session=session, case_id=case.id, limit=None if history_all else HISTORY_PAGE
+    secrecy = context.records.secrecy
+    today = local_date(context.clock.now())
+    with context.db.cursor_reading() as tx:
+        found = read_case_facts(tx=tx, dnr=number)
+        if found is None:
+            raise UnknownCaseError(f"ärendet {number} finns inte")
+        case, data, _ = found
+        people = read_people(tx=tx)
+        agendas = read_agendas(tx=tx, case_id=case.id)
+        meetings = read_meeting_choices(tx=tx) if allowed("schedule_case", user.roles) else []
+        events, history_total = read_history(
+            tx=tx, case_id=case.id, limit=None if history_all else HISTORY_PAGE
         )
-        hidden = hidden_fields(
-            session=session, secrecy=context.records.secrecy, roles=user.roles, case_ids=[case.id]
-        ).get(case.id, frozenset())
-        events = mask_history(session=session, secrecy=context.records.secrecy,
-                              roles=user.roles, case_id=case.id, events=events)  # fmt: skip
-        renders = renders_of(session=session, case_id=case.id)
-        stored = stored_hashes(session=session, hashes=[r.content_hash for r in renders])
-        deadlines = list_deadlines(conn, today=local_date(context.clock.now()),
-                                   case_id=case.id, include_done=True)  # fmt: skip
-        decisions = decisions_of(session=session, case_id=case.id)
-        offered = form_choices(context, conn)
-        retention, retention_error = case_retention_rows(request, session, case.id, user.roles)
-    memo_kinds, memo_default = kind_choices(context.settings.memos_dir, data)
+        renders = read_render_lines(tx=tx, case_id=case.id)
+        deadlines = read_case_deadlines(tx=tx, case_id=case.id, today=today)
+        decisions = read_decisions(tx=tx, case_id=case.id)
+        documents = has_documents(tx=tx, case_id=case.id)
+    roles = next((p.roles for p in people if p.email == user.email), user.roles)
+    moves = moves_of(session=None, workflows=context.workflows, case=case, actor=user.email,
+                     roles=roles)  # fmt: skip
+    hidden: frozenset[str] = frozenset()
+    retention: list[PlannedDocument] = []
+    retention_error = None
+    if documents or not secrecy.may_see(user.roles):
+        with context.db.read() as session:
+            hidden = hidden_fields(
+                session=session, secrecy=secrecy, roles=user.roles, case_ids=[case.id]
+            ).get(case.id, frozenset())
+            events = mask_history(session=session, secrecy=secrecy, roles=user.roles,
+                                  case_id=case.id, events=events)  # fmt: skip
+            if documents:
+                retention, retention_error = case_retention_rows(
+                    request, session, case.id, user.roles
+                )
+    memo_kinds, memo_default = kind_choices(context.settings.memos_dir, data,
+                                            config=context.board())  # fmt: skip
     return CaseView(
         case=mask_doc(data, hidden), hidden=hidden, row_version=case.row_version,
         case_id=case.id, moves=moves,
         events=events, history_total=history_total, renders=renders[::-1], deadlines=deadlines,
         meetings=meetings,
-        decisions=decisions[::-1], signatories=signatories, stored=stored,
-        memo_kinds=memo_kinds, memo_default=memo_default, agendas=agendas, officers=people,
-        offered=offered, retention=retention, retention_error=retention_error,
+        decisions=decisions[::-1], signatories=signatories_of(people),
+        memo_kinds=memo_kinds, memo_default=memo_default, agendas=agendas,
+        officers=officers_of(people), offered=form_choices(context), retention=retention,
+        retention_error=retention_error, names={p.email.lower(): p.name for p in people},
     )  # fmt: skip
 
 
@@ -410,6 +427,7 @@ def case_page(
          "can_annul": allowed("annul_decision", user.roles),
          "can_schedule": allowed("schedule_case", user.roles),
          "today": local_date(web(request).clock.now()),
+         "name_of": PeopleNames(request, view.names),
          "can_mark": may_mark(email=user.email, roles=user.roles,
                               handlaggare=view.case.get("handlaggare"))},
         status_code=status_code,

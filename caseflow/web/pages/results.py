@@ -18,6 +18,7 @@ from caseflow.errors import CaseflowError, InputError
 from caseflow.results import lifecycle, owners, service
 from caseflow.results.defaults import DEFAULT_EDITION, DEFAULT_REGION
 from caseflow.results.facts import thousands
+from caseflow.results.national import REGIONS
 from caseflow.results.prefill import accept_suggestion, prefill
 from caseflow.web.api.results import export_file
 from caseflow.web.security import PageUser, form_user, page_user, web
@@ -35,8 +36,15 @@ FORMATS = ("docx", "pdf", "xlsx")
 def _region(text: str) -> str:
     region = text.strip()
     if not region or len(region) > 200 or any(ord(c) < 32 or ord(c) == 127 for c in region):
-        raise InputError("ogiltig region")
+        raise InputError("ogiltig region: skriv regionens namn, högst 200 tecken, utan styrtecken")
     return region
+
+
+#: The regions the new-report form suggests (any other name may be typed): the 21 regions of
+#: the national compilation, as "Region …", the default region first.
+SUGGESTED_REGIONS = (DEFAULT_REGION,) + tuple(
+    name for name in (f"Region {r}" for r in REGIONS) if name != DEFAULT_REGION
+)
 
 
 def _query(region: str) -> str:
@@ -64,8 +72,8 @@ def _year(text: str) -> int:
 
 
 @router.get("/results")
-def reports(request: Request, user: User, error: str | None = None,
-            status_code: int = 200) -> Response:  # fmt: skip
+def reports(request: Request, user: User, error: str | None = None, status_code: int = 200,
+            region: str | None = None) -> Response:  # fmt: skip
     context = web(request)
     workflow = context.workflows.for_subject(SUBJECT)
     labels = {s.name: s.label for s in workflow.spec.states}
@@ -73,24 +81,30 @@ def reports(request: Request, user: User, error: str | None = None,
     this_year = local_date(context.clock.now()).year
     return render(request, "results.html",
                   {"user": user, "reports": rows, "suggested_year": this_year - 1,
-                   "default_region": DEFAULT_REGION,
+                   "default_region": DEFAULT_REGION, "regions": SUGGESTED_REGIONS,
+                   "region": region or DEFAULT_REGION,
                    "error": error}, status_code=status_code)  # fmt: skip
 
 
 @router.post("/results")
 async def new_report(request: Request, user: FormUser) -> Response:
+    """A new report for the year and region the form names (the default region when the form
+    has no region field)."""
     form = await request.form()
     context = web(request)
+    typed: str | None = None
     try:
         if not {"handlaggare", "admin"} & set(user.roles):
             raise InputError("bara handläggare och administratörer kan skapa en redovisning")
+        typed = _field(form, "region", 400) if "region" in form else None
+        region = DEFAULT_REGION if typed is None else _region(typed)
         year = _year(_field(form, "year", 10).strip())
         service.create_report(db=context.db, year=year, actor=user.email, clock=context.clock,
-                              form_edition=DEFAULT_EDITION)  # fmt: skip
+                              form_edition=DEFAULT_EDITION, region=region)  # fmt: skip
     except CaseflowError as err:
-        return reports(request, user, error=str(err), status_code=status_of(err))
-    return RedirectResponse(f"/results/{year}?done={quote('Redovisningen är skapad.')}",
-                            status_code=303)  # fmt: skip
+        return reports(request, user, error=str(err), status_code=status_of(err),
+                       region=typed[:200] if typed else None)  # fmt: skip
+    return _done(year, region, f"Redovisningen för {region} är skapad.")
 
 
 def report_page(
