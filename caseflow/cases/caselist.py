@@ -295,8 +295,8 @@ def _statements(key: _Key) -> tuple[Prepared, Prepared]:
 
 
 def _rows(tx: CursorTransaction, stmt: Prepared, params: dict[str, Any]) -> list[CaseRow]:
-    """The page's rows, each converted once: only the end date and the last change have result
-    processors (on SQLite; none on PostgreSQL), applied in place of `Prepared.row`'s copy."""
+    """The page's rows, each converted once: only the end date (SQLite) and the last change
+    have result processors, applied here in place of `Prepared.row`'s copy of every row."""
     compiled = stmt.compiled(tx.dialect)
     end, changed = compiled.results[10], compiled.results[12]
     if {i for i, _ in compiled.converted} - {10, 12}:
