@@ -43,6 +43,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import cProfile
+import gc
 import hashlib
 import json
 import os
@@ -721,9 +722,11 @@ def profile(
         for name in names:
             sample = paths[name][:count]
             loop.run_until_complete(run(sample[:20]))  # warm-up
+            passes = [g["collections"] for g in gc.get_stats()]
             started = time.perf_counter()
             loop.run_until_complete(run(sample))
             plain = 1000 * (time.perf_counter() - started) / len(sample)
+            passes = [g["collections"] - n for g, n in zip(gc.get_stats(), passes, strict=True)]
             profiler = cProfile.Profile()
             profiler.enable()
             loop.run_until_complete(run(sample))
@@ -746,6 +749,8 @@ def profile(
             print(
                 f"\n  {name}: {plain:.2f} ms per request in-process, no profiler "
                 f"({len(sample)} requests); own time by package: {split}"
+                f"\n    collector passes in those requests (generation 0, 1, 2): {passes} "
+                "(default thresholds, nothing frozen: as a process without web/gcpolicy)"
             )
             for seconds, where in sorted(ours, reverse=True)[:30]:
                 print(f"    {1000 * seconds / len(sample):6.2f} ms/req cumulative  {where}")

@@ -11,17 +11,29 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Integer, Select, and_, bindparam, exists, func, select
+from sqlalchemy import (
+    ColumnElement,
+    Integer,
+    Select,
+    and_,
+    bindparam,
+    case,
+    exists,
+    func,
+    literal,
+    select,
+)
 from sqlalchemy.engine import Connection
 
 from caseflow.cases.search import WORD_COLUMNS, parse_query, search_condition, words_match
 from caseflow.domain.checks import check_text
 from caseflow.errors import InputError
 from caseflow.records.models import SecrecyMark
-from caseflow.store.models import Case, CaseFunder
-from caseflow.store.prepared import CursorTransaction, Prepared
+from caseflow.store.models import Case, CaseFunder, Person
+from caseflow.store.prepared import CursorTransaction, Prepared, cursor_in
 
 CASES = Case.__table__  # type: ignore[attr-defined]
+PEOPLE = Person.__table__  # type: ignore[attr-defined]
 FUNDERS = CaseFunder.__table__  # type: ignore[attr-defined]
 MARKS = SecrecyMark.__table__  # type: ignore[attr-defined]
 #: The filters on a column a secrecy mark may cover: for a searcher who may not see marked
@@ -36,6 +48,10 @@ SORTS: dict[str, tuple[Any, ...]] = {
     "end_date": (CASES.c.end_date, CASES.c.id),
     "updated": (CASES.c.updated_at, CASES.c.id),
 }
+#: The sorts on a column a secrecy mark may cover: for a searcher who may not see marked fields
+#: (`masked=True`) a case whose sort column is marked sorts as if its value were the mask — all
+#: such cases last, in diarienummer order — and not where its hidden value would place it.
+MARKABLE_SORTS = ("title", "handlaggare", "end_date")
 PER_PAGE = 50
 #: Counting stops this many rows past the current page: an exact count of a broad filter over
 #: 100,000 cases costs more than the page itself; beyond it the total is a lower bound.
@@ -119,6 +135,24 @@ def _marked(names: Sequence[str]) -> ColumnElement[bool]:
         MARKS.c.case_id == CASES.c.id, MARKS.c.handling_id.is_(None),
         MARKS.c.lifted_at.is_(None), MARKS.c.field.in_(list(names)),
     )  # fmt: skip
+
+
+def _order(f: CaseFilter, *, masked: bool) -> list[Any]:
+    """The ORDER BY of `f`'s sort (see `MARKABLE_SORTS` for `masked`)."""
+    columns = SORTS[f.sort]
+    if not (masked and f.sort in MARKABLE_SORTS):
+        return [c.desc() if f.descending else c.asc() for c in columns]
+    hidden = CASES.c.id.in_(  # not correlated: the few marked ids are looked up once
+        select(MARKS.c.case_id).where(
+            MARKS.c.handling_id.is_(None), MARKS.c.lifted_at.is_(None), MARKS.c.field == f.sort
+        )
+    )
+    value, tiebreak = columns
+    shown_value = case((hidden, None), else_=value)
+    shown = shown_value.desc() if f.descending else shown_value.asc()
+    dnr = [case((hidden, c), else_=None).asc() for c in SORTS["diarienummer"]]
+    last = case((hidden, literal(1)), else_=literal(0)).asc()
+    return [last, shown, *dnr, tiebreak.desc() if f.descending else tiebreak.asc()]
 
 
 def _unseen_matches(conn: Connection, q: str, match: ColumnElement[bool]) -> list[int]:
@@ -210,9 +244,9 @@ def find_cases(conn: Connection, f: CaseFilter, *, masked: bool = False) -> Case
     f = f.checked()
     guarded = masked and any(getattr(f, name) for name in MARKABLE_FILTERS)
     if not (f.q or "").strip() and not guarded:
-        return _find_prepared(conn, f)
+        return _find_prepared(conn, f, masked=masked and f.sort in MARKABLE_SORTS)
     where = _conditions(f, conn, masked=masked)
-    order = [c.desc() if f.descending else c.asc() for c in SORTS[f.sort]]
+    order = _order(f, masked=masked)
     stmt: Select[Any] = (
         select(*_COLUMNS)
         .where(*where)
@@ -236,19 +270,20 @@ def _page(rows: list[CaseRow], total: int, cap: int, f: CaseFilter) -> CasePage:
 
 
 _PLAIN_FILTERS = ("stage", "area", "owner", "handlaggare")
-#: (filters given, funder given, sort, descending) → (page statement, capped count statement)
-_PREPARED: dict[tuple[tuple[str, ...], bool, str, bool], tuple[Prepared, Prepared]] = {}
+#: (filters given, funder given, sort, descending, masked sort) → (page statement, capped count)
+_Key = tuple[tuple[str, ...], bool, str, bool, bool]
+_PREPARED: dict[_Key, tuple[Prepared, Prepared]] = {}
 
 
-def _statements(key: tuple[tuple[str, ...], bool, str, bool]) -> tuple[Prepared, Prepared]:
+def _statements(key: _Key) -> tuple[Prepared, Prepared]:
     found = _PREPARED.get(key)
     if found is None:
-        names, funder, sort, descending = key
+        names, funder, sort, descending, masked = key
         where: list[ColumnElement[bool]] = [CASES.c[n] == bindparam(n) for n in names]
         if funder:
             where.append(exists().where(and_(FUNDERS.c.case_id == CASES.c.id,
                                              FUNDERS.c.code == bindparam("funder"))))  # fmt: skip
-        order = [c.desc() if descending else c.asc() for c in SORTS[sort]]
+        order = _order(CaseFilter(sort=sort, descending=descending), masked=masked)
         page = (
             select(*_COLUMNS).where(*where).order_by(*order)
             .limit(bindparam("limit", type_=Integer)).offset(bindparam("offset", type_=Integer))
@@ -259,22 +294,35 @@ def _statements(key: tuple[tuple[str, ...], bool, str, bool]) -> tuple[Prepared,
     return found
 
 
-def _find_prepared(conn: Connection, f: CaseFilter) -> CasePage:
+def _rows(tx: CursorTransaction, stmt: Prepared, params: dict[str, Any]) -> list[CaseRow]:
+    """The page's rows, each converted once: only the end date (SQLite) and the last change
+    have result processors, applied here in place of `Prepared.row`'s copy of every row."""
+    compiled = stmt.compiled(tx.dialect)
+    end, changed = compiled.results[10], compiled.results[12]
+    if {i for i, _ in compiled.converted} - {10, 12}:
+        found = tx.all(stmt, params)  # another column converted: the general way
+        end = changed = None
+    else:
+        tx.cursor.execute(compiled.sql, compiled.arguments(params))
+        found = tx.cursor.fetchall()
+    return [
+        CaseRow(r[0], f"{r[1]}/{r[2]}/{r[3]}", r[4], r[5], r[6], r[7], r[8], r[9],
+                end(r[10]) if end else r[10], r[11], changed(r[12]) if changed else r[12])
+        for r in found
+    ]  # fmt: skip
+
+
+def _find_prepared(conn: Connection, f: CaseFilter, *, masked: bool) -> CasePage:
     names = tuple(n for n in _PLAIN_FILTERS if getattr(f, n))
-    page_stmt, count_stmt = _statements((names, bool(f.funder), f.sort, f.descending))
+    page_stmt, count_stmt = _statements((names, bool(f.funder), f.sort, f.descending, masked))
     params: dict[str, Any] = {n: getattr(f, n) for n in names}
     if f.funder:
         params["funder"] = f.funder
     cursor = conn.connection.cursor()  # the DBAPI connection, in `conn`'s transaction
     try:
         tx = CursorTransaction(cursor, conn.dialect)
-        found = tx.all(page_stmt, {**params, "limit": f.per_page,
-                                   "offset": (f.page - 1) * f.per_page})  # fmt: skip
-        rows = [
-            CaseRow(r[0], f"{r[1]}/{r[2]}/{r[3]}", r[4], r[5], r[6], r[7], r[8], r[9], r[10],
-                    r[11], r[12])
-            for r in found
-        ]  # fmt: skip
+        rows = _rows(tx, page_stmt, {**params, "limit": f.per_page,
+                                     "offset": (f.page - 1) * f.per_page})  # fmt: skip
         if f.page == 1 and len(rows) < f.per_page:
             return CasePage(rows, len(rows), f)
         cap = (f.page - 1) * f.per_page + COUNT_AHEAD + 1
@@ -299,7 +347,7 @@ def matching_ids(
         InputError: see `CaseFilter.checked`.
     """
     f = f.checked()
-    order = [c.desc() if f.descending else c.asc() for c in SORTS[f.sort]]
+    order = _order(f, masked=masked)
     where = _conditions(f, conn, masked=masked)
     stmt = select(CASES.c.id).where(*where).order_by(*order).limit(limit)
     return [int(i) for i in conn.execute(stmt).scalars()]
@@ -341,3 +389,13 @@ def offered_values(conn: Connection, column: str, configured: list[str]) -> list
     order, then the other values existing cases hold, sorted."""
     held = distinct_values(conn, column)
     return list(dict.fromkeys([*configured, *held]))
+
+
+_PEOPLE_NAMES = Prepared(select(PEOPLE.c.email, PEOPLE.c.name).order_by(PEOPLE.c.email))
+
+
+def people_names(conn: Connection) -> dict[str, str]:
+    """Every registered person's name by lower-cased e-mail address (how a list shows its
+    handläggare): one prebuilt statement in `conn`'s transaction."""
+    with cursor_in(conn) as tx:
+        return {str(email).lower(): str(name) for email, name in tx.all(_PEOPLE_NAMES, {})}

@@ -184,6 +184,9 @@ def serve(
         "log_level": "warning",
     }  # fmt: skip
     if workers == 1:
+        from caseflow.web.gcpolicy import apply_server_policy
+
+        apply_server_policy()  # start-up objects frozen: see web/gcpolicy.py
         uvicorn.run(web_app, **options)
         return
     # Several processes: uvicorn's supervisor binds the port and starts `workers` fresh

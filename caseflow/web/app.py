@@ -249,5 +249,9 @@ def app_from_environment() -> FastAPI:
     calls (`caseflow serve --workers N`, or `gunicorn -k uvicorn_worker.UvicornWorker
     'caseflow.web.app:app_from_environment()'`), so every process builds its own database pool
     and caches and shares nothing with the others but the database and the files."""
+    from caseflow.web.gcpolicy import apply_server_policy
+
     settings = load_settings()
-    return create_app(settings, secure_cookies=settings.secure_cookies)
+    app = create_app(settings, secure_cookies=settings.secure_cookies)
+    apply_server_policy()  # start-up objects frozen: see web/gcpolicy.py
+    return app
