@@ -253,8 +253,13 @@ class Database:
         instead of ~40 ms right after 100,000 cases were loaded), and SQLite has none at all."""
         with self.engine.connect() as conn:
             if self.is_sqlite:
+                # A sample of each index (as `PRAGMA optimize` takes), not a scan of every row:
+                # a full scan reads the whole file through the memory map, which then counts in
+                # the process's memory (an import of 100,000 cases peaked at 208 MB, not 103).
+                conn.exec_driver_sql(f"PRAGMA analysis_limit={ANALYSIS_LIMIT}")
                 for table in tables:
                     conn.exec_driver_sql(f'ANALYZE "{table}"')
+                conn.exec_driver_sql("PRAGMA analysis_limit=0")
             else:
                 conn.exec_driver_sql("ANALYZE " + ", ".join(f'"{t}"' for t in tables))
             conn.commit()
@@ -324,6 +329,10 @@ def describe_database_error(err: BaseException) -> str | None:
         first = text.strip().splitlines()[0] if text.strip() else type(err).__name__
         return f"kan inte använda databasen: {first}"
     return None
+
+
+#: Rows of each index SQLite's ANALYZE samples after a bulk load (`Database.analyze`).
+ANALYSIS_LIMIT = 1000
 
 
 def _configure_sqlite(engine: Engine) -> None:
