@@ -95,7 +95,7 @@ class CaseFilter:
         return self
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)  # not frozen: a frozen dataclass's __init__ costs 6× (50 a page)
 class CaseRow:
     id: int
     diarienummer: str

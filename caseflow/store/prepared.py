@@ -14,16 +14,31 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any, cast
 
 from sqlalchemy.engine import Connection, Dialect
 from sqlalchemy.sql import ClauseElement, Select
 from sqlalchemy.sql.compiler import SQLCompiler
 
+from caseflow.store.models import UTCDateTime
+
 _Processor = Callable[[Any], Any] | None
 
 
 _MISSING = object()
+
+
+def _sqlite_utc(value: str | None) -> datetime | None:
+    """`UTCDateTime`'s value from SQLite's stored text (UTC, no offset) as an aware datetime: what
+    SQLAlchemy's processor and `UTCDateTime.process_result_value` give, in a fifth of the time
+    (a list page converts fifty)."""
+    if value is None:
+        return None
+    try:
+        return datetime.fromisoformat(value + "+00:00")
+    except ValueError:  # the text carries an offset of its own
+        return datetime.fromisoformat(value).astimezone(UTC)
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,7 +103,9 @@ class Prepared:
         results: tuple[_Processor, ...] = ()
         if isinstance(self.statement, Select):
             results = tuple(
-                column.type.dialect_impl(dialect).result_processor(dialect, None)
+                _sqlite_utc
+                if dialect.name == "sqlite" and isinstance(column.type, UTCDateTime)
+                else column.type.dialect_impl(dialect).result_processor(dialect, None)
                 for column in self.statement.selected_columns
             )
         order = tuple(compiled.positiontup) if compiled.positiontup is not None else None
