@@ -92,7 +92,7 @@ def test_the_web_app_picks_up_a_changed_workflow_file(
     context = WebContext(settings=settings, db=db, fixed_workflows=None,
                          records=build_records(settings))  # fmt: skip
     clock = [1000.0]
-    monkeypatch.setattr("caseflow.web.context.time.monotonic", lambda: clock[0])
+    monkeypatch.setattr("caseflow.clock.time.monotonic", lambda: clock[0])
     first = context.workflows
     assert context.workflows is first
     yaml = folder / "regional_project.yaml"
@@ -151,8 +151,7 @@ def test_the_web_app_looks_at_board_and_records_files_at_most_once_a_second(
     context = WebContext(settings=settings, db=db, fixed_workflows=None,
                          records=build_records(settings, recheck_every=1.0))  # fmt: skip
     clock = [1000.0]
-    monkeypatch.setattr("caseflow.web.context.time.monotonic", lambda: clock[0])
-    monkeypatch.setattr("caseflow.records.context.time.monotonic", lambda: clock[0])
+    monkeypatch.setattr("caseflow.clock.time.monotonic", lambda: clock[0])
     board, types = context.board(), context.records.types
     assert "utredning" not in types.codes
     board_file = memos / "board.yaml"

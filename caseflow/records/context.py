@@ -4,10 +4,10 @@ configuration and the size limit."""
 
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from caseflow.clock import Rechecked
 from caseflow.records.config import (
     DocumentTypes,
     RecordsConfig,
@@ -29,19 +29,17 @@ class Records:
     # Seconds between looks at the folder's files (0: at every use). The web app looks at most
     # once a second: a page asks for the secrecy rules several times.
     recheck_every: float = 0.0
-    _seen: list[tuple[float, RecordsConfig]] = field(default_factory=list, compare=False)
+    _config: Rechecked[RecordsConfig] = field(init=False, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        folder = self.folder
+        rechecked = Rechecked(lambda: cached_records_config(folder), self.recheck_every)
+        object.__setattr__(self, "_config", rechecked)  # frozen: set once, here
 
     @property
     def config(self) -> RecordsConfig:
         """The folder's configuration, read again when a file changes (`cached_records_config`)."""
-        if not self.recheck_every:
-            return cached_records_config(self.folder)
-        now = time.monotonic()
-        if self._seen and now - self._seen[0][0] < self.recheck_every:
-            return self._seen[0][1]
-        config = cached_records_config(self.folder)
-        self._seen[:] = [(now, config)]
-        return config
+        return self._config.get()
 
     @property
     def types(self) -> DocumentTypes:

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass, field
 
-from caseflow.clock import Clock, SystemClock
+from caseflow.clock import Clock, Rechecked, SystemClock
 from caseflow.memo.compose.config import BoardConfig
 from caseflow.memo.service import board
 from caseflow.records.context import Records
@@ -25,9 +24,14 @@ class WebContext:
     # The list's filter choices (areas, owners, handläggare): column → (monotonic time, values).
     choices: dict[str, tuple[float, list[str]]] = field(default_factory=dict)
 
-    # (monotonic time of the last look at the folder, the registry found then)
-    _workflows_seen: tuple[float, WorkflowRegistry] | None = field(default=None, init=False)
-    _board_seen: tuple[float, BoardConfig] | None = field(default=None, init=False)
+    # The configuration files, looked at most once a second (a page asks often).
+    _workflows: Rechecked[WorkflowRegistry] = field(init=False, repr=False)
+    _board: Rechecked[BoardConfig] = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        settings = self.settings
+        self._workflows = Rechecked(lambda: cached_registry(settings.workflows_dir))
+        self._board = Rechecked(lambda: board(settings.memos_dir))
 
     def board(self) -> BoardConfig:
         """`memos/board.yaml`, validated again when it changes (`memo.service.board`; the file
@@ -36,12 +40,7 @@ class WebContext:
         Raises:
             InputError: the file is invalid (not cached: a fixed file is read again).
         """
-        now, seen = time.monotonic(), self._board_seen
-        if seen is not None and now - seen[0] < 1.0:
-            return seen[1]
-        config = board(self.settings.memos_dir)
-        self._board_seen = (now, config)
-        return config
+        return self._board.get()
 
     @property
     def workflows(self) -> WorkflowRegistry:
@@ -49,9 +48,4 @@ class WebContext:
         file there changes (the folder is looked at most once a second: a page asks often)."""
         if self.fixed_workflows is not None:
             return self.fixed_workflows
-        now, seen = time.monotonic(), self._workflows_seen
-        if seen is not None and now - seen[0] < 1.0:
-            return seen[1]
-        registry = cached_registry(self.settings.workflows_dir)
-        self._workflows_seen = (now, registry)
-        return registry
+        return self._workflows.get()
