@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import Connection, Select, bindparam, func, select, update
@@ -26,11 +26,6 @@ from caseflow.workflow.deadlines import STATE_LABELS, DeadlineRule, deadline_sta
 _cases = Case.__table__  # type: ignore[attr-defined]
 _reminders = Reminder.__table__  # type: ignore[attr-defined]
 OPEN_STATES = ("upcoming", "due", "overdue")
-
-
-def _aware(moment: datetime) -> datetime:
-    """SQLite hands back naive UTC; PostgreSQL aware datetimes."""
-    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
 
 
 @dataclass(frozen=True)
@@ -93,8 +88,7 @@ def _deadline_rows(rows: Sequence[Sequence[Any]], today: date) -> list[DeadlineR
         out.append(DeadlineRow(
             f"{prefix}/{serial}/{year}", title, handlaggare, rule, occurrence, label, due_on,
             remind_on, deadline_state(due_on=due_on, remind_on=remind_on, mark=mark, today=today),
-            status, bool(late), done_on, marked_by, _aware(marked_at) if marked_at else None,
-            reason, _aware(updated_at),
+            status, bool(late), done_on, marked_by, marked_at, reason, updated_at,
         ))  # fmt: skip
     return out
 
