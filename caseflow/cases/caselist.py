@@ -29,11 +29,10 @@ from caseflow.cases.search import WORD_COLUMNS, parse_query, search_condition, w
 from caseflow.domain.checks import check_text
 from caseflow.errors import InputError
 from caseflow.records.models import SecrecyMark
-from caseflow.store.models import Case, CaseFunder, Person
-from caseflow.store.prepared import CursorTransaction, Prepared, cursor_in
+from caseflow.store.models import Case, CaseFunder
+from caseflow.store.prepared import CursorTransaction, Prepared
 
 CASES = Case.__table__  # type: ignore[attr-defined]
-PEOPLE = Person.__table__  # type: ignore[attr-defined]
 FUNDERS = CaseFunder.__table__  # type: ignore[attr-defined]
 MARKS = SecrecyMark.__table__  # type: ignore[attr-defined]
 #: The filters on a column a secrecy mark may cover: for a searcher who may not see marked
@@ -382,20 +381,3 @@ def distinct_values(conn: Connection, column: str, *, limit: int = 500) -> list[
     col = CASES.c[column]
     stmt = select(col).where(col.is_not(None)).distinct().order_by(col).limit(limit)
     return [str(v) for (v,) in conn.execute(stmt)]
-
-
-def offered_values(conn: Connection, column: str, configured: list[str]) -> list[str]:
-    """What the case form offers for `column` (area, priority): the configured values in their
-    order, then the other values existing cases hold, sorted."""
-    held = distinct_values(conn, column)
-    return list(dict.fromkeys([*configured, *held]))
-
-
-_PEOPLE_NAMES = Prepared(select(PEOPLE.c.email, PEOPLE.c.name).order_by(PEOPLE.c.email))
-
-
-def people_names(conn: Connection) -> dict[str, str]:
-    """Every registered person's name by lower-cased e-mail address (how a list shows its
-    handläggare): one prebuilt statement in `conn`'s transaction."""
-    with cursor_in(conn) as tx:
-        return {str(email).lower(): str(name) for email, name in tx.all(_PEOPLE_NAMES, {})}

@@ -134,6 +134,11 @@ def read_people(*, tx: CursorTransaction) -> list[PersonLine]:
     ]
 
 
+def names_of(people: list[PersonLine]) -> dict[str, str]:
+    """Each person's name by lower-cased e-mail address (how pages name people)."""
+    return {p.email.lower(): p.name for p in people}
+
+
 def signatories_of(people: list[PersonLine]) -> list[tuple[str, str]]:
     """(e-mail, "name, title") of every person with the beslutsfattare role and a title, by
     e-mail: who may sign a memo (the case page's choices)."""

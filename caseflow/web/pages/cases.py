@@ -5,11 +5,10 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from functools import lru_cache
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request
-from markupsafe import Markup, escape
+from markupsafe import Markup
 from sqlalchemy.engine import Connection
 from starlette.responses import RedirectResponse, Response
 
@@ -20,7 +19,6 @@ from caseflow.cases.caselist import (
     board_columns,
     distinct_values,
     find_cases,
-    people_names,
 )
 from caseflow.cases.engine import create_case, moves_of
 from caseflow.cases.people import officers
@@ -53,18 +51,20 @@ from caseflow.reminders.deadlines import (
 from caseflow.retention.service import PlannedDocument, has_documents
 from caseflow.store.caseread import (
     HistoryEvent,
+    names_of,
     officers_of,
     read_case_facts,
     read_history,
     read_people,
     signatories_of,
 )
+from caseflow.store.prepared import cursor_in
 from caseflow.web.context import WebContext
 from caseflow.web.flash import done_message
 from caseflow.web.forms import KINDS, LABELS, MAX_LENGTHS, REQUIRED, TEXTAREAS, display
 from caseflow.web.retention import case_retention_rows
 from caseflow.web.security import PageUser, form_user, page_user, web
-from caseflow.web.templating import PeopleNames, render, templates
+from caseflow.web.templating import PeopleNames, options, render, templates
 from caseflow.workflow.machine import Move
 
 router = APIRouter(include_in_schema=False)
@@ -137,7 +137,8 @@ async def case_list(
             if partial
             else {name: _choices(context, conn, name) for name in ("area", "owner", "handlaggare")}
         )
-        names = people_names(conn)
+        with cursor_in(conn) as tx:
+            names = names_of(read_people(tx=tx))
     if masked:
         with context.db.read() as session:
             hidden = hidden_fields(session=session, secrecy=secrecy, roles=user.roles,
@@ -181,41 +182,14 @@ def _cells(
 def _options(
     choices: dict[str, list[str]], f: CaseFilter, name_of: Callable[[str | None], str]
 ) -> dict[str, Markup]:
-    """The filters' <option> elements, as the template wrote them: escaped once per list of
-    values (a list page offers ~300, and escaping them in the template was a third of its
-    rendering), the filter's value selected."""
-    out: dict[str, Markup] = {}
-    for column, values in choices.items():
-        labels = tuple(name_of(v) for v in values) if column == "handlaggare" else None
-        plain, chosen, where = _option_tags(tuple(values), labels)
-        tags = list(plain)
-        value = getattr(f, column)
-        index = None if value is None else where.get(value)
-        if index is not None:
-            tags[index] = chosen[index]
-        out[column] = Markup("".join(tags))
-    return out
-
-
-@lru_cache(maxsize=64)
-def _option_tags(
-    values: tuple[str, ...], labels: tuple[str, ...] | None
-) -> tuple[tuple[str, ...], tuple[str, ...], dict[str, int]]:
-    """Per value: its <option> unselected and selected (with `labels`: the value in the `value`
-    attribute, the label shown), and each value's position."""
-    if labels is None:
-        plain = tuple(f"<option>{escape(v)}</option>" for v in values)
-        chosen = tuple(f"<option selected>{escape(v)}</option>" for v in values)
-    else:
-        pairs = list(zip(values, labels, strict=True))
-        plain = tuple(f'<option value="{escape(v)}">{escape(n)}</option>' for v, n in pairs)
-        chosen = tuple(
-            f'<option value="{escape(v)}" selected>{escape(n)}</option>' for v, n in pairs
-        )
-    where: dict[str, int] = {}
-    for i, v in enumerate(values):
-        where.setdefault(v, i)
-    return plain, chosen, where
+    """The filters' <option> elements, the filter's value selected: each list escaped once per
+    process (`templating.options`; a list page offers ~300, and escaping them in the template
+    was a third of its rendering). Handläggare are shown by name."""
+    return {
+        column: options([(v, name_of(v) if column == "handlaggare" else v) for v in values],
+                        getattr(f, column))
+        for column, values in choices.items()
+    }  # fmt: skip
 
 
 _FILTERS = templates.env.filters  # the list's cells use the templates' own formats
@@ -223,14 +197,19 @@ _FILTERS = templates.env.filters  # the list's cells use the templates' own form
 CHOICES_TTL = 60.0  # seconds a filter's list of choices is reused
 
 
-def _choices(context: WebContext, conn: Connection, column: str) -> list[str]:
+def _choices(context: WebContext, conn: Connection | None, column: str) -> list[str]:
     """The values a filter (or the case form's suggestions) offers, recomputed at most once a
     minute per process: a DISTINCT over every case (160 ms at 100,000 cases for `priority`,
-    which has no index) is too dear for every case page."""
+    which has no index) is too dear for every case page. Read on `conn`, or (None) on a
+    connection opened only when the values are due to be read again."""
     now = time.monotonic()
     cached = context.choices.get(column)
     if cached is None or now - cached[0] > CHOICES_TTL:
-        cached = (now, distinct_values(conn, column))
+        if conn is None:
+            with context.db.reading() as own:
+                cached = (now, distinct_values(own, column))
+        else:
+            cached = (now, distinct_values(conn, column))
         context.choices[column] = cached
     return cached[1]
 
@@ -316,19 +295,11 @@ class CaseView:
 
 def form_choices(context: WebContext) -> dict[str, list[str]]:
     """Område and Prioritering as the case form suggests them: memos/board.yaml's, then those
-    the cases hold (from the per-process choices cache; a connection is opened only when a
-    list is due to be read again)."""
-
-    def held(column: str) -> list[str]:
-        cached = context.choices.get(column)
-        if cached is not None and time.monotonic() - cached[0] <= CHOICES_TTL:
-            return cached[1]
-        with context.db.reading() as conn:
-            return _choices(context, conn, column)
-
+    the cases hold (`_choices`)."""
     config = context.board()
-    return {"area": list(dict.fromkeys([*config.areas, *held("area")])),
-            "priority": list(dict.fromkeys([*config.priorities, *held("priority")]))}  # fmt: skip
+    return {"area": list(dict.fromkeys([*config.areas, *_choices(context, None, "area")])),
+            "priority": list(dict.fromkeys([*config.priorities,
+                                            *_choices(context, None, "priority")]))}  # fmt: skip
 
 
 #: History entries the case page shows until "visa alla" is asked for (a case's history grows
@@ -389,7 +360,7 @@ def load_case_view(
         decisions=decisions[::-1], signatories=signatories_of(people),
         memo_kinds=memo_kinds, memo_default=memo_default, agendas=agendas,
         officers=officers_of(people), offered=form_choices(context), retention=retention,
-        retention_error=retention_error, names={p.email.lower(): p.name for p in people},
+        retention_error=retention_error, names=names_of(people),
     )  # fmt: skip
 
 
